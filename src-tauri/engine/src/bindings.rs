@@ -1,0 +1,34 @@
+//! The TypeScript types the webview uses, generated from these Rust types by ts-rs into
+//! `ui/src/bindings/`. `cargo run -p hearth-engine --bin gen-bindings` rewrites them; the test
+//! `generated_bindings_are_fresh` fails when the committed files differ from what Rust says.
+
+use std::path::Path;
+
+use ts_rs::{Config, TS};
+
+use crate::error::{ApiError, ErrorCode};
+use crate::store::sessions::{
+    CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
+};
+
+/// Writes every type that crosses IPC (and what they reference) into `dir`.
+/// 64-bit integers (millisecond timestamps, seqs) become `number`: they stay far below 2^53.
+pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
+    let cfg = Config::new().with_out_dir(dir).with_large_int("number");
+    let cfg = &cfg;
+    ApiError::export_all(cfg)?;
+    ErrorCode::export_all(cfg)?;
+    Session::export_all(cfg)?;
+    SessionPage::export_all(cfg)?;
+    SessionStatus::export_all(cfg)?;
+    TitleSource::export_all(cfg)?;
+    ListSessions::export_all(cfg)?;
+    CreateSession::export_all(cfg)?;
+    UpdateSession::export_all(cfg)?;
+    Ok(())
+}
+
+/// `ui/src/bindings` in this checkout.
+pub fn ui_bindings_dir() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/bindings")
+}

@@ -1,0 +1,503 @@
+//! `sessions`: create, rename, pin, soft delete, restore, and a keyset-paginated list.
+//!
+//! The list order is `pinned DESC, COALESCE(last_message_at, created_at) DESC, id DESC`, and a
+//! cursor encodes exactly that key of the last row served (plus the listing's query, so a
+//! cursor from another listing is refused): no row is skipped or repeated across pages, ties
+//! and sessions without messages included.
+
+use std::path::Path;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::Store;
+use crate::error::{ApiError, ErrorCode, Result};
+
+pub const MIGRATION_1: &str = "
+CREATE TABLE sessions (
+    id              TEXT PRIMARY KEY NOT NULL,
+    title           TEXT NOT NULL,
+    title_source    TEXT NOT NULL DEFAULT 'default'
+                      CHECK (title_source IN ('default', 'user', 'auto')),
+    pinned          INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1)),
+    model           TEXT,
+    system_prompt   TEXT,
+    workspace       TEXT,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
+    last_message_at INTEGER,
+    deleted_at      INTEGER,
+    last_seq        INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sessions_by_list_order
+    ON sessions (pinned DESC, COALESCE(last_message_at, created_at) DESC, id DESC)
+    WHERE deleted_at IS NULL;
+CREATE INDEX sessions_by_deleted_at ON sessions (deleted_at) WHERE deleted_at IS NOT NULL;
+";
+
+pub const DEFAULT_TITLE: &str = "New chat";
+pub const MAX_TITLE_CHARS: usize = 200;
+pub const MAX_SYSTEM_PROMPT_CHARS: usize = 100_000;
+pub const MAX_MODEL_CHARS: usize = 256;
+pub const MAX_QUERY_CHARS: usize = 200;
+pub const DEFAULT_PAGE: u32 = 50;
+pub const MAX_PAGE: u32 = 200;
+
+/// Who chose the title: nobody yet, the user (never overwritten by auto-title), or auto-title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TitleSource {
+    Default,
+    User,
+    Auto,
+}
+
+/// What the session is doing now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    Idle,
+    Running,
+    Queued,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Session {
+    pub id: String,
+    pub title: String,
+    pub title_source: TitleSource,
+    pub pinned: bool,
+    /// `<account>/<model>`, or null for the default model.
+    pub model: Option<String>,
+    pub system_prompt: Option<String>,
+    /// An absolute directory the session's file tools are confined to.
+    pub workspace: Option<String>,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub last_message_at: Option<i64>,
+    pub deleted_at: Option<i64>,
+    pub status: SessionStatus,
+    pub queue_depth: u32,
+    /// The seq of the last frame in the session's event log (0 = none yet).
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ListSessions {
+    #[ts(optional)]
+    pub limit: Option<u32>,
+    #[ts(optional)]
+    pub cursor: Option<String>,
+    /// Only sessions whose title contains this text (case-insensitive for ASCII).
+    #[ts(optional)]
+    pub q: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SessionPage {
+    pub sessions: Vec<Session>,
+    /// Pass back as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct CreateSession {
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(optional)]
+    pub model: Option<String>,
+    #[ts(optional)]
+    pub system_prompt: Option<String>,
+    #[ts(optional)]
+    pub workspace: Option<String>,
+}
+
+/// A partial update: absent (or null) fields are left as they are; an empty `model` or
+/// `system_prompt` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct UpdateSession {
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[ts(optional)]
+    pub pinned: Option<bool>,
+    #[ts(optional)]
+    pub model: Option<String>,
+    #[ts(optional)]
+    pub system_prompt: Option<String>,
+}
+
+/// The sort key of a row, which is also what a cursor carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Cursor {
+    /// Which listing the cursor belongs to: the normalized query ("" = all sessions).
+    q: String,
+    p: bool,
+    a: i64,
+    i: String,
+}
+
+const CURSOR_PREFIX: &str = "s1.";
+
+impl Cursor {
+    fn encode(&self) -> String {
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        format!("{CURSOR_PREFIX}{}", URL_SAFE_NO_PAD.encode(json))
+    }
+
+    fn decode(s: &str, q: &str) -> Result<Cursor> {
+        let bad = || ApiError::new(ErrorCode::InvalidCursor, "the cursor is malformed");
+        let body = s.strip_prefix(CURSOR_PREFIX).ok_or_else(bad)?;
+        let bytes = URL_SAFE_NO_PAD.decode(body).map_err(|_| bad())?;
+        let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if cursor.q != q {
+            return Err(ApiError::new(
+                ErrorCode::InvalidCursor,
+                "the cursor belongs to another listing (a different query)",
+            ));
+        }
+        Ok(cursor)
+    }
+}
+
+const COLUMNS: &str = "s.id, s.title, s.title_source, s.pinned, s.model, s.system_prompt,
+    s.workspace, s.created_at, s.updated_at, s.last_message_at, s.deleted_at, s.last_seq,
+    (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'running'),
+    (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'queued')";
+
+fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
+    let title_source: String = row.get(2)?;
+    let running: i64 = row.get(12)?;
+    let queued: i64 = row.get(13)?;
+    Ok(Session {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        title_source: match title_source.as_str() {
+            "user" => TitleSource::User,
+            "auto" => TitleSource::Auto,
+            _ => TitleSource::Default,
+        },
+        pinned: row.get(3)?,
+        model: row.get(4)?,
+        system_prompt: row.get(5)?,
+        workspace: row.get(6)?,
+        created_at: row.get(7)?,
+        updated_at: row.get(8)?,
+        last_message_at: row.get(9)?,
+        deleted_at: row.get(10)?,
+        last_seq: row.get(11)?,
+        status: if running > 0 {
+            SessionStatus::Running
+        } else if queued > 0 {
+            SessionStatus::Queued
+        } else {
+            SessionStatus::Idle
+        },
+        queue_depth: queued as u32,
+    })
+}
+
+/// One row by id; `include_deleted` decides whether soft-deleted rows count.
+fn fetch(conn: &Connection, id: &str, include_deleted: bool) -> Result<Session> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sessions s WHERE s.id = ?1 {}",
+        if include_deleted { "" } else { "AND s.deleted_at IS NULL" }
+    );
+    conn.query_row(&sql, params![id], from_row)
+        .optional()?
+        .ok_or_else(|| ApiError::session_not_found(id))
+}
+
+pub fn validate_title(title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(ApiError::new(ErrorCode::InvalidTitle, "the title must not be empty"));
+    }
+    let chars = title.chars().count();
+    if chars > MAX_TITLE_CHARS {
+        return Err(ApiError::new(
+            ErrorCode::InvalidTitle,
+            format!("the title has {chars} characters; at most {MAX_TITLE_CHARS} are allowed"),
+        ));
+    }
+    if title.chars().any(char::is_control) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidTitle,
+            "the title must not contain control characters (such as line breaks)",
+        ));
+    }
+    Ok(title.to_owned())
+}
+
+/// `<account>/<model>`: both parts non-empty, no whitespace. `""` means "the default".
+fn validate_model(model: &str) -> Result<Option<String>> {
+    if model.is_empty() {
+        return Ok(None);
+    }
+    let valid = model.chars().count() <= MAX_MODEL_CHARS
+        && !model.chars().any(|c| c.is_whitespace() || c.is_control())
+        && matches!(model.split_once('/'), Some((a, m)) if !a.is_empty() && !m.is_empty());
+    if !valid {
+        return Err(ApiError::new(
+            ErrorCode::InvalidModel,
+            format!(
+                "model must look like <account>/<model>, e.g. env:openai/gpt-4o-mini; got {model:?}"
+            ),
+        ));
+    }
+    Ok(Some(model.to_owned()))
+}
+
+fn validate_system_prompt(prompt: &str) -> Result<Option<String>> {
+    if prompt.chars().count() > MAX_SYSTEM_PROMPT_CHARS {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("the system prompt is longer than {MAX_SYSTEM_PROMPT_CHARS} characters"),
+        ));
+    }
+    Ok((!prompt.is_empty()).then(|| prompt.to_owned()))
+}
+
+fn validate_workspace(dir: &str) -> Result<String> {
+    let path = Path::new(dir);
+    if !path.is_absolute() || !path.is_dir() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidWorkspace,
+            format!("the workspace must be an existing absolute directory; got {dir:?}"),
+        ));
+    }
+    let canonical = path.canonicalize().map_err(|e| {
+        ApiError::new(ErrorCode::InvalidWorkspace, format!("cannot resolve {dir:?}: {e}"))
+    })?;
+    Ok(canonical.to_string_lossy().into_owned())
+}
+
+fn validate_limit(limit: Option<u32>) -> Result<u32> {
+    match limit {
+        None => Ok(DEFAULT_PAGE),
+        Some(n) if (1..=MAX_PAGE).contains(&n) => Ok(n),
+        Some(n) => Err(ApiError::new(
+            ErrorCode::InvalidLimit,
+            format!("limit must be between 1 and {MAX_PAGE}; got {n}"),
+        )),
+    }
+}
+
+fn validate_query(q: Option<&str>) -> Result<String> {
+    let q = q.unwrap_or("").trim();
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("the search text is longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    Ok(q.to_owned())
+}
+
+impl Store {
+    pub fn create_session(&self, req: &CreateSession) -> Result<Session> {
+        let (title, source) = match req.title.as_deref() {
+            Some(t) => (validate_title(t)?, "user"),
+            None => (DEFAULT_TITLE.to_owned(), "default"),
+        };
+        let model = match req.model.as_deref() {
+            Some(m) => validate_model(m)?,
+            None => None,
+        };
+        let system_prompt = match req.system_prompt.as_deref() {
+            Some(p) => validate_system_prompt(p)?,
+            None => None,
+        };
+        let workspace = req.workspace.as_deref().map(validate_workspace).transpose()?;
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = self.now();
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sessions (id, title, title_source, model, system_prompt, workspace,
+                                       created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                params![id, title, source, model, system_prompt, workspace, now],
+            )?;
+            fetch(tx, &id, false)
+        })
+    }
+
+    pub fn get_session(&self, id: &str) -> Result<Session> {
+        self.read(|conn| fetch(conn, id, false))
+    }
+
+    pub fn update_session(&self, id: &str, patch: &UpdateSession) -> Result<Session> {
+        // Validate everything before touching the row: a bad field changes nothing.
+        let title = patch.title.as_deref().map(validate_title).transpose()?;
+        let model = patch.model.as_deref().map(validate_model).transpose()?;
+        let system_prompt =
+            patch.system_prompt.as_deref().map(validate_system_prompt).transpose()?;
+        let now = self.now();
+        self.write(|tx| {
+            fetch(tx, id, false)?;
+            if let Some(title) = &title {
+                tx.execute(
+                    "UPDATE sessions SET title = ?2, title_source = 'user' WHERE id = ?1",
+                    params![id, title],
+                )?;
+            }
+            if let Some(pinned) = patch.pinned {
+                tx.execute("UPDATE sessions SET pinned = ?2 WHERE id = ?1", params![id, pinned])?;
+            }
+            if let Some(model) = &model {
+                tx.execute("UPDATE sessions SET model = ?2 WHERE id = ?1", params![id, model])?;
+            }
+            if let Some(prompt) = &system_prompt {
+                tx.execute(
+                    "UPDATE sessions SET system_prompt = ?2 WHERE id = ?1",
+                    params![id, prompt],
+                )?;
+            }
+            tx.execute("UPDATE sessions SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+            fetch(tx, id, false)
+        })
+    }
+
+    /// Soft delete: the session leaves every listing until restored (or purged by the sweep).
+    pub fn delete_session(&self, id: &str) -> Result<Session> {
+        let now = self.now();
+        self.write(|tx| {
+            let changed = tx.execute(
+                "UPDATE sessions SET deleted_at = ?2 WHERE id = ?1 AND deleted_at IS NULL",
+                params![id, now],
+            )?;
+            if changed == 0 {
+                return Err(ApiError::session_not_found(id));
+            }
+            fetch(tx, id, true)
+        })
+    }
+
+    /// Undoes a soft delete; restoring a live session is a no-op that returns it.
+    pub fn restore_session(&self, id: &str) -> Result<Session> {
+        self.write(|tx| {
+            fetch(tx, id, true)?;
+            tx.execute("UPDATE sessions SET deleted_at = NULL WHERE id = ?1", params![id])?;
+            fetch(tx, id, false)
+        })
+    }
+
+    pub fn list_sessions(&self, req: &ListSessions) -> Result<SessionPage> {
+        let limit = validate_limit(req.limit)?;
+        let q = validate_query(req.q.as_deref())?;
+        let after = req.cursor.as_deref().map(|c| Cursor::decode(c, &q)).transpose()?;
+        let like = (!q.is_empty()).then(|| format!("%{}%", escape_like(&q)));
+
+        let sql = format!(
+            "SELECT {COLUMNS} FROM sessions s
+             WHERE s.deleted_at IS NULL
+               {query}
+               {after}
+             ORDER BY s.pinned DESC, COALESCE(s.last_message_at, s.created_at) DESC, s.id DESC
+             LIMIT ?5",
+            query =
+                if like.is_some() { "AND s.title LIKE ?1 ESCAPE '\\'" } else { "AND ?1 IS NULL" },
+            after = if after.is_some() {
+                "AND (s.pinned, COALESCE(s.last_message_at, s.created_at), s.id) < (?2, ?3, ?4)"
+            } else {
+                "AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
+            },
+        );
+        let mut sessions = self.read(|conn| {
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(
+                params![
+                    like,
+                    after.as_ref().map(|c| c.p),
+                    after.as_ref().map(|c| c.a),
+                    after.as_ref().map(|c| c.i.as_str()),
+                    i64::from(limit) + 1,
+                ],
+                from_row,
+            )?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })?;
+        let next_cursor = if sessions.len() > limit as usize {
+            sessions.truncate(limit as usize);
+            sessions.last().map(|s| {
+                Cursor {
+                    q: q.clone(),
+                    p: s.pinned,
+                    a: s.last_message_at.unwrap_or(s.created_at),
+                    i: s.id.clone(),
+                }
+                .encode()
+            })
+        } else {
+            None
+        };
+        Ok(SessionPage { sessions, next_cursor })
+    }
+}
+
+fn escape_like(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(validate_title("  Plans  ").unwrap(), "Plans");
+        assert_eq!(validate_title(&"é".repeat(200)).unwrap().chars().count(), 200);
+        for bad in ["", "   ", "a\nb", &"x".repeat(201)] {
+            assert_eq!(
+                validate_title(bad).unwrap_err().code,
+                ErrorCode::InvalidTitle,
+                "{bad:?} must be refused as a title"
+            );
+        }
+    }
+
+    #[test]
+    fn models_need_an_account_and_a_name() {
+        assert_eq!(
+            validate_model("env:openai/gpt-4o-mini").unwrap().as_deref(),
+            Some("env:openai/gpt-4o-mini")
+        );
+        assert_eq!(validate_model("").unwrap(), None, "empty means the default model");
+        for bad in ["gpt-4o", "/gpt", "acct/", "a b/c"] {
+            assert_eq!(validate_model(bad).unwrap_err().code, ErrorCode::InvalidModel, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip_and_reject_foreign_or_malformed_ones() {
+        let c = Cursor { q: "".into(), p: true, a: 42, i: "abc".into() };
+        assert_eq!(Cursor::decode(&c.encode(), "").unwrap(), c);
+        let err = Cursor::decode(&c.encode(), "other").unwrap_err();
+        assert_eq!(err.code, ErrorCode::InvalidCursor, "a cursor of another query is foreign");
+        for bad in ["", "s1.", "s1.!!!", "xyz", "s1.e30"] {
+            assert_eq!(
+                Cursor::decode(bad, "").unwrap_err().code,
+                ErrorCode::InvalidCursor,
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn limits_outside_the_range_are_refused() {
+        assert_eq!(validate_limit(None).unwrap(), DEFAULT_PAGE);
+        assert_eq!(validate_limit(Some(1)).unwrap(), 1);
+        assert_eq!(validate_limit(Some(200)).unwrap(), 200);
+        for bad in [0, 201, u32::MAX] {
+            assert_eq!(validate_limit(Some(bad)).unwrap_err().code, ErrorCode::InvalidLimit);
+        }
+    }
+
+    #[test]
+    fn like_wildcards_in_queries_match_literally() {
+        assert_eq!(escape_like(r"50%_a\b"), r"50\%\_a\\b");
+    }
+}
