@@ -1,0 +1,52 @@
+# Hearth — `make run` starts the app, `make test` runs every test. Both install what is missing.
+SHELL := bash
+.DEFAULT_GOAL := run
+CARGO ?= cargo
+
+UI_SOURCES := $(shell find ui/src ui/index.html ui/package.json ui/vite.config.ts ui/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: run test lint fmt ui bindings bench deps-run deps-test e2e-shot clean
+
+deps-run:
+	@scripts/deps.sh run
+
+deps-test:
+	@scripts/deps.sh test
+
+# The webview's files; rebuilt only when its sources change.
+ui/dist/index.html: $(UI_SOURCES) ui/node_modules/.package-lock.json
+	@echo "ui: building"
+	@npm --prefix ui run --silent build >/dev/null
+	@touch $@
+
+ui/node_modules/.package-lock.json: ui/package-lock.json
+	@npm --prefix ui ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+ui: ui/dist/index.html
+
+run: deps-run ui
+	$(CARGO) run --quiet --bin hearth
+
+# Regenerates ui/src/bindings from the Rust types (a test fails when they are stale).
+bindings:
+	$(CARGO) run --quiet -p hearth-engine --bin gen-bindings
+
+lint: ui
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --quiet --workspace --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+test: deps-test ui lint
+	npm --prefix ui test --silent
+	xvfb-run -a dbus-run-session -- scripts/with-session.sh \
+		$(CARGO) nextest run --workspace --no-fail-fast
+
+bench: deps-run
+	$(CARGO) bench --quiet -p hearth-engine --bench sessions
+
+clean:
+	$(CARGO) clean
+	rm -rf ui/dist

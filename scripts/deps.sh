@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs what Hearth needs and is missing; quiet and quick when everything is there.
+#   scripts/deps.sh run    build + run the app (WebKitGTK 4.1, appindicator, librsvg, ...)
+#   scripts/deps.sh test   also what the tests need (Xvfb, D-Bus, gnome-keyring, dbusmock,
+#                          WebKitWebDriver, a notification server, imagemagick)
+#   scripts/deps.sh bench  what the benchmarks need (same as run)
+# Debian packages come from apt-get when we are root or have sudo; otherwise the missing ones
+# are listed and we stop. npm packages (including the Tauri CLI) go to ui/node_modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-run}"
+run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
+test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools
+  python3-dbusmock dunst imagemagick)
+pkgs=("${run_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ]; then sudo=(); elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo=(sudo -n); else
+    echo "Hearth needs these Debian packages: ${missing[*]}" >&2
+    echo "Install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "deps: installing ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+for tool in cargo node npm; do
+  command -v "$tool" >/dev/null || { echo "deps: $tool is missing (Rust via rustup; Node.js 20.19 or newer)" >&2; exit 1; }
+done
+
+if [ "$mode" = test ] && ! cargo nextest --version >/dev/null 2>&1; then
+  echo "deps: installing cargo-nextest"
+  cargo install --locked --quiet cargo-nextest
+fi
+if [ "$mode" = test ]; then
+  rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+fi
+
+# npm packages, only when the lock file changed since the last install.
+if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "deps: npm ci in ui/"
+  npm --prefix ui ci --no-audit --no-fund --loglevel=error
+  touch ui/node_modules/.package-lock.json
+fi

@@ -1,0 +1,20 @@
+//! Declares the app's own commands so that capabilities/ can allow exactly them and nothing
+//! else reaches the engine from the webview.
+
+/// Every IPC command of the shell (also the list `commands::handler` registers).
+const COMMANDS: &[&str] = &[
+    "session_list",
+    "session_create",
+    "session_get",
+    "session_update",
+    "session_delete",
+    "session_restore",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed");
+}

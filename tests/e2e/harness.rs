@@ -1,0 +1,129 @@
+//! Launches the real Hearth binary in its real webview through WebKitWebDriver (the WebDriver
+//! server of WebKitGTK, which tauri-driver proxies to on Linux) and hands out a `WebDriver`.
+//! Needs an X display and a D-Bus session: `make test` runs the suite under
+//! `xvfb-run -a dbus-run-session`.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+use tokio::process::{Child, Command};
+
+pub const APP: &str = env!("CARGO_BIN_EXE_hearth");
+const WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
+
+pub struct App {
+    pub driver: WebDriver,
+    server: Child,
+}
+
+impl App {
+    /// Starts the app on `data_dir` and waits until the sidebar has loaded its first page.
+    pub async fn launch(data_dir: &Path) -> App {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "end-to-end tests need an X display and a D-Bus session: run them with `make test` \
+             (xvfb-run -a dbus-run-session)"
+        );
+        assert!(
+            Path::new(WEBDRIVER).exists(),
+            "{WEBDRIVER} is missing: apt-get install webkit2gtk-driver"
+        );
+        let port = free_port();
+        let server = Command::new(WEBDRIVER)
+            .arg(format!("--port={port}"))
+            .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env("HEARTH_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("start WebKitWebDriver");
+        wait_until_listening(port).await;
+
+        let mut caps = Capabilities::new();
+        caps.set("webkitgtk:browserOptions", serde_json::json!({"binary": APP, "args": []}))
+            .unwrap();
+        let url = format!("http://127.0.0.1:{port}");
+        // One retry: a fresh WebKitWebDriver occasionally drops the first connection.
+        let driver = match WebDriver::new(&url, caps.clone()).await {
+            Ok(d) => d,
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                WebDriver::new(&url, caps).await.expect("create a WebDriver session with Hearth")
+            }
+        };
+        let app = App { driver, server };
+        app.wait_for_css("body[data-ready='true']").await;
+        app
+    }
+
+    pub async fn wait_for_css(&self, css: &str) -> WebElement {
+        self.driver
+            .query(By::Css(css))
+            .wait(Duration::from_secs(20), Duration::from_millis(50))
+            .first()
+            .await
+            .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+    }
+
+    pub async fn testid(&self, id: &str) -> WebElement {
+        self.wait_for_css(&format!("[data-testid='{id}']")).await
+    }
+
+    /// The sidebar rows as (title, pinned, selected), top to bottom.
+    pub async fn rows(&self) -> Vec<(String, bool, bool)> {
+        let mut out = Vec::new();
+        for row in self.driver.find_all(By::Css("[data-testid='session-item']")).await.unwrap() {
+            let title = match row.find(By::Css("[data-testid='session-title']")).await {
+                Ok(t) => t.text().await.unwrap_or_default(),
+                Err(_) => String::new(), // being renamed
+            };
+            let pinned = row.attr("data-pinned").await.unwrap().as_deref() == Some("true");
+            let selected = row.attr("data-selected").await.unwrap().as_deref() == Some("true");
+            out.push((title, pinned, selected));
+        }
+        out
+    }
+
+    /// Polls `rows()` until `ok` holds (20 s at most).
+    pub async fn wait_rows(&self, what: &str, ok: impl Fn(&[(String, bool, bool)]) -> bool) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let rows = self.rows().await;
+            if ok(&rows) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{what}: the sidebar shows {rows:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(name);
+        self.driver.screenshot(&path).await.expect("take a screenshot");
+        path
+    }
+
+    /// Closes the app (the WebDriver session owns the process) and its WebDriver server.
+    pub async fn quit(mut self) {
+        self.driver.quit().await.expect("end the WebDriver session");
+        let _ = self.server.kill().await;
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn wait_until_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+        assert!(Instant::now() < deadline, "WebKitWebDriver did not listen on {port}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,175 @@
+//! Every IPC command through Tauri's mock runtime: the real shell, the real engine on a real
+//! SQLite file, no webview. Good input answers the engine's types; bad input answers
+//! `{code, message}` and changes nothing.
+
+use std::sync::Arc;
+
+use hearth_engine::Engine;
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+
+struct Shell {
+    webview: tauri::WebviewWindow<MockRuntime>,
+    _app: tauri::App<MockRuntime>,
+    _dir: tempfile::TempDir,
+}
+
+impl Shell {
+    /// The app with its real config and capabilities (so the ACL is tested too), on the mock
+    /// runtime, with a window labelled `label`.
+    fn start() -> Shell {
+        Shell::start_window("main")
+    }
+
+    fn start_window(label: &str) -> Shell {
+        let dir = tempfile::tempdir().unwrap();
+        let engine = Arc::new(Engine::open(dir.path()).unwrap());
+        let app = hearth_app::build_app(mock_builder(), engine)
+            .build(tauri::generate_context!(test = true))
+            .expect("the app builds on the mock runtime");
+        let webview = tauri::WebviewWindowBuilder::new(&app, label, Default::default())
+            .build()
+            .expect("the main window opens");
+        Shell { webview, _app: app, _dir: dir }
+    }
+
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        };
+        get_ipc_response(&self.webview, request).map(|body| body.deserialize::<Value>().unwrap())
+    }
+
+    fn ok(&self, cmd: &str, args: Value) -> Value {
+        self.invoke(cmd, args.clone())
+            .unwrap_or_else(|e| panic!("{cmd}({args}) must succeed, got {e}"))
+    }
+
+    /// Calls a command that must fail and returns its error code.
+    fn err_code(&self, cmd: &str, args: Value) -> String {
+        let err =
+            self.invoke(cmd, args.clone()).expect_err(&format!("{cmd}({args}) must be refused"));
+        assert!(
+            err["message"].as_str().is_some_and(|m| !m.is_empty()),
+            "{cmd}: every error carries a message: {err}"
+        );
+        err["code"].as_str().unwrap_or_else(|| panic!("{cmd}: error without a code: {err}")).into()
+    }
+
+    fn titles(&self) -> Vec<String> {
+        let page = self.ok("session_list", json!({"req": {}}));
+        page["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["title"].as_str().unwrap().into())
+            .collect()
+    }
+}
+
+#[test]
+fn session_commands_create_rename_pin_delete_restore_and_list() {
+    let shell = Shell::start();
+    let a = shell.ok("session_create", json!({"req": {"title": "Alpha"}}));
+    let b = shell.ok("session_create", json!({"req": {}}));
+    assert_eq!(b["title"], "New chat");
+    let (a_id, b_id) = (a["id"].as_str().unwrap(), b["id"].as_str().unwrap());
+
+    assert_eq!(shell.ok("session_get", json!({"session_id": a_id}))["title"], "Alpha");
+    let renamed =
+        shell.ok("session_update", json!({"session_id": b_id, "patch": {"title": "Beta"}}));
+    assert_eq!(
+        (renamed["title"].as_str(), renamed["title_source"].as_str()),
+        (Some("Beta"), Some("user"))
+    );
+    assert_eq!(shell.titles(), ["Beta", "Alpha"], "newest first");
+
+    let pinned = shell.ok("session_update", json!({"session_id": a_id, "patch": {"pinned": true}}));
+    assert_eq!(pinned["pinned"], true);
+    assert_eq!(shell.titles(), ["Alpha", "Beta"], "pinned first");
+
+    let deleted = shell.ok("session_delete", json!({"session_id": a_id}));
+    assert!(deleted["deleted_at"].is_number());
+    assert_eq!(shell.titles(), ["Beta"]);
+    shell.ok("session_restore", json!({"session_id": a_id}));
+    assert_eq!(shell.titles(), ["Alpha", "Beta"]);
+
+    let page = shell.ok("session_list", json!({"req": {"limit": 1}}));
+    assert_eq!(page["sessions"].as_array().unwrap().len(), 1);
+    let next =
+        shell.ok("session_list", json!({"req": {"limit": 1, "cursor": page["next_cursor"]}}));
+    assert_eq!(next["sessions"][0]["title"], "Beta", "the cursor continues where the page ended");
+    assert!(next["next_cursor"].is_null());
+}
+
+#[test]
+fn bad_input_gets_a_typed_error_and_changes_nothing() {
+    let shell = Shell::start();
+    let s = shell.ok("session_create", json!({"req": {"title": "Keep"}}));
+    let id = s["id"].as_str().unwrap();
+    let unknown = "01900000-0000-7000-8000-000000000000";
+
+    let cases = [
+        ("session_get", json!({"session_id": unknown}), "SESSION_NOT_FOUND"),
+        (
+            "session_update",
+            json!({"session_id": unknown, "patch": {"title": "x"}}),
+            "SESSION_NOT_FOUND",
+        ),
+        ("session_delete", json!({"session_id": unknown}), "SESSION_NOT_FOUND"),
+        ("session_restore", json!({"session_id": unknown}), "SESSION_NOT_FOUND"),
+        ("session_update", json!({"session_id": id, "patch": {"title": ""}}), "INVALID_TITLE"),
+        (
+            "session_update",
+            json!({"session_id": id, "patch": {"title": "x".repeat(201), "pinned": true}}),
+            "INVALID_TITLE",
+        ),
+        (
+            "session_update",
+            json!({"session_id": id, "patch": {"model": "no-slash"}}),
+            "INVALID_MODEL",
+        ),
+        ("session_create", json!({"req": {"title": "   "}}), "INVALID_TITLE"),
+        ("session_create", json!({"req": {"workspace": "relative/path"}}), "INVALID_WORKSPACE"),
+        ("session_list", json!({"req": {"limit": 0}}), "INVALID_LIMIT"),
+        ("session_list", json!({"req": {"limit": 201}}), "INVALID_LIMIT"),
+        ("session_list", json!({"req": {"cursor": "not-a-cursor"}}), "INVALID_CURSOR"),
+        ("session_list", json!({"req": {"limit": -1}}), "INVALID_INPUT"),
+        ("session_list", json!({}), "INVALID_INPUT"),
+        ("session_get", json!({}), "INVALID_INPUT"),
+        ("session_get", json!({"session_id": 42}), "INVALID_INPUT"),
+        ("session_update", json!({"session_id": id, "patch": {"pinned": "yes"}}), "INVALID_INPUT"),
+        ("session_update", json!({"session_id": id}), "INVALID_INPUT"),
+    ];
+    for (cmd, args, code) in cases {
+        assert_eq!(shell.err_code(cmd, args.clone()), code, "{cmd}({args})");
+    }
+    let after = shell.ok("session_get", json!({"session_id": id}));
+    assert_eq!(
+        (after["title"].as_str(), after["pinned"].as_bool()),
+        (Some("Keep"), Some(false)),
+        "nothing was written"
+    );
+    assert_eq!(shell.titles(), ["Keep"], "no session was created by a refused call");
+}
+
+#[test]
+fn unknown_commands_are_refused() {
+    let shell = Shell::start();
+    assert!(shell.invoke("session_drop_all", json!({})).is_err());
+}
+
+#[test]
+fn windows_without_a_capability_cannot_reach_the_engine() {
+    let shell = Shell::start_window("untrusted");
+    let err = shell.invoke("session_list", json!({"req": {}})).expect_err("only `main` may call");
+    assert!(err.to_string().contains("not allowed"), "{err}");
+}
