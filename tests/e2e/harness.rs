@@ -77,9 +77,10 @@ impl App {
     pub async fn rows(&self) -> Vec<(String, bool, bool)> {
         let mut out = Vec::new();
         for row in self.driver.find_all(By::Css("[data-testid='session-item']")).await.unwrap() {
+            // textContent, not WebDriver's visibility-dependent text(); "" while renaming.
             let title = match row.find(By::Css("[data-testid='session-title']")).await {
-                Ok(t) => t.text().await.unwrap_or_default(),
-                Err(_) => String::new(), // being renamed
+                Ok(t) => t.prop("textContent").await.unwrap().unwrap_or_default(),
+                Err(_) => String::new(),
             };
             let pinned = row.attr("data-pinned").await.unwrap().as_deref() == Some("true");
             let selected = row.attr("data-selected").await.unwrap().as_deref() == Some("true");
@@ -99,6 +100,17 @@ impl App {
             assert!(Instant::now() < deadline, "{what}: the sidebar shows {rows:?}");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+
+    /// Opens inline rename on the first row whose title is `title`, replaces the text the way
+    /// a person does (select all, type) and presses `end` (Enter or Escape).
+    pub async fn rename(&self, row: usize, text: &str, end: Key) -> WebElement {
+        let rows = self.driver.find_all(By::Css("[data-testid='session-item']")).await.unwrap();
+        rows[row].find(By::Css("[data-testid='session-rename']")).await.unwrap().click().await.unwrap();
+        let input = self.testid("session-rename-input").await;
+        input.send_keys(Key::Control + "a").await.unwrap();
+        input.send_keys(text.to_string() + end).await.unwrap();
+        input
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {

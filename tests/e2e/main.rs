@@ -19,13 +19,14 @@ async fn create_rename_pin_survive_a_restart() {
     .await;
 
     // Rename it inline.
-    app.testid("session-rename").await.click().await.unwrap();
-    let input = app.testid("session-rename-input").await;
-    input.clear().await.unwrap();
-    input.send_keys("Quarterly plan" + Key::Enter).await.unwrap();
+    app.rename(0, "Quarterly plan", Key::Enter).await;
     app.wait_rows("the rename shows", |r| r.len() == 1 && r[0].0 == "Quarterly plan").await;
     let header = app.testid("chat-header").await;
-    assert_eq!(header.text().await.unwrap(), "Quarterly plan", "the chat pane shows the title");
+    assert_eq!(
+        header.prop("textContent").await.unwrap().as_deref(),
+        Some("Quarterly plan"),
+        "the chat pane shows the title"
+    );
 
     // A newer session goes on top...
     app.testid("new-session").await.click().await.unwrap();
@@ -69,10 +70,12 @@ async fn an_empty_rename_is_refused_and_changes_nothing() {
     let app = App::launch(data.path()).await;
     app.testid("new-session").await.click().await.unwrap();
     app.wait_rows("a session exists", |r| r.len() == 1).await;
-    app.testid("session-rename").await.click().await.unwrap();
-    let input = app.testid("session-rename-input").await;
-    input.clear().await.unwrap();
-    input.send_keys("   " + Key::Enter).await.unwrap();
+    let input = app.rename(0, "   ", Key::Enter).await;
+    let message = app.testid("session-rename-error").await;
+    assert!(
+        message.prop("textContent").await.unwrap().unwrap_or_default().to_lowercase().contains("empty"),
+        "an empty title is refused with a message"
+    );
     input.send_keys(Key::Escape).await.unwrap();
     app.wait_rows("the title is unchanged", |r| r.len() == 1 && r[0].0 == "New chat").await;
     app.quit().await;

@@ -1,0 +1,146 @@
+import { useEffect, useRef, useState } from "react";
+import type { Session } from "../bindings/Session";
+import { groupSessions } from "../sessionList";
+import { ComposeIcon, FlameIcon } from "./icons";
+import { SessionRow } from "./SessionRow";
+
+export interface SidebarProps {
+  /** Sessions in display order (see compareSessions). */
+  sessions: readonly Session[];
+  selectedId: string | null;
+  /** More pages can be loaded. */
+  hasMore: boolean;
+  /** A page is being loaded. */
+  loading: boolean;
+  /** The last page request failed: show a retry instead of loading automatically. */
+  loadFailed: boolean;
+  /** The first page has arrived (before that, an empty list is not "no chats"). */
+  loaded: boolean;
+  onNewSession(): void;
+  onSelect(id: string): void;
+  /** Called with a trimmed, valid title that differs from the current one. */
+  onRename(id: string, title: string): void;
+  onTogglePin(id: string, pinned: boolean): void;
+  onDelete(id: string): void;
+  /** Asks for the next page; called when the sentinel at the end of the list comes into view. */
+  onLoadMore(): void;
+}
+
+/** How far below the visible end of the list the next page starts loading. */
+const PREFETCH_MARGIN = "0px 0px 240px 0px";
+
+export function Sidebar(props: SidebarProps) {
+  const { sessions, selectedId, hasMore, loading, loadFailed, loaded } = props;
+  const [editingId, setEditingId] = useState<string | null>(null);
+  const listRef = useRef<HTMLDivElement>(null);
+  const sentinelRef = useRef<HTMLDivElement>(null);
+
+  // Keep the latest callback without re-creating the observer on every render.
+  const onLoadMoreRef = useRef(props.onLoadMore);
+  onLoadMoreRef.current = props.onLoadMore;
+
+  const canLoadMore = hasMore && !loading && !loadFailed;
+
+  // A fresh observer after every page: its first callback reports whether the
+  // sentinel is still in view (a short page), which then loads the next one.
+  useEffect(() => {
+    const sentinel = sentinelRef.current;
+    if (!canLoadMore || !sentinel || typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) onLoadMoreRef.current();
+      },
+      { root: listRef.current, rootMargin: PREFETCH_MARGIN },
+    );
+    observer.observe(sentinel);
+    return () => observer.disconnect();
+  }, [canLoadMore, sessions.length]);
+
+  // A row being renamed may disappear (deleted elsewhere): stop editing it.
+  useEffect(() => {
+    if (editingId !== null && !sessions.some((s) => s.id === editingId)) setEditingId(null);
+  }, [sessions, editingId]);
+
+  const { pinned, recent } = groupSessions(sessions);
+
+  const finishRename = (id: string, title: string | null) => {
+    setEditingId((current) => (current === id ? null : current));
+    if (title === null) return;
+    const session = sessions.find((s) => s.id === id);
+    if (session && session.title !== title) props.onRename(id, title);
+  };
+
+  const renderRows = (rows: Session[]) =>
+    rows.map((session) => (
+      <SessionRow
+        key={session.id}
+        session={session}
+        selected={session.id === selectedId}
+        editing={session.id === editingId}
+        onSelect={props.onSelect}
+        onStartRename={setEditingId}
+        onFinishRename={finishRename}
+        onTogglePin={props.onTogglePin}
+        onDelete={props.onDelete}
+      />
+    ));
+
+  return (
+    <nav className="sidebar" data-testid="sidebar" aria-label="Chats">
+      <div className="sidebar-header">
+        <div className="brand">
+          <FlameIcon size={18} className="brand-mark" />
+          <span>Hearth</span>
+        </div>
+        <button
+          type="button"
+          className="new-session"
+          data-testid="new-session"
+          aria-label="New chat"
+          onClick={props.onNewSession}
+        >
+          <ComposeIcon size={16} />
+          <span>New chat</span>
+        </button>
+      </div>
+
+      <div className="session-list" data-testid="session-list" ref={listRef}>
+        {pinned.length > 0 && (
+          <section className="session-group" aria-labelledby="group-pinned">
+            <h2 className="group-header" id="group-pinned">
+              Pinned
+            </h2>
+            <ul className="session-rows">{renderRows(pinned)}</ul>
+          </section>
+        )}
+        {recent.length > 0 && (
+          <section className="session-group" aria-labelledby="group-recent">
+            <h2 className="group-header" id="group-recent">
+              Recent
+            </h2>
+            <ul className="session-rows">{renderRows(recent)}</ul>
+          </section>
+        )}
+
+        {loaded && sessions.length === 0 && !hasMore && (
+          <p className="session-list-empty">No chats yet. Start one with “New chat”.</p>
+        )}
+        {loading && (
+          <div className="session-list-loading" role="status">
+            <span className="spinner" aria-hidden="true" />
+            <span>Loading chats…</span>
+          </div>
+        )}
+        {loadFailed && (
+          <div className="session-list-failed">
+            <span>Couldn’t load chats.</span>
+            <button type="button" className="link-button" data-testid="session-list-retry" onClick={props.onLoadMore}>
+              Retry
+            </button>
+          </div>
+        )}
+        <div className="session-list-sentinel" data-testid="session-list-sentinel" ref={sentinelRef} aria-hidden="true" />
+      </div>
+    </nav>
+  );
+}
