@@ -106,7 +106,13 @@ impl App {
     /// a person does (select all, type) and presses `end` (Enter or Escape).
     pub async fn rename(&self, row: usize, text: &str, end: Key) -> WebElement {
         let rows = self.driver.find_all(By::Css("[data-testid='session-item']")).await.unwrap();
-        rows[row].find(By::Css("[data-testid='session-rename']")).await.unwrap().click().await.unwrap();
+        rows[row]
+            .find(By::Css("[data-testid='session-rename']"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
         let input = self.testid("session-rename-input").await;
         input.send_keys(Key::Control + "a").await.unwrap();
         input.send_keys(text.to_string() + end).await.unwrap();

@@ -73,7 +73,13 @@ async fn an_empty_rename_is_refused_and_changes_nothing() {
     let input = app.rename(0, "   ", Key::Enter).await;
     let message = app.testid("session-rename-error").await;
     assert!(
-        message.prop("textContent").await.unwrap().unwrap_or_default().to_lowercase().contains("empty"),
+        message
+            .prop("textContent")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .to_lowercase()
+            .contains("empty"),
         "an empty title is refused with a message"
     );
     input.send_keys(Key::Escape).await.unwrap();

@@ -6,6 +6,9 @@ use std::time::{Duration, Instant};
 
 use hearth_engine::{CreateSession, Engine, ListSessions, UpdateSession};
 
+// Pages are timed from the caller's side: the engine's keyset call includes its cursor
+// decoding and encoding; the baseline is the bare statement.
+
 const SESSIONS: usize = 20_000;
 const PAGE: u32 = 50;
 
@@ -50,11 +53,12 @@ fn main() {
     // Baseline: OFFSET pagination over the same order, on a second connection to the file.
     let conn = rusqlite::Connection::open(engine.store().db_path()).unwrap();
     let mut stmt = conn
-        .prepare(
-            "SELECT id, title FROM sessions WHERE deleted_at IS NULL
-             ORDER BY pinned DESC, COALESCE(last_message_at, created_at) DESC, id DESC
+        .prepare(&format!(
+            "SELECT {} FROM sessions s WHERE s.deleted_at IS NULL
+             ORDER BY s.pinned DESC, COALESCE(s.last_message_at, s.created_at) DESC, s.id DESC
              LIMIT ?1 OFFSET ?2",
-        )
+            hearth_engine::store::sessions::COLUMNS
+        ))
         .unwrap();
     let mut offset_times = Vec::new();
     let mut offset = 0;

@@ -163,7 +163,8 @@ impl Cursor {
     }
 }
 
-const COLUMNS: &str = "s.id, s.title, s.title_source, s.pinned, s.model, s.system_prompt,
+/// What a `Session` is read from (public so the benchmark's baseline reads the same rows).
+pub const COLUMNS: &str = "s.id, s.title, s.title_source, s.pinned, s.model, s.system_prompt,
     s.workspace, s.created_at, s.updated_at, s.last_message_at, s.deleted_at, s.last_seq,
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'running'),
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'queued')";
@@ -390,35 +391,31 @@ impl Store {
         let q = validate_query(req.q.as_deref())?;
         let after = req.cursor.as_deref().map(|c| Cursor::decode(c, &q)).transpose()?;
         let like = (!q.is_empty()).then(|| format!("%{}%", escape_like(&q)));
+        let want = limit as usize + 1; // one more than a page tells whether another follows
 
-        let sql = format!(
-            "SELECT {COLUMNS} FROM sessions s
-             WHERE s.deleted_at IS NULL
-               {query}
-               {after}
-             ORDER BY s.pinned DESC, COALESCE(s.last_message_at, s.created_at) DESC, s.id DESC
-             LIMIT ?5",
-            query =
-                if like.is_some() { "AND s.title LIKE ?1 ESCAPE '\\'" } else { "AND ?1 IS NULL" },
-            after = if after.is_some() {
-                "AND (s.pinned, COALESCE(s.last_message_at, s.created_at), s.id) < (?2, ?3, ?4)"
-            } else {
-                "AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL"
-            },
-        );
+        // Keyset pages as index range seeks. `pinned` has two values, so a page is at most
+        // two seeks: the rest of the cursor's group, then (after a pinned cursor) the
+        // unpinned group from its start. A single row-value comparison over all three keys
+        // would only seek on `pinned` and scan the group from its top on every page.
         let mut sessions = self.read(|conn| {
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(
-                params![
-                    like,
-                    after.as_ref().map(|c| c.p),
-                    after.as_ref().map(|c| c.a),
-                    after.as_ref().map(|c| c.i.as_str()),
-                    i64::from(limit) + 1,
-                ],
-                from_row,
-            )?;
-            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+            let mut rows = Vec::with_capacity(want);
+            match &after {
+                None => page_query(conn, "", &like, None, want, &mut rows)?,
+                Some(c) => {
+                    page_query(
+                        conn,
+                        &format!("AND s.pinned = {} AND ({ACTIVITY} < ?2 OR ({ACTIVITY} = ?2 AND s.id < ?3))", i32::from(c.p)),
+                        &like,
+                        Some((c.a, c.i.as_str())),
+                        want,
+                        &mut rows,
+                    )?;
+                    if c.p && rows.len() < want {
+                        page_query(conn, "AND s.pinned = 0", &like, None, want, &mut rows)?;
+                    }
+                }
+            }
+            Ok(rows)
         })?;
         let next_cursor = if sessions.len() > limit as usize {
             sessions.truncate(limit as usize);
@@ -436,6 +433,34 @@ impl Store {
         };
         Ok(SessionPage { sessions, next_cursor })
     }
+}
+
+const ACTIVITY: &str = "COALESCE(s.last_message_at, s.created_at)";
+
+/// Appends to `rows`, in list order, up to `want` rows in total that match `range`.
+fn page_query(
+    conn: &Connection,
+    range: &str,
+    like: &Option<String>,
+    after: Option<(i64, &str)>,
+    want: usize,
+    rows: &mut Vec<Session>,
+) -> Result<()> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM sessions s
+         WHERE s.deleted_at IS NULL {query} {range} {no_after}
+         ORDER BY s.pinned DESC, {ACTIVITY} DESC, s.id DESC
+         LIMIT ?4",
+        query = if like.is_some() { "AND s.title LIKE ?1 ESCAPE '\\'" } else { "AND ?1 IS NULL" },
+        no_after = if after.is_some() { "" } else { "AND ?2 IS NULL AND ?3 IS NULL" },
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let (a, i) = after.unzip();
+    let found = stmt.query_map(params![like, a, i, (want - rows.len()) as i64], from_row)?;
+    for row in found {
+        rows.push(row?);
+    }
+    Ok(())
 }
 
 fn escape_like(s: &str) -> String {
