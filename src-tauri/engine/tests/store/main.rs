@@ -273,7 +273,8 @@ fn bad_input_gets_a_typed_error_and_writes_nothing() {
         .create_session(&CreateSession { title: Some("Before".into()), ..Default::default() })
         .unwrap();
 
-    let cases: Vec<(&str, ErrorCode, Box<dyn Fn() -> hearth_engine::Result<Session>>)> = vec![
+    type Call<'a> = Box<dyn Fn() -> hearth_engine::Result<Session> + 'a>;
+    let cases: Vec<(&str, ErrorCode, Call)> = vec![
         (
             "empty title",
             ErrorCode::InvalidTitle,
