@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 UI_SOURCES := $(shell find ui/src ui/index.html ui/package.json ui/vite.config.ts ui/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: run test lint fmt ui bindings bench deps-run deps-test e2e-shot clean
+.PHONY: run test lint fmt ui bindings bench bundle deps-run deps-test clean
 
 deps-run:
 	@scripts/deps.sh run
@@ -46,6 +46,10 @@ test: deps-test ui lint
 
 bench: deps-run
 	$(CARGO) bench --quiet -p hearth-engine --bench sessions
+
+# A release build and installable packages, with the Tauri CLI.
+bundle: deps-run ui
+	.tools/node_modules/.bin/tauri build --bundles deb
 
 clean:
 	$(CARGO) clean

@@ -44,6 +44,16 @@ if [ "$mode" = test ]; then
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 fi
 
+# The Tauri CLI (for `make bundle`), pinned, in its own prefix: the registry reachable here
+# serves only some of its per-platform optional packages, so it cannot sit in ui/'s lock
+# file (npm ci rejects a lock that leaves optional platforms out).
+TAURI_CLI_VERSION=2.12.5
+if [ "$(.tools/node_modules/.bin/tauri --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
+  echo "deps: installing the Tauri CLI $TAURI_CLI_VERSION"
+  npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "@tauri-apps/cli@$TAURI_CLI_VERSION"
+fi
+
 # npm packages, only when the lock file changed since the last install.
 if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "deps: npm ci in ui/"
