@@ -6,7 +6,12 @@ use std::path::Path;
 
 use ts_rs::{Config, TS};
 
+use crate::chat::{
+    ContentBlock, History, Message, MessageSource, MessageStatus, ModelInfo, ModelList, Role,
+    SendMessage, SendReceipt, SteerMode, SteerReceipt, SubscribeSnapshot,
+};
 use crate::error::{ApiError, ErrorCode};
+use crate::frames::{Frame, FrameBody, Phase, Priority, QueuedRun, RunStatus, StopReason, Usage};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
 };
@@ -25,6 +30,27 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     ListSessions::export_all(cfg)?;
     CreateSession::export_all(cfg)?;
     UpdateSession::export_all(cfg)?;
+    Frame::export_all(cfg)?;
+    FrameBody::export_all(cfg)?;
+    Phase::export_all(cfg)?;
+    Priority::export_all(cfg)?;
+    QueuedRun::export_all(cfg)?;
+    RunStatus::export_all(cfg)?;
+    StopReason::export_all(cfg)?;
+    Usage::export_all(cfg)?;
+    ContentBlock::export_all(cfg)?;
+    History::export_all(cfg)?;
+    Message::export_all(cfg)?;
+    MessageSource::export_all(cfg)?;
+    MessageStatus::export_all(cfg)?;
+    Role::export_all(cfg)?;
+    SendMessage::export_all(cfg)?;
+    SendReceipt::export_all(cfg)?;
+    SteerMode::export_all(cfg)?;
+    SteerReceipt::export_all(cfg)?;
+    SubscribeSnapshot::export_all(cfg)?;
+    ModelInfo::export_all(cfg)?;
+    ModelList::export_all(cfg)?;
     Ok(())
 }
 

@@ -24,6 +24,42 @@ pub enum ErrorCode {
     InvalidWorkspace,
     /// Any other malformed argument.
     InvalidInput,
+    /// The message text is empty.
+    MessageEmpty,
+    /// The message text is over 1 MB.
+    MessageTooLong,
+    /// The session's queue is full (20 waiting sends).
+    QueueFull,
+    /// `after_seq` is negative or beyond the session's last seq.
+    SeqOutOfRange,
+    /// There is no failed or interrupted message to retry.
+    NothingToRetry,
+    /// No model is configured (no account, or the session's account is unknown).
+    NoModel,
+    /// Missing or wrong API token.
+    Unauthorized,
+    /// No such route or resource.
+    NotFound,
+    /// The provider refused the credentials (401/403).
+    AuthFailed,
+    /// The provider's account needs billing attention.
+    Billing,
+    /// The provider rejected the request (400).
+    InvalidRequest,
+    /// The provider does not know the model (404).
+    ModelNotFound,
+    /// The provider is rate limiting (429) and retries ran out.
+    RateLimited,
+    /// The provider failed (5xx, overloaded) and retries ran out.
+    ProviderUnavailable,
+    /// The provider reported an error inside its stream.
+    ProviderError,
+    /// The provider could not be reached.
+    Network,
+    /// The provider's stream broke off before the reply was complete.
+    StreamInterrupted,
+    /// The provider sent something that is not its protocol.
+    BadProviderStream,
     /// Another Hearth process already has this data directory open.
     DataDirLocked,
     /// The database could not be read or written.
@@ -33,10 +69,35 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The stable name, as serialized (`SESSION_NOT_FOUND`).
+    pub fn name(self) -> String {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::String(s)) => s,
+            _ => format!("{self:?}"),
+        }
+    }
+
     /// The HTTP status the loopback API answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::SessionNotFound => 404,
+            ErrorCode::SessionNotFound | ErrorCode::NotFound => 404,
+            ErrorCode::MessageEmpty
+            | ErrorCode::MessageTooLong
+            | ErrorCode::SeqOutOfRange
+            | ErrorCode::NothingToRetry => 400,
+            ErrorCode::QueueFull => 429,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::NoModel => 409,
+            ErrorCode::AuthFailed
+            | ErrorCode::Billing
+            | ErrorCode::InvalidRequest
+            | ErrorCode::ModelNotFound
+            | ErrorCode::RateLimited
+            | ErrorCode::ProviderUnavailable
+            | ErrorCode::ProviderError
+            | ErrorCode::Network
+            | ErrorCode::StreamInterrupted
+            | ErrorCode::BadProviderStream => 502,
             ErrorCode::InvalidTitle
             | ErrorCode::InvalidCursor
             | ErrorCode::InvalidLimit

@@ -120,26 +120,76 @@ pub struct QueuedRun {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FrameBody {
     /// A user message was committed and its run queued (position 0 = next to run).
-    RunQueued { message_id: String, priority: Priority, position: u32 },
-    RunStarted { message_id: String, model: String },
-    Phase { phase: Phase },
+    RunQueued {
+        message_id: String,
+        priority: Priority,
+        position: u32,
+    },
+    RunStarted {
+        message_id: String,
+        model: String,
+    },
+    Phase {
+        phase: Phase,
+    },
     /// The user's message, as committed (so live viewers see it without re-reading history).
-    UserMessage { message_id: String, text: String },
-    MessageStart { message_id: String },
-    TextStart { index: u32 },
-    TextDelta { index: u32, text: String },
-    TextEnd { index: u32 },
-    ThinkingStart { index: u32 },
-    ThinkingDelta { index: u32, text: String },
-    ThinkingEnd { index: u32 },
-    ToolCallStart { index: u32, id: String, name: String },
-    ToolCallDelta { index: u32, partial_json: String },
-    ToolCallEnd { index: u32 },
-    MessageEnd { message_id: String, stop_reason: StopReason, usage: Usage },
-    Retrying { attempt: u32, delay_ms: u64, reason: String },
+    UserMessage {
+        message_id: String,
+        text: String,
+    },
+    MessageStart {
+        message_id: String,
+    },
+    TextStart {
+        index: u32,
+    },
+    TextDelta {
+        index: u32,
+        text: String,
+    },
+    TextEnd {
+        index: u32,
+    },
+    ThinkingStart {
+        index: u32,
+    },
+    ThinkingDelta {
+        index: u32,
+        text: String,
+    },
+    ThinkingEnd {
+        index: u32,
+    },
+    ToolCallStart {
+        index: u32,
+        id: String,
+        name: String,
+    },
+    ToolCallDelta {
+        index: u32,
+        partial_json: String,
+    },
+    ToolCallEnd {
+        index: u32,
+    },
+    MessageEnd {
+        message_id: String,
+        stop_reason: StopReason,
+        usage: Usage,
+    },
+    Retrying {
+        attempt: u32,
+        delay_ms: u64,
+        reason: String,
+    },
     /// Steered text entered the running turn at a step boundary.
-    Steered { message_id: String, text: String },
-    QueueChanged { queue: Vec<QueuedRun> },
+    Steered {
+        message_id: String,
+        text: String,
+    },
+    QueueChanged {
+        queue: Vec<QueuedRun>,
+    },
     RunCompleted {
         status: RunStatus,
         usage: Usage,
@@ -147,7 +197,9 @@ pub enum FrameBody {
         #[ts(optional)]
         error: Option<ApiError>,
     },
-    TitleUpdated { title: String },
+    TitleUpdated {
+        title: String,
+    },
 }
 
 impl FrameBody {

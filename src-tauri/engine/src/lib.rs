@@ -1,68 +1,320 @@
 //! Hearth's engine: everything the app does, without a window.
 //!
-//! Owns: the SQLite store and its migrations, sessions, the error codes every front door
-//! returns, and the types shared with the webview (exported to TypeScript with ts-rs).
-//! Must never: depend on `tauri` or any UI toolkit, print a secret, or do IO on behalf of a
-//! window that the window could lose (runs belong to the engine).
+//! Owns: the SQLite store and its migrations, sessions, the durable turn pipeline (session
+//! actors → runs → writer → event log → live bus → subscribers), providers, the error codes
+//! every front door returns, and the types shared with the webview (exported with ts-rs).
+//! Must never: depend on `tauri` or any UI toolkit, print a secret, or let a window own a run
+//! (runs belong to the engine, so they outlive every window and connection).
 
+pub mod accounts;
+pub mod actor;
+pub mod assemble;
 pub mod bindings;
+pub mod chat;
 pub mod error;
+pub mod frames;
 pub mod logging;
 pub mod paths;
+pub mod provider;
+mod repair;
+mod run;
 pub mod store;
+pub mod subscribe;
+pub mod writer;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use tokio::sync::oneshot;
+
+pub use chat::{History, SendMessage, SendReceipt, SteerMode, SteerReceipt, SubscribeSnapshot};
 pub use error::{ApiError, ErrorCode, Result};
+pub use frames::{Frame, FrameBody};
 pub use store::sessions::{CreateSession, ListSessions, Session, SessionPage, UpdateSession};
 pub use store::{Store, StoreOptions};
+pub use subscribe::Subscription;
 
-/// The engine: a cloneable-by-`Arc` handle that the shell, the HTTP API and tests share.
+use actor::{ActorHandle, Cmd};
+use store::messages;
+use writer::Writer;
+
+/// State shared by the engine, its actors and its runs.
+pub(crate) struct Shared {
+    pub store: Arc<Store>,
+    pub writer: Writer,
+    pub accounts: accounts::Accounts,
+    pub runtime: tokio::runtime::Handle,
+    actors: Mutex<HashMap<String, ActorHandle>>,
+}
+
+impl Shared {
+    pub(crate) fn drop_actor(&self, session_id: &str) {
+        self.actors.lock().unwrap_or_else(|p| p.into_inner()).remove(session_id);
+    }
+}
+
+/// Runs blocking store work off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("a storage task failed: {e}")))?
+}
+
+/// How to open the engine: store options and model accounts.
+#[derive(Default)]
+pub struct EngineOptions {
+    pub store: StoreOptions,
+    pub accounts: accounts::AccountsConfig,
+}
+
+impl EngineOptions {
+    /// Defaults, with accounts from the environment.
+    pub fn from_env() -> EngineOptions {
+        EngineOptions {
+            store: StoreOptions::default(),
+            accounts: accounts::AccountsConfig::from_env(),
+        }
+    }
+}
+
+impl From<StoreOptions> for EngineOptions {
+    fn from(store: StoreOptions) -> Self {
+        EngineOptions { store, accounts: accounts::AccountsConfig::from_env() }
+    }
+}
+
+/// The engine: shared by the shell, the HTTP API and tests (behind an `Arc`).
 pub struct Engine {
-    store: Store,
+    shared: Arc<Shared>,
+    /// When no tokio runtime was running at `open`, the engine brings its own.
+    _own_runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Engine {
+    /// Commits what is queued, stops the writer and releases the data dir, so a new engine
+    /// (or process) can open it at once.
+    fn drop(&mut self) {
+        self.shared.writer.shutdown();
+        self.shared.store.release_lock();
+    }
 }
 
 impl Engine {
-    /// Opens (creating and migrating if needed) the store in `data_dir`.
+    /// Opens (creating and migrating if needed) the store in `data_dir`, repairs runs a dead
+    /// process left `running`, and resumes queued sends.
     pub fn open(data_dir: &Path) -> Result<Engine> {
-        Engine::open_with(data_dir, StoreOptions::default())
+        Engine::open_with(data_dir, EngineOptions::from_env())
     }
 
-    pub fn open_with(data_dir: &Path, options: StoreOptions) -> Result<Engine> {
-        let store = Store::open(data_dir, options)?;
-        tracing::info!(db = %store.db_path().display(), "engine ready");
-        Ok(Engine { store })
+    pub fn open_with(data_dir: &Path, options: impl Into<EngineOptions>) -> Result<Engine> {
+        let options = options.into();
+        let store = Arc::new(Store::open(data_dir, options.store)?);
+        let (runtime, own_runtime) = match tokio::runtime::Handle::try_current() {
+            Ok(handle) => (handle, None),
+            Err(_) => {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .thread_name("hearth-engine")
+                    .enable_all()
+                    .build()
+                    .map_err(|e| {
+                        ApiError::new(ErrorCode::Internal, format!("cannot start the runtime: {e}"))
+                    })?;
+                (rt.handle().clone(), Some(rt))
+            }
+        };
+        let writer = Writer::start(store.clone());
+        repair::interrupted_runs(&store, &writer)?;
+        let shared = Arc::new(Shared {
+            store,
+            writer,
+            accounts: accounts::Accounts::new(&options.accounts),
+            runtime,
+            actors: Mutex::new(HashMap::new()),
+        });
+        let engine = Engine { shared, _own_runtime: own_runtime };
+        for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {
+            engine.actor(&session_id)?;
+        }
+        tracing::info!(db = %engine.shared.store.db_path().display(), "engine ready");
+        Ok(engine)
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.shared.store
     }
 
+    // ---- sessions -------------------------------------------------------------------------
+
     pub fn list_sessions(&self, req: &ListSessions) -> Result<SessionPage> {
-        self.store.list_sessions(req)
+        self.shared.store.list_sessions(req)
     }
 
     pub fn create_session(&self, req: &CreateSession) -> Result<Session> {
-        let session = self.store.create_session(req)?;
+        let session = self.shared.store.create_session(req)?;
         tracing::info!(session = %session.id, "session created");
         Ok(session)
     }
 
     pub fn get_session(&self, id: &str) -> Result<Session> {
-        self.store.get_session(id)
+        self.shared.store.get_session(id)
     }
 
     pub fn update_session(&self, id: &str, patch: &UpdateSession) -> Result<Session> {
-        self.store.update_session(id, patch)
+        self.shared.store.update_session(id, patch)
     }
 
     pub fn delete_session(&self, id: &str) -> Result<Session> {
-        let session = self.store.delete_session(id)?;
+        let session = self.shared.store.delete_session(id)?;
         tracing::info!(session = %id, "session deleted (soft)");
         Ok(session)
     }
 
     pub fn restore_session(&self, id: &str) -> Result<Session> {
-        self.store.restore_session(id)
+        self.shared.store.restore_session(id)
+    }
+
+    // ---- turns ----------------------------------------------------------------------------
+
+    /// The session's actor, started (from the store) if it is not running.
+    fn actor(&self, session_id: &str) -> Result<ActorHandle> {
+        let mut actors = self.shared.actors.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(handle) = actors.get(session_id).filter(|h| !h.tx.is_closed()) {
+            return Ok(handle.clone());
+        }
+        let handle = actor::spawn(self.shared.clone(), session_id)?;
+        actors.insert(session_id.to_owned(), handle.clone());
+        Ok(handle)
+    }
+
+    /// Sends a command to the session's actor and waits for its answer.
+    async fn ask<T>(
+        &self,
+        session_id: &str,
+        make: impl Fn(oneshot::Sender<T>) -> Cmd,
+    ) -> Result<T> {
+        self.shared.store.get_session(session_id)?; // unknown or deleted: SESSION_NOT_FOUND
+        for _ in 0..2 {
+            let (reply, answer) = oneshot::channel();
+            // A closed mailbox means the actor just went idle: start a fresh one and ask again.
+            if self.actor(session_id)?.tx.send(make(reply)).is_ok()
+                && let Ok(value) = answer.await
+            {
+                return Ok(value);
+            }
+        }
+        Err(ApiError::new(ErrorCode::Internal, "the session's actor did not answer"))
+    }
+
+    /// Commits the user message (idempotent on `client_msg_id`) and queues its run; returns
+    /// once it is durable.
+    pub async fn send(&self, session_id: &str, req: SendMessage) -> Result<SendReceipt> {
+        self.ask(session_id, |reply| Cmd::Send { req: req.clone(), reply }).await?
+    }
+
+    /// Re-runs the last user message after a failed or interrupted reply.
+    pub async fn retry(&self, session_id: &str) -> Result<SendReceipt> {
+        self.ask(session_id, |reply| Cmd::Retry { reply }).await?
+    }
+
+    pub async fn steer(&self, session_id: &str, text: &str) -> Result<SteerReceipt> {
+        let mode =
+            self.ask(session_id, |reply| Cmd::Steer { text: text.to_owned(), reply }).await??;
+        Ok(SteerReceipt { mode })
+    }
+
+    /// Stops the running run; waits (at most a second) until it has ended. False when idle.
+    pub async fn abort(&self, session_id: &str) -> Result<bool> {
+        let answer = self.ask(session_id, |reply| Cmd::Abort { reply });
+        match tokio::time::timeout(Duration::from_secs(1), answer).await {
+            Ok(result) => result,
+            Err(_) => Ok(true), // cancelled; the run's last frames are still being written
+        }
+    }
+
+    pub async fn clear_queue(&self, session_id: &str) -> Result<usize> {
+        self.ask(session_id, |reply| Cmd::ClearQueue { reply }).await?
+    }
+
+    /// The conversation (`limit` latest messages, before the message `before`) and its
+    /// watermark.
+    pub fn history(
+        &self,
+        session_id: &str,
+        limit: Option<u32>,
+        before: Option<&str>,
+    ) -> Result<History> {
+        let limit = match limit {
+            None => 200,
+            Some(n @ 1..=1000) => n as usize,
+            Some(n) => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidLimit,
+                    format!("limit must be between 1 and 1000; got {n}"),
+                ));
+            }
+        };
+        self.shared.store.get_session(session_id)?;
+        self.shared.store.read(|conn| {
+            let before = match before {
+                None => None,
+                Some(id) => Some(messages::ordinal_of(conn, id)?.ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!("no message {id:?} in this session's history"),
+                    )
+                })?),
+            };
+            // One read transaction: the watermark matches the messages.
+            let tx = conn.unchecked_transaction()?;
+            let watermark = messages::watermark(&tx, session_id)?;
+            let (messages, has_more) = messages::timeline(&tx, session_id, limit, before)?;
+            tx.finish()?;
+            Ok(History { messages, watermark, has_more })
+        })
+    }
+
+    /// The session's state now, and every frame with `seq > after_seq`, exactly once, in order.
+    pub async fn subscribe(
+        &self,
+        session_id: &str,
+        after_seq: i64,
+    ) -> Result<(SubscribeSnapshot, Subscription)> {
+        let session = self.shared.store.get_session(session_id)?;
+        if after_seq < 0 || after_seq > session.last_seq {
+            return Err(ApiError::new(
+                ErrorCode::SeqOutOfRange,
+                format!(
+                    "after_seq must be between 0 and the session's last seq {}; got {after_seq}",
+                    session.last_seq
+                ),
+            ));
+        }
+        let (phase, running_run_id, queue) =
+            self.ask(session_id, |reply| Cmd::Snapshot { reply }).await?;
+        let subscription =
+            subscribe::start(self.shared.store.clone(), &self.shared.writer, session_id, after_seq);
+        let snapshot = SubscribeSnapshot {
+            session_id: session_id.to_owned(),
+            phase,
+            running_run_id,
+            queue,
+            pending_approvals: Vec::new(),
+            last_seq: session.last_seq,
+        };
+        Ok((snapshot, subscription))
+    }
+
+    pub async fn models(&self) -> chat::ModelList {
+        self.shared.accounts.list().await
+    }
+
+    /// Waits until every frame produced so far is committed (tests and shutdown).
+    pub async fn flush(&self, session_id: &str) -> Result<i64> {
+        self.shared.writer.flush(session_id).await
     }
 }

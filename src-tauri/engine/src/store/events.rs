@@ -11,3 +11,65 @@ CREATE TABLE events (
     PRIMARY KEY (session_id, seq)
 ) WITHOUT ROWID;
 ";
+
+use rusqlite::{Connection, params};
+
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::frames::{Frame, FrameBody};
+
+/// Up to `limit` frames of a session with `seq > after`, in seq order.
+pub fn read_after(
+    conn: &Connection,
+    session_id: &str,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<Frame>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, run_id, ts, body FROM events
+         WHERE session_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![session_id, after, limit as i64], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, Option<String>>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
+    let mut frames = Vec::new();
+    for row in rows {
+        let (seq, run_id, ts, body) = row?;
+        let body: FrameBody = serde_json::from_str(&body).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Storage,
+                format!("event {seq} of {session_id} is unreadable: {e}"),
+            )
+        })?;
+        frames.push(Frame { session_id: session_id.to_owned(), seq, run_id, ts, body });
+    }
+    Ok(frames)
+}
+
+/// Every frame of one run, in order (for folding an interrupted run into a message).
+pub fn read_run(conn: &Connection, session_id: &str, run_id: &str) -> Result<Vec<Frame>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, ts, body FROM events WHERE session_id = ?1 AND run_id = ?2 ORDER BY seq",
+    )?;
+    let rows = stmt.query_map(params![session_id, run_id], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+    })?;
+    let mut frames = Vec::new();
+    for row in rows {
+        let (seq, ts, body) = row?;
+        if let Ok(body) = serde_json::from_str::<FrameBody>(&body) {
+            frames.push(Frame {
+                session_id: session_id.to_owned(),
+                seq,
+                run_id: Some(run_id.to_owned()),
+                ts,
+                body,
+            });
+        }
+    }
+    Ok(frames)
+}

@@ -111,6 +111,11 @@ impl Store {
         f(&conn)
     }
 
+    /// Lets another process open the data dir (at shutdown, after the last write).
+    pub fn release_lock(&self) {
+        let _ = self._lock.unlock();
+    }
+
     /// The schema version this build migrates to.
     pub fn schema_version() -> usize {
         MIGRATIONS.len()

@@ -1,0 +1,116 @@
+//! Folds a message's frames into content blocks. The run uses it while streaming; start-up
+//! repair uses it on the event log of an interrupted run, so both agree on what was said.
+
+use std::collections::BTreeMap;
+
+use crate::chat::ContentBlock;
+use crate::frames::FrameBody;
+
+enum Block {
+    Text(String),
+    Thinking(String),
+    ToolUse { id: String, name: String, json: String },
+}
+
+#[derive(Default)]
+pub struct Assembler {
+    blocks: BTreeMap<u32, Block>,
+}
+
+impl Assembler {
+    pub fn apply(&mut self, body: &FrameBody) {
+        match body {
+            FrameBody::MessageStart { .. } => self.blocks.clear(),
+            FrameBody::TextStart { index } => {
+                self.blocks.insert(*index, Block::Text(String::new()));
+            }
+            FrameBody::TextDelta { index, text } => {
+                if let Block::Text(t) =
+                    self.blocks.entry(*index).or_insert(Block::Text(String::new()))
+                {
+                    t.push_str(text);
+                }
+            }
+            FrameBody::ThinkingStart { index } => {
+                self.blocks.insert(*index, Block::Thinking(String::new()));
+            }
+            FrameBody::ThinkingDelta { index, text } => {
+                if let Block::Thinking(t) =
+                    self.blocks.entry(*index).or_insert(Block::Thinking(String::new()))
+                {
+                    t.push_str(text);
+                }
+            }
+            FrameBody::ToolCallStart { index, id, name } => {
+                self.blocks.insert(
+                    *index,
+                    Block::ToolUse { id: id.clone(), name: name.clone(), json: String::new() },
+                );
+            }
+            FrameBody::ToolCallDelta { index, partial_json } => {
+                if let Some(Block::ToolUse { json, .. }) = self.blocks.get_mut(index) {
+                    json.push_str(partial_json);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.blocks.values().all(|b| match b {
+            Block::Text(t) | Block::Thinking(t) => t.is_empty(),
+            Block::ToolUse { .. } => false,
+        })
+    }
+
+    /// The blocks so far, in index order (empty text blocks dropped).
+    pub fn content(&self) -> Vec<ContentBlock> {
+        self.blocks
+            .values()
+            .filter_map(|b| match b {
+                Block::Text(t) if t.is_empty() => None,
+                Block::Thinking(t) if t.is_empty() => None,
+                Block::Text(t) => Some(ContentBlock::Text { text: t.clone() }),
+                Block::Thinking(t) => {
+                    Some(ContentBlock::Thinking { text: t.clone(), signature: None })
+                }
+                Block::ToolUse { id, name, json } => Some(ContentBlock::ToolUse {
+                    id: id.clone(),
+                    name: name.clone(),
+                    input: serde_json::from_str(json)
+                        .unwrap_or_else(|_| serde_json::Value::String(json.clone())),
+                }),
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deltas_fold_into_blocks_by_index() {
+        let mut a = Assembler::default();
+        for body in [
+            FrameBody::MessageStart { message_id: "m".into() },
+            FrameBody::ThinkingStart { index: 0 },
+            FrameBody::ThinkingDelta { index: 0, text: "hm".into() },
+            FrameBody::ThinkingEnd { index: 0 },
+            FrameBody::TextStart { index: 1 },
+            FrameBody::TextDelta { index: 1, text: "Hel".into() },
+            FrameBody::TextDelta { index: 1, text: "lo".into() },
+        ] {
+            a.apply(&body);
+        }
+        assert_eq!(
+            a.content(),
+            vec![
+                ContentBlock::Thinking { text: "hm".into(), signature: None },
+                ContentBlock::Text { text: "Hello".into() }
+            ]
+        );
+        a.apply(&FrameBody::MessageStart { message_id: "n".into() });
+        assert!(a.is_empty(), "a new message starts empty");
+    }
+}

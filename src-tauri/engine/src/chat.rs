@@ -1,0 +1,152 @@
+//! The conversation's public types: messages as provider-neutral content blocks, history with
+//! its watermark, sends and their receipts, and what a subscriber gets first.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::frames::{Phase, Priority, QueuedRun, Usage};
+
+/// A provider-neutral content block.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ContentBlock {
+    Text {
+        text: String,
+    },
+    Thinking {
+        text: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        signature: Option<String>,
+    },
+    RedactedThinking {
+        data: String,
+    },
+    Image {
+        attachment_id: String,
+        mime: String,
+    },
+    ToolUse {
+        id: String,
+        name: String,
+        #[ts(type = "unknown")]
+        input: serde_json::Value,
+    },
+    ToolResult {
+        tool_use_id: String,
+        content: String,
+        is_error: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Assistant,
+    System,
+}
+
+/// Where a message came from: the user, the model, or outside (inbox, webhook, schedule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageSource {
+    User,
+    Model,
+    External,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageStatus {
+    Complete,
+    Aborted,
+    Error,
+    Interrupted,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Message {
+    pub id: String,
+    pub session_id: String,
+    pub run_id: Option<String>,
+    pub role: Role,
+    pub source: MessageSource,
+    pub content: Vec<ContentBlock>,
+    pub status: MessageStatus,
+    pub usage: Option<Usage>,
+    /// The seq of the last frame this message reflects (null for user messages).
+    pub last_seq: Option<i64>,
+    pub created_at: i64,
+}
+
+/// `history`: the messages, oldest first, and the watermark W: every frame with seq <= W is
+/// reflected in them. Subscribe with `after_seq = W` to continue without a gap; frames after
+/// W may repeat a message already here (same `message_id`), which a viewer folds in by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct History {
+    pub messages: Vec<Message>,
+    pub watermark: i64,
+    /// True when older messages exist before the first one returned.
+    pub has_more: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SendMessage {
+    pub text: String,
+    /// Makes the send idempotent: a repeat returns the first receipt and creates nothing.
+    #[ts(optional)]
+    pub client_msg_id: Option<String>,
+    #[ts(optional)]
+    pub priority: Option<Priority>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SendReceipt {
+    pub message_id: String,
+    pub run_id: String,
+    /// 0 = running now or next; n = n runs ahead of it.
+    pub queue_position: u32,
+}
+
+/// The first reply of a subscription: the session's state now. Frames follow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SubscribeSnapshot {
+    pub session_id: String,
+    pub phase: Phase,
+    pub running_run_id: Option<String>,
+    pub queue: Vec<QueuedRun>,
+    /// Approvals waiting for an answer (the agent issue fills this).
+    #[ts(type = "Array<unknown>")]
+    pub pending_approvals: Vec<serde_json::Value>,
+    pub last_seq: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SteerMode {
+    /// Delivered to the running turn at its next step boundary.
+    Steer,
+    /// No run was going: queued as a normal send.
+    Queued,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct SteerReceipt {
+    pub mode: SteerMode,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModelInfo {
+    /// `<account>/<model>`.
+    pub id: String,
+    pub provider: String,
+    pub name: String,
+    pub capabilities: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct ModelList {
+    pub models: Vec<ModelInfo>,
+    pub default: Option<String>,
+}

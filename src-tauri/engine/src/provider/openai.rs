@@ -1,0 +1,394 @@
+//! OpenAI-compatible Chat Completions streaming (OpenAI, Ollama, LM Studio, llama.cpp's
+//! server, vLLM, OpenRouter, Groq, ...).
+//!
+//! [`ChatStreamParser`] is the protocol, with no IO: it takes SSE events (as parsed by
+//! `eventsource-stream`) and yields provider events, so recorded streams test it directly.
+//! [`OpenAiChat`] does the HTTP.
+
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use futures_util::future::BoxFuture;
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
+use crate::chat::{ContentBlock, Role};
+use crate::error::ErrorCode;
+use crate::frames::{StopReason, Usage};
+
+#[derive(Debug, Deserialize)]
+struct Chunk {
+    #[serde(default)]
+    choices: Vec<Choice>,
+    #[serde(default)]
+    usage: Option<ChunkUsage>,
+    #[serde(default)]
+    error: Option<Value>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Choice {
+    #[serde(default)]
+    index: u32,
+    #[serde(default)]
+    delta: Option<Delta>,
+    #[serde(default)]
+    finish_reason: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Delta {
+    #[serde(default)]
+    content: Option<String>,
+    #[serde(default)]
+    refusal: Option<String>,
+    /// DeepSeek, vLLM and others.
+    #[serde(default)]
+    reasoning_content: Option<String>,
+    /// OpenRouter, Groq, Ollama.
+    #[serde(default)]
+    reasoning: Option<String>,
+    #[serde(default)]
+    tool_calls: Option<Vec<ToolCallDelta>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ToolCallDelta {
+    #[serde(default)]
+    index: u32,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    function: Option<FunctionDelta>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FunctionDelta {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    arguments: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ChunkUsage {
+    #[serde(default)]
+    prompt_tokens: u64,
+    #[serde(default)]
+    completion_tokens: u64,
+    #[serde(default)]
+    prompt_tokens_details: Option<PromptDetails>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PromptDetails {
+    #[serde(default)]
+    cached_tokens: u64,
+}
+
+/// The Chat Completions stream protocol as a state machine. Only choice 0 is followed (Hearth
+/// asks for one); other choices are ignored, not mixed in.
+#[derive(Debug, Default)]
+pub struct ChatStreamParser {
+    done: bool,
+    finished: bool,
+    /// Any content (text, reasoning, tool call) has been yielded.
+    pub started: bool,
+    tool_calls_seen: std::collections::HashSet<u32>,
+}
+
+impl ChatStreamParser {
+    /// One SSE event (`event` is its name, "message" when absent).
+    pub fn on_event(
+        &mut self,
+        event: &str,
+        data: &str,
+    ) -> Result<Vec<ProviderEvent>, ProviderError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let data = data.trim();
+        if data == "[DONE]" {
+            self.done = true;
+            return Ok(Vec::new());
+        }
+        if data.is_empty() {
+            return Ok(Vec::new());
+        }
+        let chunk: Chunk = serde_json::from_str(data).map_err(|e| {
+            ProviderError::new(
+                ErrorCode::BadProviderStream,
+                format!("the provider sent a chunk that is not valid JSON: {e}"),
+            )
+        })?;
+        let mut out = Vec::new();
+        if let Some(error) = chunk.error.as_ref().filter(|e| !e.is_null()) {
+            return Err(in_band_error(error, self.started));
+        }
+        if event == "error" {
+            return Err(ProviderError::new(
+                ErrorCode::ProviderError,
+                format!("the provider reported an error: {data}"),
+            ));
+        }
+        for choice in chunk.choices.iter().filter(|c| c.index == 0) {
+            if let Some(delta) = &choice.delta {
+                let reasoning = delta.reasoning_content.as_deref().or(delta.reasoning.as_deref());
+                if let Some(r) = reasoning.filter(|r| !r.is_empty()) {
+                    out.push(ProviderEvent::ThinkingDelta(r.to_owned()));
+                }
+                if let Some(t) = delta.content.as_deref().filter(|t| !t.is_empty()) {
+                    out.push(ProviderEvent::TextDelta(t.to_owned()));
+                }
+                if let Some(t) = delta.refusal.as_deref().filter(|t| !t.is_empty()) {
+                    out.push(ProviderEvent::TextDelta(t.to_owned()));
+                }
+                for call in delta.tool_calls.iter().flatten() {
+                    let f = call.function.as_ref();
+                    if self.tool_calls_seen.insert(call.index) {
+                        out.push(ProviderEvent::ToolCallStart {
+                            index: call.index,
+                            id: call.id.clone().unwrap_or_default(),
+                            name: f.and_then(|f| f.name.clone()).unwrap_or_default(),
+                        });
+                    }
+                    if let Some(args) =
+                        f.and_then(|f| f.arguments.as_deref()).filter(|a| !a.is_empty())
+                    {
+                        out.push(ProviderEvent::ToolCallDelta {
+                            index: call.index,
+                            partial_json: args.to_owned(),
+                        });
+                    }
+                }
+            }
+            if let Some(reason) = &choice.finish_reason
+                && !self.finished
+            {
+                self.finished = true;
+                out.push(ProviderEvent::Finish(match reason.as_str() {
+                    "length" => StopReason::MaxTokens,
+                    "tool_calls" | "function_call" => StopReason::ToolUse,
+                    "content_filter" => StopReason::ContentFilter,
+                    _ => StopReason::EndTurn,
+                }));
+            }
+        }
+        if let Some(u) = chunk.usage {
+            out.push(ProviderEvent::Usage(Usage {
+                input_tokens: u.prompt_tokens,
+                output_tokens: u.completion_tokens,
+                cache_read_tokens: u.prompt_tokens_details.map_or(0, |d| d.cached_tokens),
+                cache_write_tokens: 0,
+            }));
+        }
+        self.started |= out.iter().any(|e| !matches!(e, ProviderEvent::Usage(_)));
+        Ok(out)
+    }
+
+    /// The body ended. Without `[DONE]` or a finish reason the connection was cut.
+    pub fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+        if self.done || self.finished {
+            return Ok(Vec::new());
+        }
+        let e = ProviderError::new(
+            ErrorCode::StreamInterrupted,
+            "the provider's stream ended before the reply was complete",
+        );
+        Err(if self.started { e } else { e.retryable(None) })
+    }
+}
+
+fn in_band_error(error: &Value, started: bool) -> ProviderError {
+    let message = error.get("message").and_then(Value::as_str).unwrap_or("unknown error");
+    let status = error
+        .get("code")
+        .and_then(Value::as_u64)
+        .or_else(|| error.get("status_code").and_then(Value::as_u64));
+    let e = ProviderError::new(
+        ErrorCode::ProviderError,
+        format!("the provider reported an error: {message}"),
+    );
+    match status {
+        Some(429) | Some(500..=599) if !started => {
+            ProviderError { code: ErrorCode::ProviderUnavailable, ..e }.retryable(None)
+        }
+        _ => e,
+    }
+}
+
+/// An OpenAI-compatible endpoint: base URL (…/v1) and API key.
+pub struct OpenAiChat {
+    client: reqwest::Client,
+    base_url: String,
+    api_key: Option<String>,
+}
+
+impl OpenAiChat {
+    pub fn new(base_url: &str, api_key: Option<String>) -> OpenAiChat {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .read_timeout(Duration::from_secs(300))
+            .build()
+            .unwrap_or_default();
+        OpenAiChat { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
+    }
+
+    pub fn body(request: &ModelRequest) -> Value {
+        let mut messages = Vec::new();
+        if let Some(system) = &request.system {
+            messages.push(json!({"role": "system", "content": system}));
+        }
+        for m in &request.messages {
+            let text: String = m
+                .content
+                .iter()
+                .filter_map(|b| match b {
+                    ContentBlock::Text { text } => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            if text.is_empty() {
+                continue;
+            }
+            let role = match m.role {
+                Role::User => "user",
+                Role::Assistant => "assistant",
+                Role::System => "system",
+            };
+            messages.push(json!({"role": role, "content": text}));
+        }
+        let mut body = json!({
+            "model": request.model,
+            "messages": messages,
+            "stream": true,
+            "stream_options": {"include_usage": true},
+        });
+        if let Some(max) = request.max_tokens {
+            body["max_tokens"] = json!(max);
+        }
+        body
+    }
+}
+
+impl Provider for OpenAiChat {
+    fn stream(
+        &self,
+        request: ModelRequest,
+    ) -> BoxFuture<'static, Result<EventStream, ProviderError>> {
+        let mut http = self
+            .client
+            .post(format!("{}/chat/completions", self.base_url))
+            .json(&Self::body(&request));
+        if let Some(key) = &self.api_key {
+            http = http.bearer_auth(key);
+        }
+        Box::pin(async move {
+            let response = http.send().await.map_err(network_error)?;
+            let status = response.status();
+            if !status.is_success() {
+                let retry_after = super::retry::retry_after(response.headers());
+                let body = response.text().await.unwrap_or_default();
+                return Err(http_error(status.as_u16(), &body, retry_after));
+            }
+            let mut parser = ChatStreamParser::default();
+            let events = eventsource_stream::EventStream::new(response.bytes_stream());
+            let stream = async_stream(events, move |item| match item {
+                Some(Ok(ev)) => parser.on_event(&ev.event, &ev.data),
+                Some(Err(e)) => {
+                    let err = ProviderError::new(
+                        ErrorCode::StreamInterrupted,
+                        format!("the connection to the provider broke: {e}"),
+                    );
+                    Err(if parser.started { err } else { err.retryable(None) })
+                }
+                None => parser.on_end(),
+            });
+            Ok(stream)
+        })
+    }
+}
+
+/// Turns a stream of SSE items into provider events through `step`, which also sees the end
+/// (`None`). Stops after the first error.
+fn async_stream<S, E>(
+    events: S,
+    mut step: impl FnMut(
+        Option<Result<eventsource_stream::Event, E>>,
+    ) -> Result<Vec<ProviderEvent>, ProviderError>
+    + Send
+    + 'static,
+) -> EventStream
+where
+    S: futures_util::Stream<Item = Result<eventsource_stream::Event, E>> + Send + 'static,
+    E: 'static,
+{
+    let items = events.map(Some).chain(futures_util::stream::once(async { None }));
+    let mut failed = false;
+    Box::pin(
+        items
+            .map(move |item| {
+                if failed {
+                    return Vec::new();
+                }
+                match step(item) {
+                    Ok(events) => events.into_iter().map(Ok).collect(),
+                    Err(e) => {
+                        failed = true;
+                        vec![Err(e)]
+                    }
+                }
+            })
+            .flat_map(futures_util::stream::iter),
+    )
+}
+
+fn network_error(e: reqwest::Error) -> ProviderError {
+    ProviderError::new(
+        ErrorCode::Network,
+        format!("cannot reach the provider: {}", error_chain(&e)),
+    )
+    .retryable(None)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+/// Maps an HTTP error answer to a code; 429 and 5xx may be retried.
+pub fn http_error(status: u16, body: &str, retry_after: Option<Duration>) -> ProviderError {
+    let detail = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.pointer("/error/message").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| body.chars().take(300).collect());
+    let msg = |what: &str| format!("{what} (HTTP {status}): {detail}");
+    match status {
+        401 | 403 => {
+            ProviderError::new(ErrorCode::AuthFailed, msg("the provider refused the API key"))
+        }
+        402 => ProviderError::new(
+            ErrorCode::Billing,
+            msg("the provider's account needs billing attention"),
+        ),
+        404 => ProviderError::new(
+            ErrorCode::ModelNotFound,
+            msg("the provider does not know this model or endpoint"),
+        ),
+        429 => ProviderError::new(ErrorCode::RateLimited, msg("the provider is rate limiting"))
+            .retryable(retry_after),
+        500..=599 => ProviderError::new(ErrorCode::ProviderUnavailable, msg("the provider failed"))
+            .retryable(retry_after),
+        _ => {
+            ProviderError::new(ErrorCode::InvalidRequest, msg("the provider rejected the request"))
+        }
+    }
+}

@@ -1,0 +1,248 @@
+//! The writer: the only place a frame gets its `seq`.
+//!
+//! Producers (runs, the session actor) hand frames to [`Writer::append`] and go on; a
+//! dedicated thread drains everything queued (group commit: while one transaction commits,
+//! the next batch gathers), coalesces adjacent deltas of the same block, assigns each
+//! session's next seqs, appends them to the event log in one transaction and only then
+//! publishes them on the live bus. So a subscriber can never see a frame that a crash takes
+//! back, and a slow subscriber never slows a run (the bus drops for it; it re-reads the log).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rusqlite::{OptionalExtension, params};
+use tokio::sync::{broadcast, oneshot};
+
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::frames::{Frame, FrameBody};
+use crate::store::Store;
+
+/// Frames a lagging live subscriber may fall behind before it re-reads the log.
+const BUS_CAPACITY: usize = 1024;
+/// At most this many frames per transaction (keeps one commit short under a flood).
+const MAX_BATCH: usize = 4096;
+
+enum Op {
+    Append {
+        session_id: String,
+        run_id: Option<String>,
+        body: FrameBody,
+    },
+    /// Answered once everything appended before it is committed, with the session's last seq.
+    Flush {
+        session_id: String,
+        done: oneshot::Sender<Result<i64>>,
+    },
+    /// Commit what is queued, then stop.
+    Stop,
+}
+
+/// Per-session live fan-out of committed frames.
+#[derive(Default)]
+pub struct Bus {
+    senders: Mutex<HashMap<String, broadcast::Sender<Arc<Frame>>>>,
+}
+
+impl Bus {
+    pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Frame>> {
+        let mut senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
+        senders
+            .entry(session_id.to_owned())
+            .or_insert_with(|| broadcast::channel(BUS_CAPACITY).0)
+            .subscribe()
+    }
+
+    pub fn has_subscribers(&self, session_id: &str) -> bool {
+        let senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
+        senders.get(session_id).is_some_and(|tx| tx.receiver_count() > 0)
+    }
+
+    fn publish(&self, frames: &[Arc<Frame>]) {
+        let mut senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
+        for frame in frames {
+            if let Some(tx) = senders.get(&frame.session_id)
+                && tx.send(frame.clone()).is_err()
+            {
+                // Nobody listens any more: forget the channel so memory stays flat.
+                senders.remove(&frame.session_id);
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Writer {
+    tx: std::sync::mpsc::Sender<Op>,
+    bus: Arc<Bus>,
+    thread: Arc<Mutex<Option<std::thread::JoinHandle<()>>>>,
+}
+
+impl Writer {
+    pub fn start(store: Arc<Store>) -> Writer {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let bus = Arc::new(Bus::default());
+        let thread_bus = bus.clone();
+        let thread = std::thread::Builder::new()
+            .name("hearth-writer".into())
+            .spawn(move || run(store, rx, thread_bus))
+            .expect("spawn the writer thread");
+        Writer { tx, bus, thread: Arc::new(Mutex::new(Some(thread))) }
+    }
+
+    /// Commits everything queued so far, then stops the writer thread and waits for it.
+    /// Frames appended afterwards are dropped (the process is shutting down).
+    pub fn shutdown(&self) {
+        let _ = self.tx.send(Op::Stop);
+        let thread = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(thread) = thread
+            && thread.thread().id() != std::thread::current().id()
+        {
+            let _ = thread.join();
+        }
+    }
+
+    pub fn bus(&self) -> &Bus {
+        &self.bus
+    }
+
+    /// Queues a frame; it is numbered, committed and published shortly (or, if the process
+    /// dies first, never seen by anyone).
+    pub fn append(&self, session_id: &str, run_id: Option<&str>, body: FrameBody) {
+        let _ = self.tx.send(Op::Append {
+            session_id: session_id.to_owned(),
+            run_id: run_id.map(str::to_owned),
+            body,
+        });
+    }
+
+    /// Waits until every frame appended so far is committed; returns the session's last seq.
+    pub async fn flush(&self, session_id: &str) -> Result<i64> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Op::Flush { session_id: session_id.to_owned(), done })
+            .map_err(|_| stopped())?;
+        wait.await.map_err(|_| stopped())?
+    }
+
+    /// Blocking form of [`Writer::flush`] for synchronous callers.
+    pub fn flush_blocking(&self, session_id: &str) -> Result<i64> {
+        let (done, wait) = oneshot::channel();
+        self.tx
+            .send(Op::Flush { session_id: session_id.to_owned(), done })
+            .map_err(|_| stopped())?;
+        wait.blocking_recv().map_err(|_| stopped())?
+    }
+}
+
+fn stopped() -> ApiError {
+    ApiError::new(ErrorCode::Internal, "the writer has stopped")
+}
+
+struct Pending {
+    session_id: String,
+    run_id: Option<String>,
+    body: FrameBody,
+}
+
+fn run(store: Arc<Store>, rx: std::sync::mpsc::Receiver<Op>, bus: Arc<Bus>) {
+    let mut last_seq: HashMap<String, i64> = HashMap::new();
+    let mut stopping = false;
+    while !stopping && let Ok(first) = rx.recv() {
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut flushes: Vec<(String, oneshot::Sender<Result<i64>>)> = Vec::new();
+        let mut next = Some(first);
+        while let Some(op) = next {
+            match op {
+                Op::Append { session_id, run_id, body } => {
+                    push_coalesced(&mut pending, Pending { session_id, run_id, body })
+                }
+                Op::Flush { session_id, done } => flushes.push((session_id, done)),
+                Op::Stop => {
+                    stopping = true;
+                    break;
+                }
+            }
+            next = if pending.len() < MAX_BATCH { rx.try_recv().ok() } else { None };
+        }
+
+        let now = store.now();
+        let result = store.write(|tx| {
+            let mut frames = Vec::with_capacity(pending.len());
+            let mut touched: HashMap<&str, i64> = HashMap::new();
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO events (session_id, seq, run_id, ts, type, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for p in &pending {
+                let seq = match last_seq.get(&p.session_id) {
+                    Some(s) => *s,
+                    None => load_last_seq(tx, &p.session_id)?,
+                } + 1;
+                last_seq.insert(p.session_id.clone(), seq);
+                touched.insert(&p.session_id, seq);
+                let frame = Frame {
+                    session_id: p.session_id.clone(),
+                    seq,
+                    run_id: p.run_id.clone(),
+                    ts: now,
+                    body: p.body.clone(),
+                };
+                let body = serde_json::to_string(&frame.body)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+                insert.execute(params![
+                    frame.session_id,
+                    seq,
+                    frame.run_id,
+                    now,
+                    frame.body.kind(),
+                    body
+                ])?;
+                frames.push(Arc::new(frame));
+            }
+            for (session_id, seq) in touched {
+                tx.execute(
+                    "UPDATE sessions SET last_seq = ?2 WHERE id = ?1",
+                    params![session_id, seq],
+                )?;
+            }
+            Ok(frames)
+        });
+        match result {
+            Ok(frames) => bus.publish(&frames),
+            Err(e) => {
+                // The batch is rolled back whole: forget cached seqs so the next batch
+                // reloads them from the store and no seq is skipped.
+                tracing::error!(error = %e, frames = pending.len(), "event log write failed");
+                last_seq.clear();
+            }
+        }
+        for (session_id, done) in flushes {
+            let seq = match last_seq.get(&session_id) {
+                Some(s) => Ok(*s),
+                None => store.read(|conn| load_last_seq(conn, &session_id)),
+            };
+            let _ = done.send(seq);
+        }
+    }
+}
+
+fn push_coalesced(pending: &mut Vec<Pending>, next: Pending) {
+    if let Some(last) = pending.last_mut()
+        && last.session_id == next.session_id
+        && last.run_id == next.run_id
+    {
+        match last.body.try_merge(next.body) {
+            None => return,
+            Some(body) => pending.push(Pending { body, ..next }),
+        }
+    } else {
+        pending.push(next);
+    }
+}
+
+fn load_last_seq(conn: &rusqlite::Connection, session_id: &str) -> Result<i64> {
+    Ok(conn
+        .query_row("SELECT last_seq FROM sessions WHERE id = ?1", [session_id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}

@@ -1,0 +1,153 @@
+//! Recorded real provider streams (../shared/conformance/streams) through the same SSE parser
+//! and protocol state machine the app uses, split at random byte boundaries.
+
+use std::path::PathBuf;
+
+use futures_util::StreamExt;
+use hearth_engine::frames::StopReason;
+use hearth_engine::provider::ProviderEvent;
+use hearth_engine::provider::openai::ChatStreamParser;
+use rand::Rng;
+use serde_json::Value;
+
+fn streams_dir() -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/conformance/streams");
+    dir.is_dir().then_some(dir)
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Extracted {
+    text: String,
+    reasoning: String,
+    finish: Option<String>,
+    tools: Vec<(String, String)>,
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    error: bool,
+}
+
+async fn run_openai(body: &[u8]) -> Extracted {
+    // Random piece sizes: the parser must not care where the network splits the body.
+    let mut pieces = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let n = rand::rng().random_range(1..=rest.len().min(64));
+        pieces.push(Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(&rest[..n])));
+        rest = &rest[n..];
+    }
+    let mut events = eventsource_stream::EventStream::new(futures_util::stream::iter(pieces));
+    let mut parser = ChatStreamParser::default();
+    let mut out = Extracted::default();
+    let apply = |r: Result<Vec<ProviderEvent>, _>, out: &mut Extracted| match r {
+        Ok(evs) => {
+            for e in evs {
+                match e {
+                    ProviderEvent::TextDelta(t) => out.text += &t,
+                    ProviderEvent::ThinkingDelta(t) => out.reasoning += &t,
+                    ProviderEvent::Finish(r) => {
+                        out.finish = Some(
+                            match r {
+                                StopReason::MaxTokens => "length",
+                                StopReason::ToolUse => "tool_calls",
+                                StopReason::ContentFilter => "content_filter",
+                                _ => "stop",
+                            }
+                            .to_owned(),
+                        )
+                    }
+                    ProviderEvent::ToolCallStart { name, .. } => {
+                        out.tools.push((name, String::new()))
+                    }
+                    ProviderEvent::ToolCallDelta { index, partial_json } => {
+                        out.tools[index as usize].1 += &partial_json
+                    }
+                    ProviderEvent::Usage(u) => {
+                        out.input_tokens = Some(u.input_tokens);
+                        out.output_tokens = Some(u.output_tokens);
+                    }
+                }
+            }
+            true
+        }
+        Err(_) => {
+            out.error = true;
+            false
+        }
+    };
+    while let Some(ev) = events.next().await {
+        let ev = ev.expect("the SSE layer accepts the recorded body");
+        if !apply(parser.on_event(&ev.event, &ev.data), &mut out) {
+            return out;
+        }
+    }
+    apply(parser.on_end(), &mut out);
+    out
+}
+
+#[tokio::test]
+async fn recorded_openai_compatible_streams_extract_what_they_should() {
+    let Some(dir) = streams_dir() else {
+        eprintln!(
+            "SKIP: ../shared/conformance/streams is absent, so the recorded streams cannot be checked"
+        );
+        return;
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let expect: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if expect["family"] != "openai-chat-completions" {
+            continue;
+        }
+        let name = expect["name"].as_str().unwrap();
+        let body = std::fs::read(dir.join(expect["file"].as_str().unwrap())).unwrap();
+        let e = &expect["expected"];
+        let choice = &e["choices"][0];
+        let want_text = format!(
+            "{}{}",
+            choice["content"].as_str().unwrap_or(""),
+            choice["refusal"].as_str().unwrap_or("")
+        );
+        let want_tools: Vec<(String, String)> = choice["tool_calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["name"].as_str().unwrap_or("").to_owned(),
+                    t["arguments"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        for round in 0..5 {
+            let got = run_openai(&body).await;
+            let ctx = format!("{name} (random split #{round})");
+            assert_eq!(got.text, want_text, "{ctx}: text");
+            assert_eq!(
+                got.reasoning,
+                choice["reasoning"].as_str().unwrap_or(""),
+                "{ctx}: reasoning"
+            );
+            assert_eq!(
+                got.finish.as_deref(),
+                choice["finish_reason"].as_str(),
+                "{ctx}: finish reason"
+            );
+            assert_eq!(got.tools, want_tools, "{ctx}: tool calls");
+            assert_eq!(
+                got.error,
+                e["ends_with_error"].as_bool().unwrap(),
+                "{ctx}: ends with an error"
+            );
+            if !got.error {
+                assert_eq!(got.input_tokens, e["input_tokens"].as_u64(), "{ctx}: input tokens");
+                assert_eq!(got.output_tokens, e["output_tokens"].as_u64(), "{ctx}: output tokens");
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "expected the OpenAI-compatible recordings, found {checked}");
+}

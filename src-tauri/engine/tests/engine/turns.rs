@@ -1,0 +1,421 @@
+//! Turns end to end inside the engine, against a real loopback server speaking the OpenAI
+//! streaming protocol: persistence, history and watermark, the claim race, priorities, steer,
+//! abort, retries, failures after the first token, idempotent sends and bad input.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hearth_engine::accounts::{AccountConfig, AccountsConfig};
+use hearth_engine::chat::{MessageStatus, Role};
+use hearth_engine::frames::{Frame, FrameBody, Priority, RunStatus};
+use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions};
+use hearth_testkit::{ModelServer, Reply, openai_deltas, openai_stream};
+
+struct Setup {
+    engine: Arc<Engine>,
+    server: ModelServer,
+    session: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn setup() -> Setup {
+    let server = ModelServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = EngineOptions {
+        store: StoreOptions::default(),
+        accounts: AccountsConfig {
+            openai: vec![AccountConfig {
+                id: "env:openai".into(),
+                base_url: server.base_url(),
+                api_key: Some("test-key".into()),
+            }],
+            default_model: Some("env:openai/test-model".into()),
+        },
+    };
+    let engine = Arc::new(Engine::open_with(dir.path(), options).unwrap());
+    let session = engine.create_session(&CreateSession::default()).unwrap().id;
+    Setup { engine, server, session, _dir: dir }
+}
+
+fn text(s: &str) -> SendMessage {
+    SendMessage { text: s.into(), client_msg_id: None, priority: None }
+}
+
+/// Collects the session's frames from `after` until `stop` says so (20 s at most).
+async fn frames_until(
+    engine: &Engine,
+    session: &str,
+    after: i64,
+    stop: impl Fn(&[Frame]) -> bool,
+) -> Vec<Frame> {
+    let (_, mut sub) = engine.subscribe(session, after).await.unwrap();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !stop(&out) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, sub.frames.recv()).await {
+            Ok(Some(f)) => out.push((*f).clone()),
+            _ => panic!(
+                "timed out waiting; frames so far: {:#?}",
+                out.iter().map(|f| f.body.kind()).collect::<Vec<_>>()
+            ),
+        }
+    }
+    out
+}
+
+fn completed(n: usize) -> impl Fn(&[Frame]) -> bool {
+    move |f| f.iter().filter(|f| matches!(f.body, FrameBody::RunCompleted { .. })).count() >= n
+}
+
+fn streamed_text(frames: &[Frame]) -> String {
+    frames
+        .iter()
+        .filter_map(|f| match &f.body {
+            FrameBody::TextDelta { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_streams_is_stored_and_history_matches_the_frames() {
+    let s = setup().await;
+    s.server.push(Reply::text(&["Hel", "lo", " world"]));
+    let receipt = s.engine.send(&s.session, text("Say hello")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+
+    assert_eq!(streamed_text(&frames), "Hello world");
+    let kinds: Vec<_> = frames.iter().map(|f| f.body.kind()).collect();
+    for k in [
+        "run_queued",
+        "user_message",
+        "run_started",
+        "message_start",
+        "text_start",
+        "text_end",
+        "message_end",
+        "run_completed",
+    ] {
+        assert!(kinds.contains(&k), "the run must emit {k}: {kinds:?}");
+    }
+    assert!(frames.windows(2).all(|w| w[1].seq == w[0].seq + 1), "seqs are dense and ordered");
+    let FrameBody::RunCompleted { status, usage, .. } = &frames.last().unwrap().body else {
+        panic!()
+    };
+    assert_eq!((*status, usage.input_tokens, usage.output_tokens), (RunStatus::Done, 11, 3));
+
+    let history = s.engine.history(&s.session, None, None).unwrap();
+    assert_eq!(history.messages.len(), 2);
+    assert_eq!(
+        (history.messages[0].role, history.messages[0].id.as_str()),
+        (Role::User, receipt.message_id.as_str())
+    );
+    let reply = &history.messages[1];
+    assert_eq!((reply.role, reply.status), (Role::Assistant, MessageStatus::Complete));
+    assert_eq!(hearth_engine::store::messages::text_of(reply), "Hello world");
+    let end_seq = frames.iter().find(|f| f.body.kind() == "message_end").unwrap().seq;
+    assert_eq!(history.watermark, end_seq, "the watermark is the seq of the reply's last frame");
+
+    let request = &s.server.requests()[0];
+    assert_eq!(request["model"], "test-model");
+    assert_eq!(request["stream"], true);
+    assert_eq!(request["messages"].as_array().unwrap().last().unwrap()["content"], "Say hello");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_repeated_client_msg_id_returns_the_first_receipt_and_creates_nothing() {
+    let s = setup().await;
+    s.server.set_fallback(Reply::text(&["ok"]));
+    let req =
+        SendMessage { text: "once".into(), client_msg_id: Some("c-1".into()), priority: None };
+    let first = s.engine.send(&s.session, req.clone()).await.unwrap();
+    let second = s.engine.send(&s.session, req).await.unwrap();
+    assert_eq!(
+        (first.message_id.as_str(), first.run_id.as_str()),
+        (second.message_id.as_str(), second.run_id.as_str())
+    );
+    frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    let history = s.engine.history(&s.session, None, None).unwrap();
+    assert_eq!(
+        history.messages.iter().filter(|m| m.role == Role::User).count(),
+        1,
+        "one user message"
+    );
+    assert_eq!(s.server.requests().len(), 1, "one model call");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_hundred_concurrent_sends_run_one_at_a_time_in_priority_order() {
+    let s = setup().await;
+    s.server.set_fallback(Reply::slow_text(&["a", "b"], Duration::from_millis(2)));
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let (engine, sid) = (s.engine.clone(), s.session.clone());
+        tasks.push(tokio::spawn(async move {
+            let priority = if i % 10 == 3 { Priority::Next } else { Priority::Later };
+            let req = SendMessage {
+                text: format!("m{i}"),
+                client_msg_id: None,
+                priority: Some(priority),
+            };
+            // The queue holds 20: a QUEUE_FULL answer is a valid, typed refusal; retry it.
+            loop {
+                match engine.send(&sid, req.clone()).await {
+                    Ok(r) => return r,
+                    Err(e) if e.code == ErrorCode::QueueFull => {
+                        tokio::time::sleep(Duration::from_millis(20)).await
+                    }
+                    Err(e) => panic!("send failed: {e:?}"),
+                }
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let frames = frames_until(&s.engine, &s.session, 0, completed(100)).await;
+
+    // Never two runs at once.
+    let mut running: Option<String> = None;
+    for f in &frames {
+        match &f.body {
+            FrameBody::RunStarted { .. } => {
+                assert!(
+                    running.is_none(),
+                    "run {:?} started while {running:?} was running",
+                    f.run_id
+                );
+                running = f.run_id.clone();
+            }
+            FrameBody::RunCompleted { status, .. } => {
+                assert_eq!(running.take(), f.run_id, "a run ends only after it started");
+                assert_eq!(*status, RunStatus::Done);
+            }
+            _ => {}
+        }
+    }
+    // The queue is what the priorities say, replayed over the queueing order: at every
+    // queue_changed the actor's queue equals the replay, and what leaves its head runs next.
+    let mut queue: std::collections::VecDeque<String> = Default::default();
+    let (mut popped, mut started_ids) = (Vec::new(), Vec::new());
+    for f in &frames {
+        match &f.body {
+            FrameBody::RunQueued { message_id, priority, .. } => match priority {
+                Priority::Later => queue.push_back(message_id.clone()),
+                _ => queue.push_front(message_id.clone()),
+            },
+            FrameBody::QueueChanged { queue: now } => {
+                let ids: Vec<String> = now.iter().map(|q| q.message_id.clone()).collect();
+                if queue.len() == ids.len() + 1 {
+                    popped.push(queue.pop_front().unwrap());
+                }
+                assert_eq!(
+                    Vec::from(queue.clone()),
+                    ids,
+                    "the actor's queue follows the priorities"
+                );
+            }
+            FrameBody::RunStarted { message_id, .. } => started_ids.push(message_id.clone()),
+            _ => {}
+        }
+    }
+    assert_eq!(popped, started_ids, "runs start in queue order");
+    let started = started_ids.len();
+    assert_eq!(started, 100, "all 100 sends ran");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steered_text_lands_before_the_next_model_call() {
+    let s = setup().await;
+    s.server
+        .push(Reply::slow_text(&["one ", "two ", "three ", "four"], Duration::from_millis(100)));
+    s.server.push(Reply::text(&["noted"]));
+    s.engine.send(&s.session, text("Count")).await.unwrap();
+    frames_until(&s.engine, &s.session, 0, |f| f.iter().any(|f| f.body.kind() == "text_delta"))
+        .await;
+    let receipt = s.engine.steer(&s.session, "also count backwards").await.unwrap();
+    assert_eq!(receipt.mode, hearth_engine::SteerMode::Steer);
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+
+    let steered = frames.iter().position(|f| f.body.kind() == "steered").expect("a steered frame");
+    let second_start = frames.iter().rposition(|f| f.body.kind() == "message_start").unwrap();
+    assert!(steered < second_start, "the steer enters between the two model calls");
+    let requests = s.server.requests();
+    assert_eq!(requests.len(), 2, "the model is called again after the steer");
+    let last = requests[1]["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["role"].as_str(), last["content"].as_str()),
+        (Some("user"), Some("also count backwards"))
+    );
+    let history = s.engine.history(&s.session, None, None).unwrap();
+    let roles: Vec<_> = history.messages.iter().map(|m| m.role).collect();
+    assert_eq!(roles, [Role::User, Role::Assistant, Role::User, Role::Assistant]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn abort_returns_within_a_second_and_keeps_the_partial_text() {
+    let s = setup().await;
+    let deltas: Vec<String> = (0..200).map(|i| format!("w{i} ")).collect();
+    let refs: Vec<&str> = deltas.iter().map(String::as_str).collect();
+    s.server.push(Reply::slow_text(&refs, Duration::from_millis(50)));
+    s.engine.send(&s.session, text("Write a lot")).await.unwrap();
+    frames_until(&s.engine, &s.session, 0, |f| {
+        f.iter().filter(|f| f.body.kind() == "text_delta").count() >= 3
+    })
+    .await;
+
+    let started = Instant::now();
+    assert!(s.engine.abort(&s.session).await.unwrap(), "a running run is aborted");
+    assert!(started.elapsed() < Duration::from_secs(1), "abort took {:?}", started.elapsed());
+
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    let FrameBody::RunCompleted { status, .. } = &frames.last().unwrap().body else { panic!() };
+    assert_eq!(*status, RunStatus::Aborted);
+    let history = s.engine.history(&s.session, None, None).unwrap();
+    let reply = history.messages.last().unwrap();
+    assert_eq!(reply.status, MessageStatus::Aborted);
+    let kept = hearth_engine::store::messages::text_of(reply);
+    assert!(
+        !kept.is_empty() && kept == streamed_text(&frames),
+        "the partial text is kept exactly as streamed: {kept:?}"
+    );
+    assert!(!s.engine.abort(&s.session).await.unwrap(), "nothing to abort when idle");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_with_retry_after_is_retried_after_that_long() {
+    let s = setup().await;
+    s.server.push(Reply::status(429, &[("retry-after", "1")], "slow down"));
+    s.server.push(Reply::text(&["fine"]));
+    let started = Instant::now();
+    s.engine.send(&s.session, text("hi")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    let retrying = frames.iter().find_map(|f| match &f.body {
+        FrameBody::Retrying { attempt, delay_ms, .. } => Some((*attempt, *delay_ms)),
+        _ => None,
+    });
+    assert_eq!(retrying, Some((2, 1000)), "one retry announced, honouring Retry-After");
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(streamed_text(&frames), "fine");
+    assert_eq!(s.server.requests().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_after_the_first_token_end_the_run_with_the_partial_reply() {
+    let s = setup().await;
+    // An in-band error object after some text.
+    let body = format!(
+        "{}data: {{\"error\":{{\"message\":\"Token limit reached\",\"code\":400}}}}\n\n",
+        openai_deltas(&["partial ", "answer"])
+    );
+    s.server.push(Reply::split_at(body.as_bytes(), &[7, 100, 101, 250]));
+    s.engine.send(&s.session, text("go")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    let FrameBody::RunCompleted { status, error, .. } = &frames.last().unwrap().body else {
+        panic!()
+    };
+    assert_eq!(*status, RunStatus::Error);
+    assert_eq!(error.as_ref().unwrap().code, ErrorCode::ProviderError);
+    assert!(error.as_ref().unwrap().message.contains("Token limit reached"));
+    let reply = s.engine.history(&s.session, None, None).unwrap().messages.pop().unwrap();
+    assert_eq!(
+        (reply.status, hearth_engine::store::messages::text_of(&reply).as_str()),
+        (MessageStatus::Error, "partial answer")
+    );
+    assert_eq!(s.server.requests().len(), 1, "never retried after content: no silent duplicate");
+
+    // A connection cut mid-stream after content.
+    let cut = openai_stream(&["half ", "way ", "there"], false);
+    let upto = cut.find("way").unwrap() + 10;
+    s.server.push(Reply::Stream {
+        pieces: vec![cut.as_bytes()[..upto].to_vec().into()],
+        gap: Duration::ZERO,
+        cut: true,
+    });
+    s.engine.send(&s.session, text("again")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(2)).await;
+    let FrameBody::RunCompleted { status, error, .. } = &frames.last().unwrap().body else {
+        panic!()
+    };
+    assert_eq!(
+        (*status, error.as_ref().unwrap().code),
+        (RunStatus::Error, ErrorCode::StreamInterrupted)
+    );
+    assert_eq!(s.server.requests().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cut_before_the_first_token_is_retried() {
+    let s = setup().await;
+    s.server.push(Reply::Stream {
+        pieces: vec![": keepalive\n\n".into()],
+        gap: Duration::ZERO,
+        cut: true,
+    });
+    s.server.push(Reply::text(&["recovered"]));
+    s.engine.send(&s.session, text("hi")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    assert!(frames.iter().any(|f| f.body.kind() == "retrying"));
+    assert_eq!(streamed_text(&frames), "recovered");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_gets_a_typed_error_and_writes_nothing() {
+    let s = setup().await;
+    let cases = [("", ErrorCode::MessageEmpty), ("   \n", ErrorCode::MessageEmpty)];
+    for (t, code) in cases {
+        assert_eq!(s.engine.send(&s.session, text(t)).await.unwrap_err().code, code, "{t:?}");
+    }
+    let huge = "x".repeat(1_000_001);
+    assert_eq!(
+        s.engine.send(&s.session, text(&huge)).await.unwrap_err().code,
+        ErrorCode::MessageTooLong
+    );
+    assert_eq!(
+        s.engine.send("no-such-session", text("hi")).await.unwrap_err().code,
+        ErrorCode::SessionNotFound
+    );
+    assert_eq!(
+        s.engine.subscribe(&s.session, -1).await.err().unwrap().code,
+        ErrorCode::SeqOutOfRange
+    );
+    assert_eq!(
+        s.engine.subscribe(&s.session, 1).await.err().unwrap().code,
+        ErrorCode::SeqOutOfRange,
+        "beyond last_seq (0)"
+    );
+    assert_eq!(s.engine.steer(&s.session, "").await.unwrap_err().code, ErrorCode::MessageEmpty);
+    assert_eq!(s.engine.retry(&s.session).await.unwrap_err().code, ErrorCode::NothingToRetry);
+    assert_eq!(
+        s.engine.history(&s.session, Some(0), None).unwrap_err().code,
+        ErrorCode::InvalidLimit
+    );
+
+    let history = s.engine.history(&s.session, None, None).unwrap();
+    assert!(history.messages.is_empty(), "nothing was written");
+    assert_eq!(s.engine.get_session(&s.session).unwrap().last_seq, 0, "no frame was written");
+    assert!(s.server.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_queue_is_bounded_and_can_be_cleared() {
+    let s = setup().await;
+    s.server.push(Reply::slow_text(&["a", "b", "c", "d"], Duration::from_millis(300)));
+    s.server.set_fallback(Reply::text(&["x"]));
+    s.engine.send(&s.session, text("first")).await.unwrap();
+    for i in 0..20 {
+        let r = s.engine.send(&s.session, text(&format!("q{i}"))).await.unwrap();
+        assert_eq!(r.queue_position, i + 1, "positions count the runs ahead");
+    }
+    let err = s.engine.send(&s.session, text("one too many")).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::QueueFull);
+    assert_eq!(s.engine.clear_queue(&s.session).await.unwrap(), 20);
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    assert!(
+        frames
+            .iter()
+            .any(|f| matches!(&f.body, FrameBody::QueueChanged { queue } if queue.is_empty()))
+    );
+    assert_eq!(s.server.requests().len(), 1, "cleared sends never run");
+}

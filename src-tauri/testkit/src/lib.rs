@@ -1,0 +1,221 @@
+//! Test fixtures shared by Hearth's test suites. Owns: a real HTTP server on 127.0.0.1 that
+//! speaks the OpenAI Chat Completions streaming protocol byte for byte, answering each request
+//! with the next scripted reply and recording what it was sent. Must never: be used outside
+//! tests, or reach past loopback.
+
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, Response, StatusCode};
+use axum::routing::{get, post};
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+/// How the server answers one chat request.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// A 200 `text/event-stream` body sent as these byte pieces, `gap` apart; with `cut`, the
+    /// connection is dropped after the pieces instead of ending cleanly.
+    Stream { pieces: Vec<Bytes>, gap: Duration, cut: bool },
+    /// An error status with headers and a JSON body.
+    Status { status: u16, headers: Vec<(String, String)>, body: String },
+}
+
+impl Reply {
+    /// A complete streamed reply of these text deltas (with usage and `[DONE]`).
+    pub fn text(deltas: &[&str]) -> Reply {
+        Reply::Stream {
+            pieces: vec![Bytes::from(openai_stream(deltas, true))],
+            gap: Duration::ZERO,
+            cut: false,
+        }
+    }
+
+    /// The same, one SSE event per piece, `gap` apart (a slow model).
+    pub fn slow_text(deltas: &[&str], gap: Duration) -> Reply {
+        let body = openai_stream(deltas, true);
+        let pieces = body.split_inclusive("\n\n").map(|p| Bytes::from(p.to_owned())).collect();
+        Reply::Stream { pieces, gap, cut: false }
+    }
+
+    /// The body cut into pieces at the given byte offsets (tests byte-boundary handling).
+    pub fn split_at(body: &[u8], offsets: &[usize]) -> Reply {
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        for &at in offsets.iter().filter(|&&o| o > 0 && o < body.len()) {
+            if at > start {
+                pieces.push(Bytes::copy_from_slice(&body[start..at]));
+                start = at;
+            }
+        }
+        pieces.push(Bytes::copy_from_slice(&body[start..]));
+        Reply::Stream { pieces, gap: Duration::ZERO, cut: false }
+    }
+
+    pub fn status(status: u16, headers: &[(&str, &str)], message: &str) -> Reply {
+        Reply::Status {
+            status,
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: json!({"error": {"message": message, "type": "test_error"}}).to_string(),
+        }
+    }
+}
+
+/// An OpenAI Chat Completions stream body: a role chunk, one chunk per delta, a finish chunk,
+/// a usage chunk with empty choices, and `[DONE]` (when `done`).
+pub fn openai_stream(deltas: &[&str], done: bool) -> String {
+    let chunk = |choices: Value, usage: Value| {
+        let mut c = json!({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1,
+                           "model": "test-model", "choices": choices});
+        if !usage.is_null() {
+            c["usage"] = usage;
+        }
+        format!("data: {c}\n\n")
+    };
+    let mut body = chunk(
+        json!([{"index": 0, "delta": {"role": "assistant", "content": ""}, "finish_reason": null}]),
+        Value::Null,
+    );
+    for d in deltas {
+        body += &chunk(
+            json!([{"index": 0, "delta": {"content": d}, "finish_reason": null}]),
+            Value::Null,
+        );
+    }
+    body += &chunk(json!([{"index": 0, "delta": {}, "finish_reason": "stop"}]), Value::Null);
+    body += &chunk(
+        json!([]),
+        json!({"prompt_tokens": 11, "completion_tokens": deltas.len(), "total_tokens": 11 + deltas.len()}),
+    );
+    if done {
+        body += "data: [DONE]\n\n";
+    }
+    body
+}
+
+/// Only the start of a stream: the role chunk and one chunk per delta (no finish, no usage,
+/// no `[DONE]`), for building broken streams.
+pub fn openai_deltas(deltas: &[&str]) -> String {
+    let full = openai_stream(deltas, false);
+    full.split_inclusive("\n\n").take(1 + deltas.len()).collect()
+}
+
+#[derive(Default)]
+struct Inner {
+    script: VecDeque<Reply>,
+    /// Answer when the script is empty.
+    fallback: Option<Reply>,
+    requests: Vec<Value>,
+}
+
+/// A scripted OpenAI-compatible server on 127.0.0.1. Dropping it stops it.
+pub struct ModelServer {
+    pub addr: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+    _stop: tokio::sync::oneshot::Sender<()>,
+}
+
+impl ModelServer {
+    /// Starts the server on the current tokio runtime.
+    pub async fn start() -> ModelServer {
+        let inner = Arc::new(Mutex::new(Inner::default()));
+        let app = Router::new()
+            .route("/v1/chat/completions", post(chat))
+            .route("/v1/models", get(models))
+            .with_state(inner.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let addr = listener.local_addr().unwrap();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        ModelServer { addr, inner, _stop: stop }
+    }
+
+    /// `http://127.0.0.1:PORT/v1`, what `OPENAI_BASE_URL` takes.
+    pub fn base_url(&self) -> String {
+        format!("http://{}/v1", self.addr)
+    }
+
+    pub fn push(&self, reply: Reply) {
+        self.inner.lock().unwrap().script.push_back(reply);
+    }
+
+    /// The reply for every request once the script has run out.
+    pub fn set_fallback(&self, reply: Reply) {
+        self.inner.lock().unwrap().fallback = Some(reply);
+    }
+
+    /// The JSON bodies received so far, in order.
+    pub fn requests(&self) -> Vec<Value> {
+        self.inner.lock().unwrap().requests.clone()
+    }
+}
+
+async fn models() -> axum::Json<Value> {
+    axum::Json(
+        json!({"object": "list", "data": [{"id": "test-model", "object": "model"}, {"id": "other-model", "object": "model"}]}),
+    )
+}
+
+async fn chat(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    _headers: HeaderMap,
+    body: Bytes,
+) -> Response<Body> {
+    let reply = {
+        let mut inner = inner.lock().unwrap();
+        inner.requests.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
+        inner.script.pop_front().or_else(|| inner.fallback.clone())
+    };
+    match reply {
+        None => Response::builder()
+            .status(500)
+            .body(Body::from("{\"error\":{\"message\":\"no scripted reply\"}}"))
+            .unwrap(),
+        Some(Reply::Status { status, headers, body }) => {
+            let mut b = Response::builder()
+                .status(StatusCode::from_u16(status).unwrap())
+                .header("content-type", "application/json");
+            for (k, v) in headers {
+                b = b.header(k, v);
+            }
+            b.body(Body::from(body)).unwrap()
+        }
+        Some(Reply::Stream { pieces, gap, cut }) => {
+            let stream = futures_util::stream::unfold(
+                (pieces.into_iter(), false),
+                move |(mut it, slept)| async move {
+                    match it.next() {
+                        Some(piece) => {
+                            if slept && !gap.is_zero() {
+                                tokio::time::sleep(gap).await;
+                            }
+                            Some((Ok::<_, std::io::Error>(piece), (it, true)))
+                        }
+                        None if cut => {
+                            // Let what was sent reach the client before the connection drops.
+                            tokio::time::sleep(Duration::from_millis(150)).await;
+                            Some((Err(std::io::Error::other("cut")), (it, true)))
+                        }
+                        None => None,
+                    }
+                },
+            );
+            Response::builder()
+                .status(200)
+                .header("content-type", "text/event-stream")
+                .body(Body::from_stream(stream))
+                .unwrap()
+        }
+    }
+}
