@@ -9,6 +9,15 @@ const COMMANDS: &[&str] = &[
     "session_update",
     "session_delete",
     "session_restore",
+    "chat_history",
+    "chat_subscribe",
+    "chat_unsubscribe",
+    "chat_send",
+    "chat_abort",
+    "chat_steer",
+    "chat_clear_queue",
+    "chat_retry",
+    "models_list",
 ];
 
 fn main() {

@@ -3,11 +3,17 @@
 
 use std::sync::Arc;
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use hearth_engine::chat::ModelList;
 use hearth_engine::{
-    ApiError, CreateSession, Engine, ErrorCode, ListSessions, Session, SessionPage, UpdateSession,
+    ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
+    SendReceipt, Session, SessionPage, SteerReceipt, SubscribeSnapshot, UpdateSession,
 };
 use serde::de::DeserializeOwned;
 use tauri::State;
+use tauri::ipc::Channel;
 use tauri::ipc::{CommandArg, CommandItem, InvokeBody, InvokeError};
 
 type Engine_<'a> = State<'a, Arc<Engine>>;
@@ -66,6 +72,112 @@ pub fn session_restore(engine: Engine_<'_>, session_id: Arg<String>) -> Result<S
     engine.restore_session(&session_id.0)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn chat_history(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    limit: Arg<Option<u32>>,
+    before: Arg<Option<String>>,
+) -> Result<History, ApiError> {
+    engine.history(&session_id.0, limit.0, before.0.as_deref())
+}
+
+/// Live subscriptions by channel id, with the webview that owns them (dropped on its reload).
+#[derive(Default)]
+pub struct Subscriptions(Mutex<HashMap<u32, (String, tauri::async_runtime::JoinHandle<()>)>>);
+
+impl Subscriptions {
+    /// Ends every subscription of a webview (it reloaded or closed: nobody reads them).
+    pub fn drop_webview(&self, label: &str) {
+        let mut subs = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        subs.retain(|_, (owner, task)| {
+            let keep = owner != label;
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+    }
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn chat_subscribe<R: tauri::Runtime>(
+    engine: Engine_<'_>,
+    subs: State<'_, Subscriptions>,
+    webview: tauri::Webview<R>,
+    session_id: Arg<String>,
+    after_seq: Arg<i64>,
+    on_frame: Channel<Frame>,
+) -> Result<SubscribeSnapshot, ApiError> {
+    let (snapshot, mut subscription) = engine.subscribe(&session_id.0, after_seq.0).await?;
+    let id = on_frame.id();
+    let task = tauri::async_runtime::spawn(async move {
+        while let Some(frame) = subscription.frames.recv().await {
+            if on_frame.send((*frame).clone()).is_err() {
+                break;
+            }
+        }
+    });
+    subs.0.lock().unwrap_or_else(|p| p.into_inner()).insert(id, (webview.label().to_owned(), task));
+    Ok(snapshot)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn chat_unsubscribe(
+    subs: State<'_, Subscriptions>,
+    channel_id: Arg<u32>,
+) -> Result<(), ApiError> {
+    if let Some((_, task)) = subs.0.lock().unwrap_or_else(|p| p.into_inner()).remove(&channel_id.0)
+    {
+        task.abort();
+    }
+    Ok(())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn chat_send(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    req: Arg<SendMessage>,
+) -> Result<SendReceipt, ApiError> {
+    engine.send(&session_id.0, req.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn chat_abort(engine: Engine_<'_>, session_id: Arg<String>) -> Result<bool, ApiError> {
+    engine.abort(&session_id.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn chat_steer(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    text: Arg<String>,
+) -> Result<SteerReceipt, ApiError> {
+    engine.steer(&session_id.0, &text.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn chat_clear_queue(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+) -> Result<usize, ApiError> {
+    engine.clear_queue(&session_id.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn chat_retry(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+) -> Result<SendReceipt, ApiError> {
+    engine.retry(&session_id.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn models_list(engine: Engine_<'_>) -> Result<ModelList, ApiError> {
+    Ok(engine.models().await)
+}
+
 /// The invoke handler with every command (keep in step with `COMMANDS` in build.rs).
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync {
     tauri::generate_handler![
@@ -75,5 +187,14 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         session_update,
         session_delete,
         session_restore,
+        chat_history,
+        chat_subscribe,
+        chat_unsubscribe,
+        chat_send,
+        chat_abort,
+        chat_steer,
+        chat_clear_queue,
+        chat_retry,
+        models_list,
     ]
 }

@@ -22,6 +22,11 @@ pub struct App {
 impl App {
     /// Starts the app on `data_dir` and waits until the sidebar has loaded its first page.
     pub async fn launch(data_dir: &Path) -> App {
+        App::launch_with(data_dir, &[]).await
+    }
+
+    /// The same, with extra environment for the app (a model server, say).
+    pub async fn launch_with(data_dir: &Path, env: &[(&str, &str)]) -> App {
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "end-to-end tests need an X display and a D-Bus session: run them with `make test` \
@@ -36,6 +41,8 @@ impl App {
             .arg(format!("--port={port}"))
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .env("HEARTH_DATA_DIR", data_dir)
+            .env("HEARTH_PORT", "0")
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
@@ -117,6 +124,30 @@ impl App {
         input.send_keys(Key::Control + "a").await.unwrap();
         input.send_keys(text.to_string() + end).await.unwrap();
         input
+    }
+
+    /// The assistant reply's text (all its text blocks), polled until `ok` holds (20 s).
+    pub async fn wait_text(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let mut text = String::new();
+            if let Ok(blocks) = self
+                .driver
+                .find_all(By::Css(
+                    "[data-testid='message'][data-role='assistant'] [data-testid='message-text']",
+                ))
+                .await
+            {
+                for b in blocks {
+                    text += &b.prop("textContent").await.ok().flatten().unwrap_or_default();
+                }
+            }
+            if ok(&text) {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "{what}: the reply shows {text:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn screenshot(&self, name: &str) -> PathBuf {

@@ -86,3 +86,50 @@ async fn an_empty_rename_is_refused_and_changes_nothing() {
     app.wait_rows("the title is unchanged", |r| r.len() == 1 && r[0].0 == "New chat").await;
     app.quit().await;
 }
+
+/// The heart of Hearth: the webview is only a viewer. Reloading it mid-stream shows the same
+/// text and then the rest, each word exactly once.
+#[tokio::test(flavor = "multi_thread")]
+async fn reloading_mid_stream_resumes_exactly() {
+    let server = hearth_testkit::ModelServer::start().await;
+    let words: Vec<String> = (1..=40).map(|i| format!("w{i} ")).collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    server.push(hearth_testkit::Reply::slow_text(&refs, std::time::Duration::from_millis(100)));
+    let expected: String = words.concat();
+
+    let data = tempfile::tempdir().unwrap();
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    let input = app.testid("composer-input").await;
+    input.send_keys("Tell me forty words" + Key::Enter).await.unwrap();
+
+    // Mid-stream: some words are on screen, not all.
+    let partial = app.wait_text("the reply starts streaming", |t| t.contains("w5 ")).await;
+    assert!(!partial.contains("w40"), "the reload must happen mid-stream (saw {partial:?})");
+    app.driver.refresh().await.unwrap();
+    app.wait_for_css("body[data-ready='true']").await;
+    if app.driver.find(By::Css("[data-testid='message-list']")).await.is_err() {
+        app.testid("session-title").await.click().await.unwrap();
+    }
+    let after = app.wait_text("the reloaded view shows text at once", |t| !t.is_empty()).await;
+    assert!(after.len() >= partial.len() - 1, "after the reload the text is back: {after:?}");
+
+    app.wait_for_css("[data-testid='message'][data-role='assistant'][data-status='complete']")
+        .await;
+    let text = app.wait_text("the whole reply", |t| t.contains("w40")).await;
+    assert_eq!(
+        text.split_whitespace().collect::<Vec<_>>(),
+        expected.split_whitespace().collect::<Vec<_>>(),
+        "every word exactly once, in order"
+    );
+    let messages = app.driver.find_all(By::Css("[data-testid='message']")).await.unwrap();
+    assert_eq!(messages.len(), 2, "one user message and one reply, no duplicate");
+    app.screenshot("chat-after-reload.png").await;
+    app.quit().await;
+}

@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { toUiError, type HearthApi } from "./api";
+import { newClientMsgId, toUiError, type HearthApi } from "./api";
+import type { Priority } from "./bindings/Priority";
 import type { Session } from "./bindings/Session";
-import { ChatPane } from "./components/ChatPane";
+import { ChatPane, type ModelsState } from "./components/ChatPane";
 import { Sidebar } from "./components/Sidebar";
 import { ErrorToast, UndoToast } from "./components/Toasts";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
+import { useConversation } from "./useConversation";
 
 export interface AppProps {
   api: HearthApi;
@@ -22,6 +24,11 @@ interface ShownError {
   key: number;
   message: string;
 }
+
+type SessionPatch = { title: string } | { pinned: boolean } | { model: string };
+
+/** How long to gather frames that change a session's row before asking for it again. */
+const SESSION_REFRESH_MS = 250;
 
 export function App({ api }: AppProps) {
   const [list, dispatch] = useReducer(sessionListReducer, initialSessionListState);
@@ -63,6 +70,46 @@ export function App({ api }: AppProps) {
     void loadNextPage();
   }, [loadNextPage]);
 
+  const [models, setModels] = useState<ModelsState>({ list: null, failed: false });
+  useEffect(() => {
+    let active = true;
+    api.listModels().then(
+      (list) => active && setModels({ list, failed: false }),
+      (e: unknown) => {
+        if (!active) return;
+        setModels({ list: null, failed: true });
+        showError(e);
+      },
+    );
+    return () => {
+      active = false;
+    };
+  }, [api, showError]);
+
+  // A frame said the session changed (title, last activity): fetch its row again, once per burst.
+  const refreshTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const refreshSession = useCallback(
+    (id: string) => {
+      const timers = refreshTimers.current;
+      if (timers.has(id)) return;
+      timers.set(
+        id,
+        setTimeout(() => {
+          timers.delete(id);
+          api.getSession(id).then(
+            (session) => dispatch({ type: "upserted", session }),
+            () => undefined, // deleted meanwhile, or the backend is gone: the list stays as it is
+          );
+        }, SESSION_REFRESH_MS),
+      );
+    },
+    [api],
+  );
+  useEffect(() => {
+    const timers = refreshTimers.current;
+    return () => timers.forEach(clearTimeout);
+  }, []);
+
   // Lets end-to-end tests wait until the first page is on screen.
   useEffect(() => {
     if (list.loaded) document.body.dataset.ready = "true";
@@ -79,11 +126,16 @@ export function App({ api }: AppProps) {
     }
   };
 
-  // Rename and pin show at once; if the backend refuses, the row goes back as it was.
-  const updateSession = async (id: string, patch: { title: string } | { pinned: boolean }) => {
+  // Rename, pin and model show at once; if the backend refuses, the row goes back as it was.
+  const updateSession = async (id: string, patch: SessionPatch) => {
     const before = findSession(id);
     if (!before) return;
-    const optimistic: Session = "title" in patch ? { ...before, title: patch.title, title_source: "user" } : { ...before, ...patch };
+    const optimistic: Session =
+      "title" in patch
+        ? { ...before, title: patch.title, title_source: "user" }
+        : "model" in patch
+          ? { ...before, model: patch.model === "" ? null : patch.model }
+          : { ...before, ...patch };
     dispatch({ type: "upserted", session: optimistic, force: true });
     try {
       const session = await api.updateSession(id, patch);
@@ -148,7 +200,15 @@ export function App({ api }: AppProps) {
         onDelete={deleteSession}
         onLoadMore={() => void loadNextPage()}
       />
-      <ChatPane session={selected} onNewSession={createSession} />
+      <ChatArea
+        api={api}
+        session={selected}
+        models={models}
+        showError={showError}
+        onSessionChanged={refreshSession}
+        onNewSession={createSession}
+        onModelChange={(id, model) => void updateSession(id, { model })}
+      />
       <div className="toast-region">
         {undo && (
           <UndoToast
@@ -167,5 +227,56 @@ export function App({ api }: AppProps) {
         )}
       </div>
     </div>
+  );
+}
+
+interface ChatAreaProps {
+  api: HearthApi;
+  session: Session | null;
+  models: ModelsState;
+  showError(e: unknown): void;
+  /** A frame said the session's row may have changed. */
+  onSessionChanged(sessionId: string): void;
+  onNewSession(): void;
+  onModelChange(sessionId: string, model: string): void;
+}
+
+/** The open chat. Its subscription lives here, so streamed frames re-render this part only. */
+function ChatArea({ api, session, models, showError, onSessionChanged, onNewSession, onModelChange }: ChatAreaProps) {
+  const sessionId = session?.id ?? null;
+  const conversation = useConversation(api, sessionId, showError, onSessionChanged);
+  // Commands act on the session on screen when they run.
+  const sessionRef = useRef(sessionId);
+  sessionRef.current = sessionId;
+
+  const withSession = async <T,>(act: (id: string) => Promise<T>): Promise<boolean> => {
+    const id = sessionRef.current;
+    if (id === null) return false;
+    try {
+      await act(id);
+      return true;
+    } catch (e) {
+      showError(e);
+      return false;
+    }
+  };
+
+  return (
+    <ChatPane
+      session={session}
+      conversation={conversation.state}
+      loadFailed={conversation.loadFailed}
+      models={models}
+      onNewSession={onNewSession}
+      onSend={(text: string, priority: Priority) =>
+        withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority }))
+      }
+      onSteer={(text) => withSession((id) => api.chatSteer(id, text))}
+      onStop={() => void withSession((id) => api.chatAbort(id))}
+      onClearQueue={() => void withSession((id) => api.chatClearQueue(id))}
+      onRetry={() => void withSession((id) => api.chatRetry(id))}
+      onReload={conversation.reload}
+      onModelChange={(model) => sessionId !== null && onModelChange(sessionId, model)}
+    />
   );
 }

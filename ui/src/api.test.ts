@@ -1,8 +1,10 @@
 // Checks the exact command names and argument shapes sent over Tauri IPC,
 // using Tauri's own IPC mock (no module mocking of ours).
+import { Channel } from "@tauri-apps/api/core";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
-import { PAGE_SIZE, tauriApi, toUiError } from "./api";
+import { HISTORY_LIMIT, newClientMsgId, PAGE_SIZE, tauriApi, toUiError } from "./api";
+import type { Frame } from "./bindings/Frame";
 import { session } from "./test/fixtures";
 
 afterEach(() => clearMocks());
@@ -55,6 +57,94 @@ describe("tauriApi", () => {
   });
 });
 
+describe("tauriApi chat commands", () => {
+  it("reads history with {session_id, limit}", async () => {
+    const calls = recordIpc({ messages: [], watermark: 0, has_more: false });
+    await tauriApi.chatHistory("s1");
+    await tauriApi.chatHistory("s1", 20);
+    expect(calls).toEqual([
+      { cmd: "chat_history", args: { session_id: "s1", limit: HISTORY_LIMIT } },
+      { cmd: "chat_history", args: { session_id: "s1", limit: 20 } },
+    ]);
+    expect(HISTORY_LIMIT).toBe(200);
+  });
+
+  it("subscribes with a Channel as on_frame, delivers its frames in order, and unsubscribes by its id", async () => {
+    const snapshot = { session_id: "s1", phase: "idle", running_run_id: null, queue: [], pending_approvals: [], last_seq: 7 };
+    const calls = recordIpc(snapshot);
+    const frames: Frame[] = [];
+    const sub = tauriApi.chatSubscribe("s1", 5, (f) => frames.push(f));
+    await expect(sub.snapshot).resolves.toEqual(snapshot);
+
+    const [subscribe] = calls;
+    expect(subscribe?.cmd).toBe("chat_subscribe");
+    const args = subscribe?.args as { session_id: string; after_seq: number; on_frame: Channel<Frame> };
+    expect(args.session_id).toBe("s1");
+    expect(args.after_seq).toBe(5);
+    expect(args.on_frame).toBeInstanceOf(Channel);
+    expect(args.on_frame.id).toBe(sub.channelId);
+    expect(JSON.stringify(args.on_frame), "a channel goes over IPC as its id").toBe(`"__CHANNEL__:${sub.channelId}"`);
+
+    // What the Rust side of a Channel sends, through Tauri's own callback registry (out of order on purpose).
+    const frame = (seq: number) => ({ session_id: "s1", seq, ts: 0, type: "phase", phase: "thinking" }) as Frame;
+    const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, data: unknown): void } })
+      .__TAURI_INTERNALS__;
+    internals.runCallback(sub.channelId, { index: 1, message: frame(9) });
+    internals.runCallback(sub.channelId, { index: 0, message: frame(8) });
+    expect(frames.map((f) => f.seq), "Tauri's channel restores the send order").toEqual([8, 9]);
+
+    await tauriApi.chatUnsubscribe(sub.channelId);
+    expect(calls[1]).toEqual({ cmd: "chat_unsubscribe", args: { channel_id: sub.channelId } });
+  });
+
+  it("sends, aborts, steers, clears the queue and retries with the documented arguments", async () => {
+    const calls = recordIpc({ message_id: "m", run_id: "r", queue_position: 0 });
+    await tauriApi.chatSend("s1", { text: "hi", client_msg_id: "c1", priority: "next" });
+    await tauriApi.chatAbort("s1");
+    await tauriApi.chatSteer("s1", "faster");
+    await tauriApi.chatClearQueue("s1");
+    await tauriApi.chatRetry("s1");
+    await tauriApi.listModels();
+    await tauriApi.updateSession("s1", { model: "env:openai/gpt-4o-mini" });
+    expect(calls).toEqual([
+      { cmd: "chat_send", args: { session_id: "s1", req: { text: "hi", client_msg_id: "c1", priority: "next" } } },
+      { cmd: "chat_abort", args: { session_id: "s1" } },
+      { cmd: "chat_steer", args: { session_id: "s1", text: "faster" } },
+      { cmd: "chat_clear_queue", args: { session_id: "s1" } },
+      { cmd: "chat_retry", args: { session_id: "s1" } },
+      { cmd: "models_list", args: {} },
+      { cmd: "session_update", args: { session_id: "s1", patch: { model: "env:openai/gpt-4o-mini" } } },
+    ]);
+  });
+
+  it("passes a chat command's ApiError through", async () => {
+    mockIPC(() => Promise.reject({ code: "INVALID_INPUT", message: "text is empty" }));
+    await expect(tauriApi.chatSend("s1", { text: "" })).rejects.toEqual({ code: "INVALID_INPUT", message: "text is empty" });
+    await expect(tauriApi.chatSubscribe("s1", 0, () => undefined).snapshot).rejects.toEqual({
+      code: "INVALID_INPUT",
+      message: "text is empty",
+    });
+  });
+});
+
+describe("newClientMsgId", () => {
+  it("makes a fresh UUID each time, with or without crypto.randomUUID", () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(newClientMsgId()).toMatch(uuid);
+    expect(newClientMsgId()).not.toBe(newClientMsgId());
+    // Outside a secure context there is no randomUUID; the fallback has the same form.
+    Object.defineProperty(crypto, "randomUUID", { configurable: true, value: undefined });
+    try {
+      const ids = new Set(Array.from({ length: 50 }, newClientMsgId));
+      expect(ids.size).toBe(50);
+      for (const id of ids) expect(id).toMatch(uuid);
+    } finally {
+      delete (crypto as { randomUUID?: unknown }).randomUUID;
+    }
+    expect(newClientMsgId(), "the real one is back").toMatch(uuid);
+  });
+});
+
 describe("toUiError", () => {
   it("keeps an ApiError as it is", () => {
     expect(toUiError({ code: "INVALID_TITLE", message: "bad" })).toEqual({ code: "INVALID_TITLE", message: "bad" });
@@ -72,5 +162,7 @@ describe("outside the Hearth app", () => {
     clearMocks();
     delete (window as { __TAURI_INTERNALS__?: unknown }).__TAURI_INTERNALS__;
     await expect(tauriApi.listSessions(null)).rejects.toThrow(/not running inside the Hearth app/);
+    const sub = tauriApi.chatSubscribe("s1", 0, () => undefined);
+    await expect(sub.snapshot, "no Channel can be made without Tauri either").rejects.toThrow(/not running inside/);
   });
 });

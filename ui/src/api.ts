@@ -1,15 +1,32 @@
 // Thin layer over the Tauri IPC commands. Nothing else in the UI calls `invoke`
-// directly: components receive a `HearthApi` (see App), so they can be exercised
-// with an in-memory implementation in tests and in a plain browser (`npm run dev`).
-import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+// directly: App receives a `HearthApi` and hands plain data and callbacks down, so
+// components are tested through their props and this file through Tauri's IPC mock.
+import { Channel, invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
 import type { ApiError } from "./bindings/ApiError";
 import type { CreateSession } from "./bindings/CreateSession";
+import type { Frame } from "./bindings/Frame";
+import type { History } from "./bindings/History";
 import type { ListSessions } from "./bindings/ListSessions";
+import type { ModelList } from "./bindings/ModelList";
+import type { SendMessage } from "./bindings/SendMessage";
+import type { SendReceipt } from "./bindings/SendReceipt";
 import type { Session } from "./bindings/Session";
 import type { SessionPage } from "./bindings/SessionPage";
+import type { SteerReceipt } from "./bindings/SteerReceipt";
+import type { SubscribeSnapshot } from "./bindings/SubscribeSnapshot";
 import type { UpdateSession } from "./bindings/UpdateSession";
 
 export const PAGE_SIZE = 50;
+/** How many messages a chat opens with (the newest ones). */
+export const HISTORY_LIMIT = 200;
+
+/** A live subscription to a session's frames. */
+export interface ChatSubscription {
+  /** Identifies the subscription to `chatUnsubscribe`. */
+  channelId: number;
+  /** The session's state when the subscription began; frames after `after_seq` follow on the channel. */
+  snapshot: Promise<SubscribeSnapshot>;
+}
 
 export interface HearthApi {
   listSessions(cursor: string | null, limit?: number): Promise<SessionPage>;
@@ -19,6 +36,21 @@ export interface HearthApi {
   /** Soft delete; resolves with the session, `deleted_at` set. */
   deleteSession(sessionId: string): Promise<Session>;
   restoreSession(sessionId: string): Promise<Session>;
+
+  /** The newest messages (oldest first) and the watermark to subscribe after. */
+  chatHistory(sessionId: string, limit?: number): Promise<History>;
+  /** Every frame with seq > afterSeq goes to `onFrame`, in order, exactly once. */
+  chatSubscribe(sessionId: string, afterSeq: number, onFrame: (frame: Frame) => void): ChatSubscription;
+  chatUnsubscribe(channelId: number): Promise<void>;
+  chatSend(sessionId: string, req: SendMessage): Promise<SendReceipt>;
+  /** Resolves true if a run was going and is now stopping. */
+  chatAbort(sessionId: string): Promise<boolean>;
+  chatSteer(sessionId: string, text: string): Promise<SteerReceipt>;
+  /** Resolves with the number of queued runs removed. */
+  chatClearQueue(sessionId: string): Promise<number>;
+  /** Runs the last user message again (after an error or an interruption). */
+  chatRetry(sessionId: string): Promise<SendReceipt>;
+  listModels(): Promise<ModelList>;
 }
 
 /** True inside the Tauri webview (or under Tauri's IPC mock in tests). */
@@ -26,12 +58,25 @@ export function hasTauriBackend(): boolean {
   return isTauri() || (typeof window !== "undefined" && "__TAURI_INTERNALS__" in window);
 }
 
+const NO_BACKEND = "Hearth's backend is not available: the UI is not running inside the Hearth app.";
+
 function call<T>(command: string, args: InvokeArgs): Promise<T> {
   if (!hasTauriBackend()) {
     // Opened in a plain browser: say so, instead of "cannot read properties of undefined".
-    return Promise.reject(new Error("Hearth's backend is not available: the UI is not running inside the Hearth app."));
+    return Promise.reject(new Error(NO_BACKEND));
   }
   return invoke<T>(command, args);
+}
+
+/** Makes a send idempotent: the backend answers a repeat with the first receipt. */
+export function newClientMsgId(): string {
+  if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
+  // randomUUID needs a secure context; build the same RFC 4122 v4 form from random bytes.
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export const tauriApi: HearthApi = {
@@ -54,6 +99,45 @@ export const tauriApi: HearthApi = {
   },
   restoreSession(sessionId) {
     return call<Session>("session_restore", { session_id: sessionId });
+  },
+
+  chatHistory(sessionId, limit = HISTORY_LIMIT) {
+    return call<History>("chat_history", { session_id: sessionId, limit });
+  },
+  chatSubscribe(sessionId, afterSeq, onFrame) {
+    // A Channel needs Tauri's internals even to be created.
+    if (!hasTauriBackend()) return { channelId: -1, snapshot: Promise.reject(new Error(NO_BACKEND)) };
+    const channel = new Channel<Frame>();
+    // Set before the channel is sent: messages that arrive without a handler are dropped.
+    channel.onmessage = onFrame;
+    const snapshot = call<SubscribeSnapshot>("chat_subscribe", {
+      session_id: sessionId,
+      after_seq: afterSeq,
+      on_frame: channel,
+    });
+    return { channelId: channel.id, snapshot };
+  },
+  chatUnsubscribe(channelId) {
+    // The backend drops its end of the channel; Tauri then releases the handler here.
+    return call<void>("chat_unsubscribe", { channel_id: channelId });
+  },
+  chatSend(sessionId, req) {
+    return call<SendReceipt>("chat_send", { session_id: sessionId, req });
+  },
+  chatAbort(sessionId) {
+    return call<boolean>("chat_abort", { session_id: sessionId });
+  },
+  chatSteer(sessionId, text) {
+    return call<SteerReceipt>("chat_steer", { session_id: sessionId, text });
+  },
+  chatClearQueue(sessionId) {
+    return call<number>("chat_clear_queue", { session_id: sessionId });
+  },
+  chatRetry(sessionId) {
+    return call<SendReceipt>("chat_retry", { session_id: sessionId });
+  },
+  listModels() {
+    return call<ModelList>("models_list", {});
   },
 };
 

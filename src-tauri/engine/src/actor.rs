@@ -403,7 +403,9 @@ impl Actor {
     }
 
     async fn start_next(&mut self) {
-        if self.current.is_some() {
+        if self.current.is_some()
+            || self.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst)
+        {
             return;
         }
         let Some(next) = self.queue.pop_front() else { return };

@@ -92,6 +92,7 @@ pub struct History {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct SendMessage {
     pub text: String,
     /// Makes the send idempotent: a repeat returns the first receipt and creates nothing.

@@ -18,6 +18,7 @@ pub mod paths;
 pub mod provider;
 mod repair;
 mod run;
+pub mod secrets;
 pub mod store;
 pub mod subscribe;
 pub mod writer;
@@ -47,6 +48,8 @@ pub(crate) struct Shared {
     pub accounts: accounts::Accounts,
     pub runtime: tokio::runtime::Handle,
     actors: Mutex<HashMap<String, ActorHandle>>,
+    /// Set by [`Engine::shutdown`]: runs cut now end `interrupted`, queued ones stay queued.
+    pub shutting_down: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -135,6 +138,7 @@ impl Engine {
             accounts: accounts::Accounts::new(&options.accounts),
             runtime,
             actors: Mutex::new(HashMap::new()),
+            shutting_down: std::sync::atomic::AtomicBool::new(false),
         });
         let engine = Engine { shared, _own_runtime: own_runtime };
         for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {
@@ -311,6 +315,31 @@ impl Engine {
 
     pub async fn models(&self) -> chat::ModelList {
         self.shared.accounts.list().await
+    }
+
+    /// Stops for good: runs in flight end `interrupted` (their partial replies kept), queued
+    /// sends stay queued for the next start, and every frame is committed.
+    pub async fn shutdown(&self) {
+        self.shared.shutting_down.store(true, std::sync::atomic::Ordering::SeqCst);
+        let actors: Vec<ActorHandle> = self
+            .shared
+            .actors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .values()
+            .cloned()
+            .collect();
+        let mut waits = Vec::new();
+        for actor in actors {
+            let (reply, answer) = oneshot::channel();
+            if actor.tx.send(Cmd::Abort { reply }).is_ok() {
+                waits.push(answer);
+            }
+        }
+        let all = futures_util::future::join_all(waits);
+        let _ = tokio::time::timeout(Duration::from_secs(3), all).await;
+        let writer = self.shared.writer.clone();
+        let _ = tokio::task::spawn_blocking(move || writer.shutdown()).await;
     }
 
     /// Waits until every frame produced so far is committed (tests and shutdown).

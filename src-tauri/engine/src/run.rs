@@ -45,17 +45,28 @@ impl RunContext {
         self.shared.writer.append(&self.session_id, Some(&self.run_id), body);
     }
 
+    /// The actor learns the phase before the frame is written, so a snapshot taken after a
+    /// phase frame's seq never reports the older phase.
     fn phase(&self, phase: Phase) {
-        self.emit(FrameBody::Phase { phase });
         let _ = self.actor.send(Cmd::Phase { run_id: self.run_id.clone(), phase });
+        self.emit(FrameBody::Phase { phase });
     }
 }
 
 pub(crate) async fn execute(mut ctx: RunContext) {
-    let (status, usage, error) = match drive(&mut ctx).await {
+    let (mut status, usage, mut error) = match drive(&mut ctx).await {
         Ok((status, usage, error)) => (status, usage, error),
         Err(e) => (RunStatus::Error, Usage::default(), Some(e)),
     };
+    if status == RunStatus::Aborted
+        && ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst)
+    {
+        status = RunStatus::Interrupted;
+        error = Some(ApiError::new(
+            ErrorCode::Internal,
+            "Hearth stopped while this reply was being written; retry to run it again",
+        ));
+    }
     ctx.phase(Phase::Idle);
     ctx.emit(FrameBody::RunCompleted { status, usage, error: error.clone() });
     let (store, run_id) = (ctx.shared.store.clone(), ctx.run_id.clone());
@@ -278,8 +289,10 @@ async fn call_model(
             if is_text { FrameBody::TextEnd { index } } else { FrameBody::ThinkingEnd { index } };
         ctx.emit(close);
     }
+    let shutting_down = ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst);
     let (status, stop) = match &end {
         CallEnd::Done(reason) => (MessageStatus::Complete, *reason),
+        CallEnd::Aborted if shutting_down => (MessageStatus::Interrupted, StopReason::Aborted),
         CallEnd::Aborted => (MessageStatus::Aborted, StopReason::Aborted),
         CallEnd::Failed(_) => (MessageStatus::Error, StopReason::Error),
     };

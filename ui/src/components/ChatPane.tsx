@@ -1,33 +1,48 @@
+import { useMemo } from "react";
+import type { ModelList } from "../bindings/ModelList";
+import type { Priority } from "../bindings/Priority";
 import type { Session } from "../bindings/Session";
-import { ChatIcon, ComposeIcon, FlameIcon } from "./icons";
+import { isRunning, runFailure, visibleMessages, type ConversationState } from "../conversation";
+import { Composer } from "./Composer";
+import { ConversationView } from "./ConversationView";
+import { ComposeIcon, FlameIcon } from "./icons";
+import { ModelPicker, NoModelHint } from "./ModelPicker";
+import { QueueList } from "./QueueList";
+
+export interface ModelsState {
+  /** null while loading or after a failure. */
+  list: ModelList | null;
+  failed: boolean;
+}
 
 export interface ChatPaneProps {
   /** The selected session, or null when none is selected. */
   session: Session | null;
+  /** The open conversation (it may still belong to the previous session for a moment). */
+  conversation: ConversationState;
+  /** The history or the subscription failed. */
+  loadFailed: boolean;
+  models: ModelsState;
   onNewSession(): void;
+  /** Resolves false if the backend refused (the text goes back into the composer). */
+  onSend(text: string, priority: Priority): Promise<boolean>;
+  onSteer(text: string): Promise<boolean>;
+  onStop(): void;
+  onClearQueue(): void;
+  onRetry(): void;
+  onReload(): void;
+  /** `""` = the default model. */
+  onModelChange(model: string): void;
 }
 
-/** The conversation area. For now: the session's title and an empty state. */
-export function ChatPane({ session, onNewSession }: ChatPaneProps) {
+/** The conversation area: header with the model, messages, queue and composer. */
+export function ChatPane(props: ChatPaneProps) {
+  const { session, onNewSession } = props;
   return (
     <main className="chat-pane" data-testid="chat-pane" aria-label="Conversation">
       {session ? (
-        <>
-          <header className="chat-header-bar">
-            <h1 className="chat-header" data-testid="chat-header" title={session.title}>
-              {session.title}
-            </h1>
-          </header>
-          <div className="chat-body">
-            <div className="empty-state" data-testid="chat-empty">
-              <div className="empty-state-mark">
-                <ChatIcon size={26} />
-              </div>
-              <h2>Start a conversation</h2>
-              <p>Messages between you and the agent will appear here.</p>
-            </div>
-          </div>
-        </>
+        // Keyed: switching chats starts with a fresh scroll position and an empty composer.
+        <Chat key={session.id} {...props} session={session} />
       ) : (
         <div className="chat-body">
           <div className="empty-state welcome" data-testid="chat-welcome">
@@ -44,5 +59,67 @@ export function ChatPane({ session, onNewSession }: ChatPaneProps) {
         </div>
       )}
     </main>
+  );
+}
+
+function Chat({ session, conversation, loadFailed, models, ...on }: ChatPaneProps & { session: Session }) {
+  const ready = conversation.sessionId === session.id && conversation.loaded;
+  const running = ready && isRunning(conversation);
+  const { messages, queue } = conversation;
+  const shown = useMemo(() => visibleMessages({ messages, queue }), [messages, queue]);
+  const noModel = models.list !== null && models.list.models.length === 0;
+
+  return (
+    <>
+      <header className="chat-header-bar">
+        <h1 className="chat-header" data-testid="chat-header" title={session.title}>
+          {session.title}
+        </h1>
+        <ModelPicker models={models.list} failed={models.failed} value={session.model} onChange={on.onModelChange} />
+      </header>
+      {ready ? (
+        <ConversationView
+          messages={shown}
+          phase={conversation.phase}
+          running={running}
+          retrying={conversation.retrying}
+          failure={runFailure(conversation)}
+          hasMore={conversation.hasMore}
+          onRetry={on.onRetry}
+        />
+      ) : (
+        <div className="chat-body">
+          {loadFailed ? (
+            <div className="chat-load-failed" data-testid="chat-load-failed">
+              <span>Couldn’t load this chat.</span>
+              <button type="button" className="link-button" onClick={on.onReload}>
+                Try again
+              </button>
+            </div>
+          ) : (
+            <div className="chat-loading" role="status" data-testid="chat-loading">
+              <span className="spinner" aria-hidden="true" />
+              <span>Loading…</span>
+            </div>
+          )}
+        </div>
+      )}
+      <div className="composer-dock">
+        <div className="chat-column">
+          {noModel && <NoModelHint />}
+          {ready && loadFailed && (
+            // The history is shown but the live stream could not be followed.
+            <div className="chat-load-failed is-inline" data-testid="chat-load-failed" role="alert">
+              <span>Live updates for this chat stopped.</span>
+              <button type="button" className="link-button" onClick={on.onReload}>
+                Try again
+              </button>
+            </div>
+          )}
+          {ready && <QueueList queue={conversation.queue} onClear={on.onClearQueue} />}
+          <Composer running={running} onSend={on.onSend} onSteer={on.onSteer} onStop={on.onStop} />
+        </div>
+      </div>
+    </>
   );
 }

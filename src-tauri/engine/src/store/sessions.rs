@@ -87,6 +87,7 @@ pub struct Session {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct ListSessions {
     #[ts(optional)]
     pub limit: Option<u32>,
@@ -105,6 +106,7 @@ pub struct SessionPage {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct CreateSession {
     #[ts(optional)]
     pub title: Option<String>,
@@ -119,6 +121,7 @@ pub struct CreateSession {
 /// A partial update: absent (or null) fields are left as they are; an empty `model` or
 /// `system_prompt` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
 pub struct UpdateSession {
     #[ts(optional)]
     pub title: Option<String>,

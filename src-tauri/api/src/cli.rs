@@ -1,0 +1,342 @@
+//! The `hearth` CLI: `hearth` alone starts the desktop app; subcommands serve the API or talk
+//! to a running Hearth (found through `<data dir>/api.json`). Exit 0 on success; otherwise
+//! the error code and message on stderr and a non-zero exit.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use futures_util::StreamExt;
+use hearth_engine::{ApiError, Engine, ErrorCode, paths, secrets};
+use serde_json::{Value, json};
+
+#[derive(Parser)]
+#[command(name = "hearth", version, about = "Hearth: a desktop app for working with AI agents")]
+struct Cli {
+    /// The API to talk to (default: the running Hearth's, from <data dir>/api.json).
+    #[arg(long, global = true, env = "HEARTH_URL")]
+    url: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the engine and the HTTP API with no window.
+    Serve {
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// 0 picks a free port.
+        #[arg(long, default_value_t = 7821)]
+        port: u16,
+    },
+    /// Print the API token.
+    Token,
+    /// List sessions.
+    Sessions {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send a message to a session.
+    Send {
+        session: String,
+        text: String,
+        /// Stream the reply to stdout and exit when the run ends.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+        /// now | next | later
+        #[arg(long)]
+        priority: Option<String>,
+    },
+    /// Print a session's frames as JSON lines, then follow live ones.
+    Tail {
+        session: String,
+        #[arg(long, default_value_t = 0)]
+        after_seq: i64,
+    },
+    /// Stop the session's running run.
+    Abort { session: String },
+}
+
+/// Runs the CLI if a subcommand was given; `None` means "start the desktop app".
+pub fn main() -> Option<ExitCode> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return Some(if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS });
+        }
+    };
+    let command = cli.command?;
+    let runtime =
+        match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
+            Ok(rt) => rt,
+            Err(e) => return Some(fail(&ApiError::new(ErrorCode::Internal, e.to_string()))),
+        };
+    let result = runtime.block_on(run(cli.url, command));
+    Some(match result {
+        Ok(code) => code,
+        Err(e) => fail(&e),
+    })
+}
+
+fn fail(e: &ApiError) -> ExitCode {
+    eprintln!("hearth: {}: {}", e.code.name(), e.message);
+    ExitCode::FAILURE
+}
+
+async fn run(url: Option<String>, command: Command) -> Result<ExitCode, ApiError> {
+    match command {
+        Command::Serve { data_dir, port } => serve(data_dir, port).await,
+        Command::Token => {
+            println!("{}", secrets::existing_api_token()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        command => {
+            let client = Client::connect(url)?;
+            client.run(command).await
+        }
+    }
+}
+
+async fn serve(data_dir: Option<PathBuf>, port: u16) -> Result<ExitCode, ApiError> {
+    let dir = data_dir.unwrap_or_else(paths::data_dir);
+    let _log = hearth_engine::logging::init(&dir.join("logs"));
+    let engine = Arc::new(Engine::open(&dir)?);
+    let token = secrets::api_token()?;
+    let served = crate::server::serve(
+        engine.clone(),
+        token,
+        port,
+        &dir,
+        |addr| println!("listening on http://{addr}"),
+        shutdown_signal(),
+    )
+    .await;
+    tracing::info!("shutting down: runs in flight become interrupted");
+    engine.shutdown().await;
+    served.map_err(|e| {
+        ApiError::new(ErrorCode::Internal, format!("cannot serve on 127.0.0.1:{port}: {e}"))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+struct Client {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Client {
+    fn connect(url: Option<String>) -> Result<Client, ApiError> {
+        let base = match url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => {
+                let path = paths::data_dir().join("api.json");
+                let info: Value = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|s| serde_json::from_str(&s).ok())
+                    .ok_or_else(|| not_running(&format!("no {}", path.display())))?;
+                let port =
+                    info["port"].as_u64().ok_or_else(|| not_running("api.json has no port"))?;
+                format!("http://127.0.0.1:{port}")
+            }
+        };
+        Ok(Client { base, token: secrets::existing_api_token()?, http: reqwest::Client::new() })
+    }
+
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value, ApiError> {
+        let mut req =
+            self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let resp = req.send().await.map_err(|e| not_running(&e.to_string()))?;
+        let status = resp.status();
+        let value: Value = if status == reqwest::StatusCode::NO_CONTENT {
+            Value::Null
+        } else {
+            resp.json().await.unwrap_or(Value::Null)
+        };
+        if status.is_success() {
+            return Ok(value);
+        }
+        Err(serde_json::from_value::<ApiError>(value["error"].clone())
+            .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("HTTP {status}"))))
+    }
+
+    async fn run(&self, command: Command) -> Result<ExitCode, ApiError> {
+        use reqwest::Method;
+        match command {
+            Command::Sessions { json } => {
+                let mut all = Vec::new();
+                let mut cursor: Option<String> = None;
+                loop {
+                    let path = match &cursor {
+                        Some(c) => format!("/v1/sessions?limit=200&cursor={c}"),
+                        None => "/v1/sessions?limit=200".to_owned(),
+                    };
+                    let page = self.call(Method::GET, &path, None).await?;
+                    all.extend(page["sessions"].as_array().cloned().unwrap_or_default());
+                    match page["next_cursor"].as_str() {
+                        Some(c) => cursor = Some(c.to_owned()),
+                        None => break,
+                    }
+                }
+                if json {
+                    println!("{}", json!({"sessions": all}));
+                } else {
+                    for s in &all {
+                        let pin = if s["pinned"] == true { "*" } else { " " };
+                        println!(
+                            "{} {pin} {}",
+                            s["id"].as_str().unwrap_or(""),
+                            s["title"].as_str().unwrap_or("")
+                        );
+                    }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Send { session, text, wait, json, priority } => {
+                let after = self
+                    .call(Method::GET, &format!("/v1/sessions/{session}"), None)
+                    .await?["last_seq"]
+                    .as_i64()
+                    .unwrap_or(0);
+                let mut body = json!({"text": text});
+                if let Some(p) = priority {
+                    body["priority"] = json!(p);
+                }
+                let receipt = self
+                    .call(Method::POST, &format!("/v1/sessions/{session}/messages"), Some(body))
+                    .await?;
+                if json {
+                    println!("{receipt}");
+                }
+                if !wait {
+                    if !json {
+                        println!("{}", receipt["message_id"].as_str().unwrap_or(""));
+                    }
+                    return Ok(ExitCode::SUCCESS);
+                }
+                let run_id = receipt["run_id"].as_str().unwrap_or("").to_owned();
+                let mut outcome = ExitCode::SUCCESS;
+                self.follow(&session, after, |frame| {
+                    if frame["run_id"].as_str() != Some(run_id.as_str()) {
+                        return true;
+                    }
+                    if json {
+                        println!("{frame}");
+                    } else if frame["type"] == "text_delta" {
+                        use std::io::Write;
+                        print!("{}", frame["text"].as_str().unwrap_or(""));
+                        let _ = std::io::stdout().flush();
+                    }
+                    if frame["type"] == "run_completed" {
+                        if !json {
+                            println!();
+                        }
+                        if frame["status"] != "done" {
+                            let error = &frame["error"];
+                            eprintln!(
+                                "hearth: {}: {}",
+                                error["code"].as_str().unwrap_or("RUN_NOT_DONE"),
+                                error["message"]
+                                    .as_str()
+                                    .unwrap_or(frame["status"].as_str().unwrap_or("")),
+                            );
+                            outcome = ExitCode::FAILURE;
+                        }
+                        return false;
+                    }
+                    true
+                })
+                .await?;
+                Ok(outcome)
+            }
+            Command::Tail { session, after_seq } => {
+                self.follow(&session, after_seq, |frame| {
+                    println!("{frame}");
+                    true
+                })
+                .await?;
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Abort { session } => {
+                let answer =
+                    self.call(Method::POST, &format!("/v1/sessions/{session}/abort"), None).await?;
+                println!(
+                    "{}",
+                    if answer["aborted"] == true { "aborted" } else { "nothing was running" }
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Serve { .. } | Command::Token => unreachable!("handled before connecting"),
+        }
+    }
+
+    /// Streams the session's frames after `after` to `each` until it returns false.
+    async fn follow(
+        &self,
+        session: &str,
+        after: i64,
+        mut each: impl FnMut(&Value) -> bool,
+    ) -> Result<(), ApiError> {
+        let resp = self
+            .http
+            .get(format!("{}/v1/sessions/{session}/events?after_seq={after}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| not_running(&e.to_string()))?;
+        if !resp.status().is_success() {
+            let value: Value = resp.json().await.unwrap_or(Value::Null);
+            return Err(serde_json::from_value(value["error"].clone()).unwrap_or_else(|_| {
+                ApiError::new(ErrorCode::Internal, "the event stream was refused")
+            }));
+        }
+        let mut events = eventsource_stream::EventStream::new(resp.bytes_stream());
+        while let Some(event) = events.next().await {
+            let event = event.map_err(|e| {
+                ApiError::new(ErrorCode::Network, format!("the event stream broke: {e}"))
+            })?;
+            let Ok(frame) = serde_json::from_str::<Value>(&event.data) else { continue };
+            if !each(&frame) {
+                return Ok(());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn not_running(detail: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::Network,
+        format!("cannot reach Hearth ({detail}); start the app or `hearth serve`"),
+    )
+}

@@ -1,0 +1,367 @@
+//! The loopback HTTP API. Every route but `/v1/health` needs `Authorization: Bearer <token>`;
+//! every error is `{"error": {"code", "message"}}` with the code's HTTP status.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Path as UrlPath, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures_util::Stream;
+use hearth_engine::{
+    ApiError, CreateSession, Engine, ErrorCode, ListSessions, SendMessage, UpdateSession,
+};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub token: String,
+}
+
+/// An engine error as an HTTP answer.
+pub struct HttpError(pub ApiError);
+
+impl From<ApiError> for HttpError {
+    fn from(e: ApiError) -> Self {
+        HttpError(e)
+    }
+}
+
+impl IntoResponse for HttpError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.code.http_status())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, Json(json!({"error": {"code": self.0.code, "message": self.0.message}})))
+            .into_response()
+    }
+}
+
+fn bad(code: ErrorCode, message: impl Into<String>) -> HttpError {
+    HttpError(ApiError::new(code, message))
+}
+
+type Answer<T> = Result<T, HttpError>;
+
+/// A JSON body whose absence, bad syntax, wrong types or unknown fields answer INVALID_INPUT.
+pub struct Body<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
+    type Rejection = HttpError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(Body(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(bad(
+                ErrorCode::InvalidInput,
+                "send the body as JSON (Content-Type: application/json)",
+            )),
+            Err(e) => Err(bad(
+                ErrorCode::InvalidInput,
+                format!("the request body is invalid: {}", e.body_text()),
+            )),
+        }
+    }
+}
+
+/// The router, for `hearth serve`, the desktop app and tests.
+pub fn router(state: Arc<AppState>) -> Router {
+    let authed = Router::new()
+        .route("/v1/sessions", get(list_sessions).post(create_session))
+        .route("/v1/sessions/{id}", get(get_session).patch(update_session).delete(delete_session))
+        .route("/v1/sessions/{id}/restore", post(restore_session))
+        .route("/v1/sessions/{id}/messages", post(send))
+        .route("/v1/sessions/{id}/history", get(history))
+        .route("/v1/sessions/{id}/events", get(events))
+        .route("/v1/sessions/{id}/abort", post(abort))
+        .route("/v1/sessions/{id}/steer", post(steer))
+        .route("/v1/sessions/{id}/retry", post(retry))
+        .route("/v1/sessions/{id}/queue", axum::routing::delete(clear_queue))
+        .route("/v1/models", get(models))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth));
+    Router::new()
+        .route("/v1/health", get(health))
+        .merge(authed)
+        .fallback(|| async { bad(ErrorCode::NotFound, "no such route") })
+        .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
+        .with_state(state)
+}
+
+async fn auth(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    req: Request,
+    next: Next,
+) -> Response {
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if !hearth_engine::secrets::token_matches(given.trim(), &state.token) {
+        return bad(ErrorCode::Unauthorized, "missing or wrong API token (see `hearth token`)")
+            .into_response();
+    }
+    next.run(req).await
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"ok": true, "version": env!("CARGO_PKG_VERSION")}))
+}
+
+/// Query strings as plain strings, parsed here so each bad value gets its own code.
+type Params = Query<std::collections::HashMap<String, String>>;
+
+fn int_param<T: std::str::FromStr>(
+    params: &Params,
+    name: &str,
+    code: ErrorCode,
+) -> Answer<Option<T>> {
+    params
+        .get(name)
+        .map(|v| {
+            v.parse::<T>()
+                .map_err(|_| bad(code, format!("{name} must be a whole number; got {v:?}")))
+        })
+        .transpose()
+}
+
+fn only(params: &Params, allowed: &[&str]) -> Answer<()> {
+    match params.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(bad(ErrorCode::InvalidInput, format!("unknown query parameter {k:?}"))),
+        None => Ok(()),
+    }
+}
+
+async fn run_blocking<T: Send + 'static>(
+    f: impl FnOnce() -> hearth_engine::Result<T> + Send + 'static,
+) -> Answer<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| bad(ErrorCode::Internal, e.to_string()))?
+        .map_err(HttpError)
+}
+
+async fn list_sessions(
+    State(s): State<Arc<AppState>>,
+    params: Params,
+) -> Answer<impl IntoResponse> {
+    only(&params, &["limit", "cursor", "q"])?;
+    let req = ListSessions {
+        limit: int_param(&params, "limit", ErrorCode::InvalidLimit)?,
+        cursor: params.get("cursor").cloned(),
+        q: params.get("q").cloned(),
+    };
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.list_sessions(&req)).await?))
+}
+
+async fn create_session(
+    State(s): State<Arc<AppState>>,
+    Body(req): Body<CreateSession>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.create_session(&req)).await?)))
+}
+
+async fn get_session(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.get_session(&id)).await?))
+}
+
+async fn update_session(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(patch): Body<UpdateSession>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.update_session(&id, &patch)).await?))
+}
+
+async fn delete_session(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.delete_session(&id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn restore_session(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.restore_session(&id)).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SendBody {
+    text: String,
+    #[serde(default)]
+    client_msg_id: Option<String>,
+    #[serde(default)]
+    priority: Option<hearth_engine::frames::Priority>,
+    #[serde(default)]
+    attachments: Option<Vec<String>>,
+}
+
+async fn send(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(body): Body<SendBody>,
+) -> Answer<impl IntoResponse> {
+    if body.attachments.as_ref().is_some_and(|a| !a.is_empty()) {
+        return Err(bad(ErrorCode::InvalidInput, "attachments are not supported yet"));
+    }
+    let req =
+        SendMessage { text: body.text, client_msg_id: body.client_msg_id, priority: body.priority };
+    Ok((StatusCode::ACCEPTED, Json(s.engine.send(&id, req).await?)))
+}
+
+async fn history(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    params: Params,
+) -> Answer<impl IntoResponse> {
+    only(&params, &["limit", "before"])?;
+    let limit = int_param(&params, "limit", ErrorCode::InvalidLimit)?;
+    let before = params.get("before").cloned();
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.history(&id, limit, before.as_deref())).await?))
+}
+
+async fn abort(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    Ok(Json(json!({"aborted": s.engine.abort(&id).await?})))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SteerBody {
+    text: String,
+}
+
+async fn steer(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(body): Body<SteerBody>,
+) -> Answer<impl IntoResponse> {
+    Ok(Json(s.engine.steer(&id, &body.text).await?))
+}
+
+async fn retry(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    Ok((StatusCode::ACCEPTED, Json(s.engine.retry(&id).await?)))
+}
+
+async fn clear_queue(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    Ok(Json(json!({"cleared": s.engine.clear_queue(&id).await?})))
+}
+
+async fn models(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    Ok(Json(s.engine.models().await))
+}
+
+/// `GET /v1/sessions/{id}/events`: replay after `after_seq` (or `Last-Event-ID`), then live.
+async fn events(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    headers: HeaderMap,
+    params: Params,
+) -> Answer<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    only(&params, &["after_seq", "follow"])?;
+    let from_header = match headers.get("last-event-id") {
+        None => None,
+        Some(v) => {
+            Some(v.to_str().ok().and_then(|v| v.trim().parse::<i64>().ok()).ok_or_else(|| {
+                bad(ErrorCode::SeqOutOfRange, "Last-Event-ID must be a seq (a whole number)")
+            })?)
+        }
+    };
+    let from_query = int_param::<i64>(&params, "after_seq", ErrorCode::SeqOutOfRange)?;
+    let after_seq = from_query.or(from_header).unwrap_or(0);
+    let follow = match params.get("follow").map(String::as_str) {
+        None | Some("true") | Some("1") => true,
+        Some("false") | Some("0") => false,
+        Some(v) => {
+            return Err(bad(
+                ErrorCode::InvalidInput,
+                format!("follow must be true or false; got {v:?}"),
+            ));
+        }
+    };
+    let (snapshot, mut subscription) = s.engine.subscribe(&id, after_seq).await?;
+    let last_at_start = snapshot.last_seq;
+    let stream = async_stream_frames(move |tx| async move {
+        if !follow && last_at_start <= after_seq {
+            return;
+        }
+        while let Some(frame) = subscription.frames.recv().await {
+            let data = serde_json::to_string(&*frame).unwrap_or_default();
+            let event =
+                Event::default().id(frame.seq.to_string()).event(frame.body.kind()).data(data);
+            if tx.send(event).await.is_err() {
+                return;
+            }
+            if !follow && frame.seq >= last_at_start {
+                return;
+            }
+        }
+    });
+    Ok(Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("keepalive")))
+}
+
+/// A stream fed by a task through a small channel (ends when the task returns).
+fn async_stream_frames<F, Fut>(produce: F) -> impl Stream<Item = Result<Event, Infallible>>
+where
+    F: FnOnce(tokio::sync::mpsc::Sender<Event>) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(produce(tx));
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|e| (Ok(e), rx)) })
+}
+
+/// Binds 127.0.0.1:`port` (0 = any free port), writes `<data dir>/api.json`, and serves until
+/// `shutdown` resolves. Returns the bound address through `ready` once listening.
+pub async fn serve(
+    engine: Arc<Engine>,
+    token: String,
+    port: u16,
+    data_dir: &Path,
+    ready: impl FnOnce(SocketAddr),
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+    let addr = listener.local_addr()?;
+    let api_json = data_dir.join("api.json");
+    std::fs::write(&api_json, json!({"port": addr.port(), "pid": std::process::id()}).to_string())?;
+    tracing::info!(%addr, "HTTP API listening");
+    ready(addr);
+    let app = router(Arc::new(AppState { engine, token }));
+    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+    let _ = std::fs::remove_file(&api_json);
+    result
+}

@@ -1,0 +1,61 @@
+//! Secrets live in the OS keyring only: never in SQLite, files, logs, frames or errors.
+//!
+//! Today: the loopback API's bearer token (`HEARTH_API_TOKEN` overrides it).
+
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::paths::APP_IDENTIFIER;
+
+const API_TOKEN: &str = "api-token";
+
+fn entry(name: &str) -> Result<keyring::Entry> {
+    keyring::Entry::new(APP_IDENTIFIER, name).map_err(keyring_error)
+}
+
+fn keyring_error(e: keyring::Error) -> ApiError {
+    // keyring errors never carry the secret itself.
+    ApiError::new(ErrorCode::Storage, format!("the OS keyring is not available: {e}"))
+}
+
+/// The API token: `HEARTH_API_TOKEN`, or the keyring's, created on first use.
+pub fn api_token() -> Result<String> {
+    if let Some(token) = std::env::var("HEARTH_API_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
+        return Ok(token);
+    }
+    let entry = entry(API_TOKEN)?;
+    match entry.get_password() {
+        Ok(token) => Ok(token),
+        Err(keyring::Error::NoEntry) => {
+            let token = new_token();
+            entry.set_password(&token).map_err(keyring_error)?;
+            tracing::info!("created the API token in the OS keyring");
+            Ok(token)
+        }
+        Err(e) => Err(keyring_error(e)),
+    }
+}
+
+/// The API token if one exists (for the CLI: it never creates one).
+pub fn existing_api_token() -> Result<String> {
+    if let Some(token) = std::env::var("HEARTH_API_TOKEN").ok().filter(|t| !t.trim().is_empty()) {
+        return Ok(token);
+    }
+    match entry(API_TOKEN)?.get_password() {
+        Ok(token) => Ok(token),
+        Err(keyring::Error::NoEntry) => Err(ApiError::new(
+            ErrorCode::Unauthorized,
+            "no API token yet: start Hearth (or `hearth serve`) once, or set HEARTH_API_TOKEN",
+        )),
+        Err(e) => Err(keyring_error(e)),
+    }
+}
+
+/// 256 random bits, hex: two v4 UUIDs' random parts are plenty and need no extra crate.
+fn new_token() -> String {
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+/// Compares without leaking where they differ through timing.
+pub fn token_matches(given: &str, expected: &str) -> bool {
+    let (a, b) = (given.as_bytes(), expected.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}

@@ -1,0 +1,323 @@
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { Frame } from "../bindings/Frame";
+import type { ModelList } from "../bindings/ModelList";
+import type { QueuedRun } from "../bindings/QueuedRun";
+import { retryLabel } from "../chatFormat";
+import {
+  conversationReducer,
+  initialConversationState,
+  type ConversationAction,
+  type ConversationState,
+} from "../conversation";
+import { session } from "../test/fixtures";
+import { FrameLog, SESSION, snapshotAt } from "../test/frames";
+import { ChatPane, type ChatPaneProps } from "./ChatPane";
+
+const SESSION_ROW = session(SESSION, 1_000, { title: "Trip plans" });
+
+const MODELS: ModelList = {
+  models: [
+    { id: "env:openai/gpt-4o-mini", provider: "openai", name: "gpt-4o-mini", capabilities: [] },
+    { id: "env:openai/gpt-4o", provider: "openai", name: "gpt-4o", capabilities: [] },
+  ],
+  default: "env:openai/gpt-4o-mini",
+};
+
+/** The state a viewer reaches by watching `frames` (built with the real reducer). */
+function watched(frames: readonly Frame[] = []): ConversationState {
+  const actions: ConversationAction[] = [
+    { type: "opened", sessionId: SESSION },
+    { type: "historyLoaded", sessionId: SESSION, history: { messages: [], watermark: 0, has_more: false } },
+    { type: "snapshot", snapshot: snapshotAt([], 0) },
+    ...frames.map((frame): ConversationAction => ({ type: "frame", frame })),
+  ];
+  return actions.reduce(conversationReducer, initialConversationState);
+}
+
+function renderPane(overrides: Partial<ChatPaneProps> = {}) {
+  const props: ChatPaneProps = {
+    session: SESSION_ROW,
+    conversation: watched(),
+    loadFailed: false,
+    models: { list: MODELS, failed: false },
+    onNewSession: vi.fn(),
+    onSend: vi.fn(() => Promise.resolve(true)),
+    onSteer: vi.fn(() => Promise.resolve(true)),
+    onStop: vi.fn(),
+    onClearQueue: vi.fn(),
+    onRetry: vi.fn(),
+    onReload: vi.fn(),
+    onModelChange: vi.fn(),
+    ...overrides,
+  };
+  const user = userEvent.setup();
+  const view = render(<ChatPane {...props} />);
+  return { props, user, ...view, rerenderWith: (more: Partial<ChatPaneProps>) => view.rerender(<ChatPane {...props} {...more} />) };
+}
+
+const messages = () => screen.getAllByTestId("message");
+
+describe("ChatPane messages", () => {
+  it("shows the welcome screen with no session, and the empty chat for a session without messages", () => {
+    const { rerenderWith } = renderPane({ session: null });
+    expect(screen.getByTestId("chat-welcome")).toBeTruthy();
+    rerenderWith({ session: SESSION_ROW });
+    expect(screen.getByTestId("chat-header").textContent).toBe("Trip plans");
+    expect(screen.getByTestId("chat-empty")).toBeTruthy();
+    expect(screen.queryByTestId("message-list")).toBeNull();
+  });
+
+  it("shows Loading until this session's history is in, even if the previous one's still is", () => {
+    const other = { ...watched(), sessionId: "other" };
+    renderPane({ conversation: other });
+    expect(screen.getByTestId("chat-loading")).toBeTruthy();
+    expect(screen.queryByTestId("chat-empty")).toBeNull();
+  });
+
+  it("offers to try again when the chat could not be loaded", async () => {
+    const { user, props } = renderPane({ conversation: { ...watched(), loaded: false }, loadFailed: true });
+    await user.click(within(screen.getByTestId("chat-load-failed")).getByRole("button"));
+    expect(props.onReload).toHaveBeenCalledOnce();
+  });
+
+  it("says when the live stream stopped, under a history that did load", async () => {
+    const { user, props } = renderPane({ loadFailed: true });
+    expect(screen.getByTestId("chat-empty"), "the history is still shown").toBeTruthy();
+    await user.click(within(screen.getByTestId("chat-load-failed")).getByRole("button", { name: "Try again" }));
+    expect(props.onReload).toHaveBeenCalledOnce();
+  });
+
+  it("renders each message with its role, id and status; user text as typed, assistant text as markdown", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Say **hi** <b>raw</b>")
+      .reply("r1", "a1", ["Hi **there**", "\n\n<img src=x onerror=alert(1)>"])
+      .finish("r1").frames;
+    renderPane({ conversation: watched(frames) });
+    const [user, reply] = messages();
+    expect(user?.dataset).toMatchObject({ role: "user", messageId: "u1", status: "complete" });
+    expect(reply?.dataset).toMatchObject({ role: "assistant", messageId: "a1", status: "complete" });
+    const userText = within(user!).getByTestId("message-text");
+    expect(userText.textContent, "the user's text is not interpreted").toBe("Say **hi** <b>raw</b>");
+    const replyText = within(reply!).getByTestId("message-text");
+    expect(replyText.querySelector("strong")?.textContent).toBe("there");
+    expect(replyText.querySelector("img"), "no HTML from the model is rendered").toBeNull();
+  });
+
+  it("marks a streaming reply and shows the phase", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r1", { type: "message_start", message_id: "a1" }, { type: "phase", phase: "streaming" })
+      .add("r1", { type: "text_delta", index: 0, text: "Hel" }).frames;
+    renderPane({ conversation: watched(frames) });
+    expect(messages()[1]?.dataset.status).toBe("streaming");
+    const phase = screen.getByTestId("phase-indicator");
+    expect(phase.dataset.phase).toBe("streaming");
+    expect(phase.textContent).toBe("Streaming…");
+  });
+
+  it("shows Connecting… and Thinking… and nothing once idle", () => {
+    const log = new FrameLog().startRun("r1", "u1", "Hi");
+    const { rerenderWith } = renderPane({ conversation: watched(log.frames) });
+    expect(screen.getByTestId("phase-indicator").textContent).toBe("Connecting…");
+    log.add("r1", { type: "phase", phase: "thinking" });
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(screen.getByTestId("phase-indicator").textContent).toBe("Thinking…");
+    log.finish("r1");
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(screen.getByTestId("phase-indicator").dataset.phase).toBe("idle");
+    expect(screen.getByTestId("phase-indicator").textContent).toBe("");
+  });
+
+  it("says when the provider is being retried", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r1", { type: "retrying", attempt: 2, delay_ms: 2000, reason: "rate_limited" }).frames;
+    renderPane({ conversation: watched(frames) });
+    expect(screen.getByTestId("retrying-indicator").textContent).toBe("Rate limited, retrying in 2 s (attempt 2)");
+  });
+
+  it("keeps a stopped reply's text with a Stopped marker, and offers no retry", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Poem")
+      .add("r1", { type: "message_start", message_id: "a1" }, { type: "text_delta", index: 0, text: "Roses are" })
+      .finish("r1", "aborted").frames;
+    renderPane({ conversation: watched(frames) });
+    const reply = messages()[1]!;
+    expect(reply.dataset.status).toBe("aborted");
+    expect(within(reply).getByTestId("message-text").textContent?.trim()).toBe("Roses are");
+    expect(within(reply).getByTestId("message-marker").textContent).toBe("Stopped");
+    expect(screen.queryByTestId("run-retry")).toBeNull();
+  });
+
+  it("shows a failed run's error with a Retry that calls back", async () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").finish("r1", "error", "401: invalid API key").frames;
+    const { user, props } = renderPane({ conversation: watched(frames) });
+    expect(screen.getByTestId("run-error").textContent).toBe("401: invalid API key");
+    await user.click(screen.getByTestId("run-retry"));
+    expect(props.onRetry).toHaveBeenCalledOnce();
+  });
+
+  it("shows Interrupted with a Retry for a run cut off by a restart", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r1", { type: "message_start", message_id: "a1" }, { type: "text_delta", index: 0, text: "Par" })
+      .finish("r1", "interrupted").frames;
+    renderPane({ conversation: watched(frames) });
+    expect(messages()[1]?.dataset.status).toBe("interrupted");
+    expect(screen.getByTestId("run-error").textContent).toBe("Interrupted");
+    expect(screen.getByTestId("run-retry")).toBeTruthy();
+  });
+
+  it("hides thinking until asked", async () => {
+    const frames = new FrameLog().add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "thinking_delta", index: 0, text: "secret plan" },
+      { type: "thinking_end", index: 0 },
+    ).frames;
+    const { user } = renderPane({ conversation: watched(frames) });
+    const block = screen.getByTestId("thinking-block");
+    expect(block.textContent).not.toContain("secret plan");
+    await user.click(within(block).getByRole("button", { name: /Thought process/ }));
+    expect(block.textContent).toContain("secret plan");
+  });
+
+  it("shows a tool call's input as formatted JSON when opened", async () => {
+    const frames = new FrameLog().add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "tool_call_start", index: 0, id: "t1", name: "read_file" },
+      { type: "tool_call_delta", index: 0, partial_json: '{"path":"a.txt"}' },
+      { type: "tool_call_end", index: 0 },
+    ).frames;
+    const { user } = renderPane({ conversation: watched(frames) });
+    const call = screen.getByTestId("tool-call");
+    expect(call.textContent).toContain("read_file");
+    await user.click(within(call).getByRole("button"));
+    expect(call.querySelector("pre")?.textContent).toBe('{\n  "path": "a.txt"\n}');
+  });
+});
+
+describe("ChatPane scrolling", () => {
+  /** jsdom does no layout: give the scroller a size. */
+  function sized(el: HTMLElement, scrollHeight: number, clientHeight = 200) {
+    Object.defineProperty(el, "scrollHeight", { configurable: true, value: scrollHeight });
+    Object.defineProperty(el, "clientHeight", { configurable: true, value: clientHeight });
+  }
+
+  it("follows new text at the bottom, but not after the user scrolled up to read", () => {
+    const log = new FrameLog().startRun("r1", "u1", "Hi").add("r1", { type: "message_start", message_id: "a1" });
+    const { container, rerenderWith } = renderPane({ conversation: watched(log.frames) });
+    const scroller = container.querySelector(".chat-scroll") as HTMLElement;
+
+    sized(scroller, 1_000);
+    log.add("r1", { type: "text_delta", index: 0, text: "more" });
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(scroller.scrollTop, "at the bottom: keep following").toBe(1_000);
+
+    act(() => {
+      scroller.scrollTop = 300;
+      scroller.dispatchEvent(new Event("scroll"));
+    });
+    sized(scroller, 1_400);
+    log.add("r1", { type: "text_delta", index: 0, text: " and more" });
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(scroller.scrollTop, "scrolled up: stay where the user is reading").toBe(300);
+
+    act(() => screen.getByRole("button", { name: "Scroll to the latest message" }).click());
+    expect(scroller.scrollTop).toBe(1_400);
+  });
+});
+
+describe("ChatPane queue", () => {
+  const queue: QueuedRun[] = [
+    { run_id: "r2", message_id: "u2", priority: "next", text: "do this next" },
+    { run_id: "r3", message_id: "u3", priority: "later", text: "and this later" },
+  ];
+
+  it("lists queued messages with their priority above the composer, and clears them", async () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r2", { type: "user_message", message_id: "u2", text: "do this next" })
+      .add(null, { type: "queue_changed", queue }).frames;
+    const { user, props } = renderPane({ conversation: watched(frames) });
+    const items = within(screen.getByTestId("queue-list")).getAllByTestId("queued-item");
+    expect(items.map((i) => i.dataset.priority)).toEqual(["next", "later"]);
+    expect(items[0]?.textContent).toContain("do this next");
+    expect(messages().map((m) => m.dataset.messageId), "a queued message is shown in the queue only").toEqual(["u1"]);
+    await user.click(screen.getByTestId("queue-clear"));
+    expect(props.onClearQueue).toHaveBeenCalledOnce();
+  });
+
+  it("shows no queue when nothing is queued", () => {
+    renderPane();
+    expect(screen.queryByTestId("queue-list")).toBeNull();
+  });
+});
+
+describe("ChatPane composer wiring", () => {
+  it("sends through onSend, and offers Stop and Steer while the session runs", async () => {
+    const log = new FrameLog();
+    const { user, props, rerenderWith } = renderPane({ conversation: watched(log.frames) });
+    await user.type(screen.getByTestId("composer-input"), "Hello{Enter}");
+    expect(props.onSend).toHaveBeenCalledExactlyOnceWith("Hello", "later");
+
+    log.startRun("r1", "u1", "Hello");
+    rerenderWith({ conversation: watched(log.frames) });
+    await user.click(screen.getByTestId("composer-stop"));
+    expect(props.onStop).toHaveBeenCalledOnce();
+    await user.type(screen.getByTestId("composer-input"), "shorter please");
+    await user.click(screen.getByTestId("composer-steer"));
+    expect(props.onSteer).toHaveBeenCalledExactlyOnceWith("shorter please");
+  });
+
+  it("runs when the snapshot says a run is going, even before any frame", () => {
+    const state = conversationReducer(watched(), {
+      type: "snapshot",
+      snapshot: { session_id: SESSION, phase: "thinking", running_run_id: "r1", queue: [], pending_approvals: [], last_seq: 5 },
+    });
+    renderPane({ conversation: state });
+    expect(screen.getByTestId("composer-stop")).toBeTruthy();
+  });
+});
+
+describe("ChatPane model picker", () => {
+  it("offers the default and every model, showing the session's choice", async () => {
+    const { user, props } = renderPane({ session: { ...SESSION_ROW, model: "env:openai/gpt-4o" } });
+    const picker = screen.getByTestId("model-picker") as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.value)).toEqual(["", "env:openai/gpt-4o-mini", "env:openai/gpt-4o"]);
+    expect(picker.options[0]?.textContent).toBe("Default (gpt-4o-mini)");
+    expect(picker.value).toBe("env:openai/gpt-4o");
+    await user.selectOptions(picker, "");
+    expect(props.onModelChange).toHaveBeenCalledExactlyOnceWith("");
+  });
+
+  it("uses the default when the session has no model, and keeps an unknown one selectable", () => {
+    const { rerenderWith } = renderPane();
+    expect((screen.getByTestId("model-picker") as HTMLSelectElement).value).toBe("");
+    rerenderWith({ session: { ...SESSION_ROW, model: "env:anthropic/old" } });
+    const picker = screen.getByTestId("model-picker") as HTMLSelectElement;
+    expect(picker.value).toBe("env:anthropic/old");
+    expect(picker.selectedOptions[0]?.textContent).toContain("unavailable");
+  });
+
+  it("says no model is configured, and how to configure one", () => {
+    renderPane({ models: { list: { models: [], default: null }, failed: false } });
+    expect(screen.queryByTestId("model-picker")).toBeNull();
+    expect(screen.getByTestId("model-missing").textContent).toBe("No model configured");
+    expect(screen.getByTestId("model-hint").textContent).toContain(
+      "Set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart",
+    );
+  });
+});
+
+describe("retryLabel", () => {
+  it("words common reasons", () => {
+    expect(retryLabel({ attempt: 3, delayMs: 1500, reason: "overloaded" })).toBe(
+      "The provider is overloaded, retrying in 2 s (attempt 3)",
+    );
+    expect(retryLabel({ attempt: 1, delayMs: 0, reason: "server_error" })).toBe("Server error, retrying in 1 s (attempt 1)");
+  });
+});

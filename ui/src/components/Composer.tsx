@@ -1,0 +1,147 @@
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import type { Priority } from "../bindings/Priority";
+import { PRIORITY_HINTS, PRIORITY_LABELS } from "../chatFormat";
+import { ArrowUpIcon, SteerIcon, StopIcon } from "./icons";
+
+/** Resolves false when the backend refused: the text goes back into the box. */
+type Submit = Promise<boolean> | boolean | void;
+
+export interface ComposerProps {
+  /** A run is going: Send becomes Stop, and priority and Steer are offered. */
+  running: boolean;
+  onSend(text: string, priority: Priority): Submit;
+  /** Sends text into the running turn. */
+  onSteer(text: string): Submit;
+  onStop(): void;
+  placeholder?: string;
+}
+
+/** The textarea grows with its text up to this height, then scrolls. */
+const MAX_HEIGHT = 240;
+const PRIORITIES: Priority[] = ["later", "next", "now"];
+
+export function Composer({ running, onSend, onSteer, onStop, placeholder = "Message Hearth…" }: ComposerProps) {
+  const [draft, setDraft] = useState("");
+  const [priority, setPriority] = useState<Priority>("later");
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const draftRef = useRef(draft);
+  draftRef.current = draft;
+
+  useLayoutEffect(() => {
+    const el = inputRef.current;
+    if (!el) return;
+    el.style.height = "auto";
+    if (el.scrollHeight > 0) el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
+  }, [draft]);
+
+  const text = draft.trim();
+
+  // The box empties at once; if the backend refuses, what was typed comes back (unless the
+  // user has started on something else meanwhile).
+  const submit = (send: (text: string) => Submit) => {
+    if (!text) return;
+    setDraft("");
+    setPriority("later");
+    void Promise.resolve(send(text)).then((ok) => {
+      if (ok === false && draftRef.current === "") setDraft(text);
+    });
+    inputRef.current?.focus();
+  };
+
+  const send = () => submit((t) => onSend(t, running ? priority : "later"));
+  const steer = () => submit((t) => onSteer(t));
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      send();
+    } else if (e.key === "Escape" && running && draft === "") {
+      e.preventDefault();
+      onStop();
+    }
+  };
+
+  return (
+    <div className={`composer${running ? " is-running" : ""}`}>
+      <textarea
+        ref={inputRef}
+        className="composer-input"
+        data-testid="composer-input"
+        aria-label="Message"
+        placeholder={running ? "Add to the queue, or steer the reply…" : placeholder}
+        rows={1}
+        value={draft}
+        onChange={(e) => setDraft(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="composer-bar">
+        {running && (
+          <div className="composer-running-controls">
+            <label className="composer-priority">
+              <span className="visually-hidden">When to run this message</span>
+              <select
+                data-testid="composer-priority"
+                value={priority}
+                title={PRIORITY_HINTS[priority]}
+                onChange={(e) => setPriority(e.target.value as Priority)}
+              >
+                {PRIORITIES.map((p) => (
+                  <option key={p} value={p} title={PRIORITY_HINTS[p]}>
+                    {PRIORITY_LABELS[p]}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button
+              type="button"
+              className="composer-text-button"
+              data-testid="composer-steer"
+              title="Send into the reply being written, at its next step"
+              disabled={!text}
+              onClick={steer}
+            >
+              <SteerIcon size={14} />
+              <span>Steer</span>
+            </button>
+            {text && (
+              <button
+                type="button"
+                className="composer-text-button"
+                data-testid="composer-queue"
+                title={PRIORITY_HINTS[priority]}
+                onClick={send}
+              >
+                {priority === "now" ? "Send now" : priority === "next" ? "Send next" : "Queue"}
+              </button>
+            )}
+          </div>
+        )}
+        {running ? (
+          <button
+            type="button"
+            className="composer-round-button is-stop"
+            data-testid="composer-stop"
+            aria-label="Stop"
+            title="Stop (Esc)"
+            onClick={onStop}
+          >
+            <StopIcon size={16} />
+          </button>
+        ) : (
+          <button
+            type="button"
+            className="composer-round-button"
+            data-testid="composer-send"
+            aria-label="Send"
+            title="Send (Enter)"
+            disabled={!text}
+            onClick={send}
+          >
+            <ArrowUpIcon size={17} />
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,664 @@
+import { describe, expect, it } from "vitest";
+import type { Frame } from "./bindings/Frame";
+import type { History } from "./bindings/History";
+import type { QueuedRun } from "./bindings/QueuedRun";
+import {
+  conversationReducer,
+  initialConversationState,
+  isRunning,
+  runFailure,
+  visibleMessages,
+  type ConversationAction,
+  type ConversationState,
+} from "./conversation";
+import { FrameLog, historyAt, message, NO_USAGE, SESSION, snapshotAt, storedWatermark } from "./test/frames";
+
+const EMPTY_HISTORY: History = { messages: [], watermark: 0, has_more: false };
+
+const apply = (state: ConversationState, actions: ConversationAction[]) => actions.reduce(conversationReducer, state);
+const framesOf = (frames: readonly Frame[]): ConversationAction[] => frames.map((frame) => ({ type: "frame", frame }));
+
+/** A viewer that opened the session before anything happened and watched every frame. */
+function watchLive(frames: readonly Frame[]): ConversationState {
+  return apply(initialConversationState, [
+    { type: "opened", sessionId: SESSION },
+    { type: "historyLoaded", sessionId: SESSION, history: EMPTY_HISTORY },
+    { type: "snapshot", snapshot: snapshotAt([], 0) },
+    ...framesOf(frames),
+  ]);
+}
+
+function opened(history: History): ConversationState {
+  return apply(initialConversationState, [
+    { type: "opened", sessionId: SESSION },
+    { type: "historyLoaded", sessionId: SESSION, history },
+  ]);
+}
+
+/** What the screen shows: what must not depend on how the viewer got here. */
+function screen(state: ConversationState) {
+  return {
+    messages: visibleMessages(state).map((m) => ({
+      id: m.id,
+      role: m.role,
+      status: m.status,
+      // The history numbers blocks by position, frames by the provider's index: only order counts.
+      blocks: m.blocks.map(({ index: _index, ...block }) => block),
+    })),
+    phase: state.phase,
+    running: isRunning(state),
+    queue: state.queue,
+    retrying: state.retrying,
+    failure: failureOf(state),
+  };
+}
+type Screen = ReturnType<typeof screen>;
+
+function failureOf(state: ConversationState) {
+  const failure = runFailure(state);
+  return failure && { status: failure.status, error: failure.error?.message ?? null };
+}
+
+const BLOCK_FRAMES = new Set<Frame["type"]>([
+  "text_start",
+  "text_delta",
+  "text_end",
+  "thinking_start",
+  "thinking_delta",
+  "thinking_end",
+  "tool_call_start",
+  "tool_call_delta",
+  "tool_call_end",
+]);
+
+function lastWhere<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i--) if (test(items[i]!)) return items[i];
+  return undefined;
+}
+
+/**
+ * The live screen at `t`, less what only a frame at or below the watermark W could have told:
+ * a retry notice, and a failed run's error text (a history message has no field for it).
+ */
+function expectedAfterReload(live: Screen, frames: readonly Frame[], t: number, watermark: number): Screen {
+  const upToT = frames.filter((f) => f.seq <= t);
+  const lastRetryChange = lastWhere(
+    upToT,
+    (f) => f.type === "retrying" || f.type === "run_started" || f.type === "message_start" || f.type === "run_completed" || BLOCK_FRAMES.has(f.type),
+  );
+  const lastRunChange = lastWhere(upToT, (f) => f.type === "run_started" || f.type === "run_completed");
+  let { retrying, failure } = live;
+  if (lastRetryChange?.type === "retrying" && lastRetryChange.seq <= watermark) retrying = null;
+  if (lastRunChange?.type === "run_completed" && lastRunChange.seq <= watermark && failure) {
+    const last = live.messages[live.messages.length - 1];
+    const failedReply = last?.role === "assistant" && (last.status === "error" || last.status === "interrupted");
+    failure = failedReply ? { status: last.status as "error" | "interrupted", error: null } : null;
+  }
+  return { ...live, retrying, failure };
+}
+
+function scenarios() {
+  const thinking = new FrameLog()
+    .startRun("r1", "u1", "Hello")
+    .add("r1", { type: "phase", phase: "thinking" }, { type: "message_start", message_id: "a1" })
+    .add(
+      "r1",
+      { type: "thinking_start", index: 0 },
+      { type: "thinking_delta", index: 0, text: "Let me" },
+      { type: "thinking_delta", index: 0, text: " think" },
+      { type: "thinking_end", index: 0 },
+      { type: "phase", phase: "streaming" },
+      { type: "text_start", index: 1 },
+      { type: "text_delta", index: 1, text: "Hi" },
+      { type: "text_delta", index: 1, text: " **there**" },
+      { type: "text_end", index: 1 },
+      { type: "message_end", message_id: "a1", stop_reason: "end_turn", usage: NO_USAGE },
+    )
+    .finish("r1");
+
+  const toolsAndSteer = new FrameLog()
+    .startRun("r1", "u1", "Read a.txt")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "text_start", index: 0 },
+      { type: "text_delta", index: 0, text: "Looking" },
+      { type: "text_end", index: 0 },
+      // An empty block (a provider's empty first delta): the engine does not store it.
+      { type: "text_start", index: 1 },
+      { type: "text_delta", index: 1, text: "" },
+      { type: "text_end", index: 1 },
+      { type: "tool_call_start", index: 2, id: "t1", name: "read_file" },
+      { type: "tool_call_delta", index: 2, partial_json: '{"path":' },
+      { type: "tool_call_delta", index: 2, partial_json: ' "a.txt"}' },
+      { type: "tool_call_end", index: 2 },
+      { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+      { type: "phase", phase: "tool" },
+      { type: "steered", message_id: "u2", text: "also check b.txt" },
+      { type: "phase", phase: "streaming" },
+      { type: "message_start", message_id: "a2" },
+      { type: "text_start", index: 0 },
+      { type: "text_start", index: 1 },
+      { type: "text_delta", index: 0, text: "A" },
+      { type: "text_delta", index: 1, text: "B" },
+      { type: "text_delta", index: 0, text: "A2" },
+      { type: "text_delta", index: 1, text: "B2" },
+      { type: "text_end", index: 0 },
+      { type: "text_end", index: 1 },
+      { type: "message_end", message_id: "a2", stop_reason: "end_turn", usage: NO_USAGE },
+    )
+    .finish("r1");
+
+  const queued: QueuedRun = { run_id: "r2", message_id: "u2", priority: "later", text: "second" };
+  const queue = new FrameLog()
+    .startRun("r1", "u1", "first")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "text_start", index: 0 },
+      { type: "text_delta", index: 0, text: "One" },
+    )
+    .add("r2", { type: "run_queued", message_id: "u2", priority: "later", position: 1 })
+    .add(null, { type: "queue_changed", queue: [queued] })
+    .add(
+      "r1",
+      { type: "text_delta", index: 0, text: " done" },
+      { type: "text_end", index: 0 },
+      { type: "message_end", message_id: "a1", stop_reason: "end_turn", usage: NO_USAGE },
+    )
+    .finish("r1")
+    .add(null, { type: "queue_changed", queue: [] })
+    .add(
+      "r2",
+      { type: "user_message", message_id: "u2", text: "second" },
+      { type: "run_started", message_id: "u2", model: "m" },
+    )
+    .reply("r2", "a2", ["Two"])
+    .finish("r2");
+
+  const aborted = new FrameLog()
+    .startRun("r1", "u1", "Write a poem")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "text_start", index: 0 },
+      { type: "text_delta", index: 0, text: "Roses are" },
+    )
+    .finish("r1", "aborted");
+
+  const interrupted = new FrameLog()
+    .startRun("r1", "u1", "Write a poem")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "text_start", index: 0 },
+      { type: "text_delta", index: 0, text: "Roses" },
+    )
+    .finish("r1", "interrupted");
+
+  const errorAfterRetries = new FrameLog()
+    .startRun("r1", "u1", "Hi")
+    .add(
+      "r1",
+      { type: "retrying", attempt: 1, delay_ms: 1000, reason: "rate_limited" },
+      { type: "retrying", attempt: 2, delay_ms: 2000, reason: "rate_limited" },
+      { type: "message_start", message_id: "a1" },
+      { type: "text_start", index: 0 },
+      { type: "text_delta", index: 0, text: "Half an ans" },
+    )
+    .finish("r1", "error", "The provider closed the stream");
+
+  // As the engine ends them: the reply closed by message_end (aborted / error), then the run.
+  const abortedByEngine = new FrameLog()
+    .startRun("r1", "u1", "Long story")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "phase", phase: "thinking" },
+      { type: "thinking_start", index: 0 },
+      { type: "thinking_delta", index: 0, text: "plot" },
+      { type: "thinking_end", index: 0 },
+      { type: "phase", phase: "streaming" },
+      { type: "text_start", index: 1 },
+      { type: "text_delta", index: 1, text: "Once upon" },
+      { type: "text_end", index: 1 },
+      { type: "message_end", message_id: "a1", stop_reason: "aborted", usage: NO_USAGE },
+    )
+    .finish("r1", "aborted");
+
+  const failedByEngine = new FrameLog()
+    .startRun("r1", "u1", "Call a tool")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "tool_call_start", index: 0, id: "t1", name: "search" },
+      { type: "tool_call_delta", index: 0, partial_json: '{"q": "unfinis' },
+      { type: "message_end", message_id: "a1", stop_reason: "error", usage: NO_USAGE },
+    )
+    .finish("r1", "error", "The stream ended early");
+
+  const errorThenSuccess = new FrameLog()
+    .startRun("r1", "u1", "Hi")
+    .add("r1", { type: "retrying", attempt: 1, delay_ms: 500, reason: "overloaded" })
+    .finish("r1", "error", "Connection refused")
+    .startRun("r2", "u2", "Hi again")
+    .reply("r2", "a2", ["Hello", "!"])
+    .finish("r2");
+
+  return {
+    thinking: thinking.frames,
+    toolsAndSteer: toolsAndSteer.frames,
+    queue: queue.frames,
+    aborted: aborted.frames,
+    interrupted: interrupted.frames,
+    errorAfterRetries: errorAfterRetries.frames,
+    errorThenSuccess: errorThenSuccess.frames,
+    abortedByEngine: abortedByEngine.frames,
+    failedByEngine: failedByEngine.frames,
+  };
+}
+
+describe("reload equals live (the UI invents no state)", () => {
+  for (const [name, frames] of Object.entries(scenarios())) {
+    it(`${name}: history at any point + snapshot + frames after its watermark give the live screen`, () => {
+      const last = frames[frames.length - 1]?.seq ?? 0;
+      const liveAt = (t: number) => screen(watchLive(frames.filter((f) => f.seq <= t)));
+      const liveEnd = liveAt(last);
+      let checked = 0;
+      // The window reloads once frames up to t are committed; history was read at k <= t.
+      for (let t = 0; t <= last; t++) {
+        const liveT = liveAt(t);
+        for (let k = 0; k <= t; k++) {
+          const history = historyAt(frames, k);
+          // Any lower watermark keeps the contract too (frames <= W are reflected): then frames
+          // after W repeat messages the history already holds, which must fold in by id.
+          const watermarks = new Set([
+            history.watermark,
+            storedWatermark(history),
+            history.watermark - 1,
+            Math.floor(history.watermark / 2),
+            0,
+          ]);
+          for (const watermark of watermarks) {
+            if (watermark < 0) continue;
+            const replay = framesOf(frames.filter((f) => f.seq > watermark && f.seq <= t));
+            const after = framesOf(frames.filter((f) => f.seq > t));
+            const snapshot: ConversationAction = { type: "snapshot", snapshot: snapshotAt(frames, t) };
+            for (const snapshotFirst of [true, false]) {
+              const start = opened({ ...history, watermark });
+              const caughtUp = apply(start, snapshotFirst ? [snapshot, ...replay] : [...replay, snapshot]);
+              const where = `reload at t=${t}, history at k=${k}, W=${watermark}, snapshot ${snapshotFirst ? "before" : "after"} the replay`;
+              expect(screen(caughtUp), `${where}: the screen once caught up`).toEqual(
+                expectedAfterReload(liveT, frames, t, watermark),
+              );
+              expect(screen(apply(caughtUp, after)), `${where}: the screen after the live tail`).toEqual(
+                expectedAfterReload(liveEnd, frames, last, watermark),
+              );
+              checked++;
+            }
+          }
+        }
+      }
+      expect(checked).toBeGreaterThan(last * 2);
+    });
+  }
+
+  it("a reload after the run shows the same messages and statuses as watching it", () => {
+    const frames = scenarios().toolsAndSteer;
+    const last = frames[frames.length - 1]!.seq;
+    const reloaded = apply(opened(historyAt(frames, last)), [{ type: "snapshot", snapshot: snapshotAt(frames, last) }]);
+    expect(screen(reloaded)).toEqual(screen(watchLive(frames)));
+    expect(screen(reloaded).messages.map((m) => `${m.role}:${m.id}:${m.status}`)).toEqual([
+      "user:u1:complete",
+      "assistant:a1:complete",
+      "user:u2:complete",
+      "assistant:a2:complete",
+    ]);
+  });
+});
+
+describe("exactly once", () => {
+  it("ignores every frame delivered a second time", () => {
+    for (const [name, frames] of Object.entries(scenarios())) {
+      const twice = frames.flatMap((f) => [f, f]);
+      expect(screen(watchLive(twice)), `${name}: a repeated frame must change nothing`).toEqual(screen(watchLive(frames)));
+    }
+  });
+
+  it("ignores a frame older than the last one applied, even if never seen", () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").reply("r1", "a1", ["Hello"]).frames;
+    const late = frames.find((f) => f.type === "text_delta")!;
+    const state = watchLive(frames);
+    const replayed = conversationReducer(state, { type: "frame", frame: { ...late, text: "XXX" } as Frame });
+    expect(replayed, "seq <= lastSeq is already reflected").toBe(state);
+  });
+
+  it("ignores frames at or below the history's watermark", () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").reply("r1", "a1", ["Hello"]).finish("r1").frames;
+    const history = historyAt(frames, frames.length);
+    const state = apply(opened(history), framesOf(frames));
+    expect(state.messages).toHaveLength(2);
+    expect(state.messages[1]?.blocks).toEqual([{ kind: "text", index: 0, text: "Hello" }]);
+  });
+
+  it("ignores frames and snapshots of another session", () => {
+    const other = new FrameLog("other").startRun("r9", "u9", "elsewhere").frames;
+    const state = apply(opened(EMPTY_HISTORY), [
+      ...framesOf(other),
+      { type: "snapshot", snapshot: { ...snapshotAt(other, 4), session_id: "other", phase: "streaming" } },
+    ]);
+    expect(state.messages).toEqual([]);
+    expect(state.phase).toBe("idle");
+  });
+
+  it("ignores frames before the history has loaded", () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").frames;
+    const state = apply(initialConversationState, [{ type: "opened", sessionId: SESSION }, ...framesOf(frames)]);
+    expect(state.messages).toEqual([]);
+    expect(state.lastSeq, "nothing applied, so the subscription must start from the history").toBe(0);
+  });
+
+  it("drops a history that arrives for a session no longer open", () => {
+    const state = apply(initialConversationState, [
+      { type: "opened", sessionId: "s2" },
+      { type: "historyLoaded", sessionId: SESSION, history: { ...EMPTY_HISTORY, watermark: 9 } },
+    ]);
+    expect(state.loaded).toBe(false);
+    expect(state.sessionId).toBe("s2");
+  });
+});
+
+describe("user messages fold by id", () => {
+  it("does not duplicate a user message the history already holds", () => {
+    const history: History = {
+      messages: [message("u1", "user", [{ type: "text", text: "Hello" }])],
+      watermark: 0,
+      has_more: false,
+    };
+    const frames = new FrameLog().startRun("r1", "u1", "Hello").frames;
+    const state = apply(opened(history), framesOf(frames));
+    expect(state.messages.map((m) => m.id), "same message_id: one message").toEqual(["u1"]);
+  });
+
+  it("does not duplicate a steered message the history already holds", () => {
+    const history: History = {
+      messages: [
+        message("u1", "user", [{ type: "text", text: "Go" }]),
+        message("u2", "user", [{ type: "text", text: "faster" }]),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+    const frames = new FrameLog().add("r1", { type: "steered", message_id: "u2", text: "faster" }).frames;
+    const state = apply(opened(history), framesOf(frames));
+    expect(state.messages.map((m) => m.id)).toEqual(["u1", "u2"]);
+  });
+
+  it("shows steered text as a user message after the reply it interrupted", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Go")
+      .reply("r1", "a1", ["Working"])
+      .add("r1", { type: "steered", message_id: "u2", text: "use tabs" })
+      .reply("r1", "a2", ["OK, tabs"]).frames;
+    const shown = visibleMessages(watchLive(frames));
+    expect(shown.map((m) => `${m.role}:${m.id}`)).toEqual(["user:u1", "assistant:a1", "user:u2", "assistant:a2"]);
+    expect(shown[2]?.blocks).toEqual([{ kind: "text", index: 0, text: "use tabs" }]);
+  });
+});
+
+describe("assistant messages from frames", () => {
+  it("builds two blocks from interleaved deltas by index", () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "text_start", index: 0 },
+      { type: "text_start", index: 1 },
+      { type: "text_delta", index: 1, text: "second" },
+      { type: "text_delta", index: 0, text: "first" },
+      { type: "text_delta", index: 1, text: " block" },
+      { type: "text_delta", index: 0, text: " block" },
+    ).frames;
+    const state = watchLive(frames);
+    const reply = state.messages[1]!;
+    expect(reply.status).toBe("streaming");
+    expect(reply.blocks).toEqual([
+      { kind: "text", index: 0, text: "first block" },
+      { kind: "text", index: 1, text: "second block" },
+    ]);
+  });
+
+  it("keeps blocks in index order whatever order they start in", () => {
+    const frames = new FrameLog().add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "text_delta", index: 2, text: "c" },
+      { type: "text_delta", index: 0, text: "a" },
+      { type: "text_delta", index: 1, text: "b" },
+    ).frames;
+    expect(watchLive(frames).messages[0]?.blocks.map((b) => b.index)).toEqual([0, 1, 2]);
+  });
+
+  it("finalizes on message_end, with the status its stop reason gives", () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").reply("r1", "a1", ["Hel", "lo"]).frames;
+    const state = watchLive(frames);
+    expect(state.messages[1]).toMatchObject({ id: "a1", role: "assistant", status: "complete" });
+    expect(state.messages[1]?.blocks).toEqual([{ kind: "text", index: 0, text: "Hello" }]);
+    expect(state.currentId, "no message is open after message_end").toBeNull();
+    expect(isRunning(state), "the run is still going until run_completed").toBe(true);
+  });
+
+  it("collects a tool call's streamed JSON and normalises it when the call ends", () => {
+    const frames = new FrameLog().add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "tool_call_start", index: 0, id: "t1", name: "read_file" },
+      { type: "tool_call_delta", index: 0, partial_json: '{"path": ' },
+    ).frames;
+    const streaming = watchLive(frames);
+    expect(streaming.messages[0]?.blocks[0]).toEqual({
+      kind: "tool_use",
+      index: 0,
+      id: "t1",
+      name: "read_file",
+      input: '{"path": ',
+      done: false,
+    });
+    const ended = watchLive(
+      new FrameLog()
+        .add("r1", ...frames.map(({ session_id: _s, seq: _q, run_id: _r, ts: _t, ...body }) => body))
+        .add("r1", { type: "tool_call_delta", index: 0, partial_json: '"a.txt"}' }, { type: "tool_call_end", index: 0 }).frames,
+    );
+    expect(ended.messages[0]?.blocks[0]).toMatchObject({ input: '{"path":"a.txt"}', done: true });
+  });
+
+  it("keeps the partial text of an aborted run, marked aborted", () => {
+    const frames = scenarios().aborted;
+    const state = watchLive(frames);
+    const reply = state.messages[1]!;
+    expect(reply.status).toBe("aborted");
+    expect(reply.blocks).toEqual([{ kind: "text", index: 0, text: "Roses are" }]);
+    expect(state.lastFailure, "a stop is not a failure: no Retry").toBeNull();
+    expect(isRunning(state)).toBe(false);
+  });
+
+  it("marks an interrupted reply and offers a retry", () => {
+    const state = watchLive(scenarios().interrupted);
+    expect(state.messages[1]?.status).toBe("interrupted");
+    expect(state.lastFailure).toEqual({ runId: "r1", status: "interrupted", error: null });
+  });
+
+  it("records the error of a failed run and the reply it cut short", () => {
+    const state = watchLive(scenarios().errorAfterRetries);
+    expect(state.messages[1]).toMatchObject({ status: "error" });
+    expect(state.messages[1]?.blocks).toEqual([{ kind: "text", index: 0, text: "Half an ans" }]);
+    expect(state.lastFailure).toEqual({
+      runId: "r1",
+      status: "error",
+      error: { code: "INTERNAL", message: "The provider closed the stream" },
+    });
+    expect(state.retrying, "the retry notice ends with the run").toBeNull();
+  });
+
+  it("records an error even when no reply started, and clears it when the next run starts", () => {
+    const frames = scenarios().errorThenSuccess;
+    const failedAt = frames.find((f) => f.type === "run_completed")!.seq;
+    const failed = watchLive(frames.filter((f) => f.seq <= failedAt));
+    expect(failed.lastFailure?.error?.message).toBe("Connection refused");
+    expect(visibleMessages(failed).map((m) => m.id)).toEqual(["u1"]);
+    expect(watchLive(frames).lastFailure, "a new run replaces the failure").toBeNull();
+  });
+
+  it("keeps unchanged messages as the same objects while a reply streams (so they are not redrawn)", () => {
+    const log = new FrameLog().startRun("r1", "u1", "Hi").reply("r1", "a1", ["Done"]).finish("r1").startRun("r2", "u2", "More");
+    log.add("r2", { type: "message_start", message_id: "a2" }, { type: "text_delta", index: 0, text: "x" });
+    const before = watchLive(log.frames);
+    const after = conversationReducer(before, {
+      type: "frame",
+      frame: { session_id: SESSION, seq: log.lastSeq + 1, run_id: "r2", ts: 0, type: "text_delta", index: 0, text: "y" },
+    });
+    expect(after.messages.slice(0, 3)).toEqual(before.messages.slice(0, 3));
+    after.messages.slice(0, 3).forEach((m, i) => expect(m, `message ${i} is untouched`).toBe(before.messages[i]));
+    expect(after.messages[3]).not.toBe(before.messages[3]);
+  });
+});
+
+describe("phase, retrying, queue", () => {
+  it("follows phase frames and goes idle when the run completes", () => {
+    const log = new FrameLog().startRun("r1", "u1", "Hi").add("r1", { type: "phase", phase: "thinking" });
+    expect(watchLive(log.frames).phase).toBe("thinking");
+    expect(isRunning(watchLive(log.frames))).toBe(true);
+    log.add("r1", { type: "run_completed", status: "done", usage: NO_USAGE });
+    const done = watchLive(log.frames);
+    expect(done.phase, "run_completed ends the phase even without a phase frame").toBe("idle");
+    expect(isRunning(done)).toBe(false);
+  });
+
+  it("shows a retry until the reply starts", () => {
+    const log = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r1", { type: "retrying", attempt: 2, delay_ms: 2000, reason: "rate_limited" });
+    expect(watchLive(log.frames).retrying).toEqual({ attempt: 2, delayMs: 2000, reason: "rate_limited" });
+    log.add("r1", { type: "message_start", message_id: "a1" });
+    expect(watchLive(log.frames).retrying).toBeNull();
+  });
+
+  it("replaces the queue on queue_changed and hides queued user messages from the conversation", () => {
+    const item: QueuedRun = { run_id: "r2", message_id: "u2", priority: "next", text: "later please" };
+    const log = new FrameLog()
+      .startRun("r1", "u1", "first")
+      // This backend announces the queued message at once; it must still show only in the queue.
+      .add("r2", { type: "user_message", message_id: "u2", text: "later please" })
+      .add(null, { type: "queue_changed", queue: [item] });
+    const queued = watchLive(log.frames);
+    expect(queued.queue).toEqual([item]);
+    expect(visibleMessages(queued).map((m) => m.id)).toEqual(["u1"]);
+    log.add(null, { type: "queue_changed", queue: [] });
+    const dequeued = watchLive(log.frames);
+    expect(dequeued.queue).toEqual([]);
+    expect(visibleMessages(dequeued).map((m) => m.id)).toEqual(["u1", "u2"]);
+  });
+
+  it("lets the snapshot win over older replayed frames, and newer frames win over the snapshot", () => {
+    const item: QueuedRun = { run_id: "r2", message_id: "u2", priority: "later", text: "q" };
+    const log = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add(null, { type: "queue_changed", queue: [item] })
+      .add("r1", { type: "phase", phase: "streaming" });
+    const snapshot = snapshotAt(log.frames, log.lastSeq);
+    // Snapshot first, then a replay of older frames: the phase must not go back to "connecting".
+    const replayed = apply(opened(EMPTY_HISTORY), [{ type: "snapshot", snapshot }, ...framesOf(log.frames.slice(0, 4))]);
+    expect(replayed.phase).toBe("streaming");
+    expect(replayed.queue).toEqual([item]);
+    // A frame newer than a snapshot that arrives late: the snapshot is stale.
+    log.add("r1", { type: "phase", phase: "tool" });
+    const late = apply(opened(EMPTY_HISTORY), [...framesOf(log.frames), { type: "snapshot", snapshot }]);
+    expect(late.phase).toBe("tool");
+  });
+
+  it("takes phase, queue and the running run from the snapshot", () => {
+    const item: QueuedRun = { run_id: "r3", message_id: "u3", priority: "now", text: "stop that" };
+    const state = conversationReducer(opened(EMPTY_HISTORY), {
+      type: "snapshot",
+      snapshot: { session_id: SESSION, phase: "thinking", running_run_id: "r2", queue: [item], pending_approvals: [], last_seq: 40 },
+    });
+    expect(state).toMatchObject({ phase: "thinking", runningRunId: "r2", queue: [item] });
+    expect(isRunning(state)).toBe(true);
+    expect(state.lastSeq, "a snapshot is not a watermark: frames after the history's still come").toBe(0);
+  });
+});
+
+describe("history", () => {
+  it("maps every content block kind", () => {
+    const history: History = {
+      messages: [
+        message("u1", "user", [{ type: "text", text: "Look" }, { type: "image", attachment_id: "att1", mime: "image/png" }]),
+        message(
+          "a1",
+          "assistant",
+          [
+            { type: "thinking", text: "hmm", signature: "sig" },
+            { type: "redacted_thinking", data: "xx" },
+            { type: "text", text: "Reading" },
+            { type: "tool_use", id: "t1", name: "read_file", input: { path: "a" } },
+          ],
+          "complete",
+          "r1",
+          9,
+        ),
+        message("u2", "user", [{ type: "tool_result", tool_use_id: "t1", content: "contents", is_error: false }]),
+        message("sys", "system", [{ type: "text", text: "be nice" }]),
+      ],
+      watermark: 9,
+      has_more: true,
+    };
+    const state = opened(history);
+    expect(state.hasMore).toBe(true);
+    expect(state.lastSeq).toBe(9);
+    expect(state.messages[0]?.blocks).toEqual([
+      { kind: "text", index: 0, text: "Look" },
+      { kind: "image", index: 1, attachmentId: "att1", mime: "image/png" },
+    ]);
+    expect(state.messages[1]?.blocks).toEqual([
+      { kind: "thinking", index: 0, text: "hmm", done: true },
+      { kind: "redacted_thinking", index: 1 },
+      { kind: "text", index: 2, text: "Reading" },
+      { kind: "tool_use", index: 3, id: "t1", name: "read_file", input: '{"path":"a"}', done: true },
+    ]);
+    expect(state.messages[2]?.blocks).toEqual([
+      { kind: "tool_result", index: 0, toolUseId: "t1", content: "contents", isError: false },
+    ]);
+    expect(visibleMessages(state).map((m) => m.id), "system messages are not drawn").toEqual(["u1", "a1", "u2"]);
+  });
+
+  it("offers a retry when the history ends with a failed or interrupted reply", () => {
+    for (const status of ["error", "interrupted"] as const) {
+      const state = opened({
+        messages: [message("u1", "user", [{ type: "text", text: "Hi" }]), message("a1", "assistant", [], status, "r1", 5)],
+        watermark: 5,
+        has_more: false,
+      });
+      expect(runFailure(state)).toEqual({ runId: "r1", status, error: null });
+      const running = conversationReducer(state, {
+        type: "snapshot",
+        snapshot: { ...snapshotAt([], 5), phase: "connecting", running_run_id: "r2" },
+      });
+      expect(runFailure(running), "no Retry while a run is going").toBeNull();
+    }
+    const fine = opened({ messages: [message("a1", "assistant", [], "aborted", "r1", 5)], watermark: 5, has_more: false });
+    expect(runFailure(fine), "a stopped reply is not a failure").toBeNull();
+  });
+
+  it("continues a reply the history holds in part: frames after its last_seq extend it", () => {
+    const log = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r1", { type: "message_start", message_id: "a1" }, { type: "text_delta", index: 0, text: "Hel" });
+    const stored = message("a1", "assistant", [{ type: "text", text: "Hel" }], "complete", "r1", log.lastSeq);
+    log.add("r1", { type: "text_delta", index: 0, text: "lo" });
+    const state = apply(
+      opened({ messages: [message("u1", "user", [{ type: "text", text: "Hi" }]), stored], watermark: 0, has_more: false }),
+      framesOf(log.frames),
+    );
+    expect(state.messages.map((m) => m.id)).toEqual(["u1", "a1"]);
+    expect(state.messages[1]).toMatchObject({ status: "streaming", blocks: [{ kind: "text", index: 0, text: "Hello" }] });
+  });
+});

@@ -1,0 +1,430 @@
+// Pure state of one open conversation: no React, no IPC.
+//
+// The screen is a function of what the backend says and nothing else ("the UI invents no
+// state"): a history (messages that reflect every frame up to its watermark W), a
+// subscription snapshot (phase, queue and running run as of its `last_seq`), and the frames
+// after W, in order. Whatever point W falls on, and however the snapshot interleaves with the
+// replayed frames, the result is the screen a viewer who watched every frame live would have.
+//
+// How that holds:
+// - A frame with seq <= `lastSeq` was already applied (or is reflected in the history) and is
+//   ignored, so a frame delivered twice changes nothing.
+// - History may already hold a message that a later frame announces again (same id): user
+//   messages fold by id, and an assistant message from history ignores frames up to its own
+//   `last_seq` (the last frame it reflects).
+// - Phase, queue and the running run come from the snapshot or from frames, whichever is
+//   newer by seq (`liveSeq`): replayed frames older than the snapshot do not overwrite it.
+import type { ApiError } from "./bindings/ApiError";
+import type { ContentBlock } from "./bindings/ContentBlock";
+import type { Frame } from "./bindings/Frame";
+import type { History } from "./bindings/History";
+import type { Message } from "./bindings/Message";
+import type { MessageStatus } from "./bindings/MessageStatus";
+import type { Phase } from "./bindings/Phase";
+import type { QueuedRun } from "./bindings/QueuedRun";
+import type { Role } from "./bindings/Role";
+import type { RunStatus } from "./bindings/RunStatus";
+import type { StopReason } from "./bindings/StopReason";
+import type { SubscribeSnapshot } from "./bindings/SubscribeSnapshot";
+
+/** One content block as shown. `index` orders the blocks of a message. */
+export type Block =
+  | { kind: "text"; index: number; text: string }
+  | { kind: "thinking"; index: number; text: string; done: boolean }
+  | { kind: "redacted_thinking"; index: number }
+  | { kind: "tool_use"; index: number; id: string; name: string; input: string; done: boolean }
+  | { kind: "tool_result"; index: number; toolUseId: string; content: string; isError: boolean }
+  | { kind: "image"; index: number; attachmentId: string; mime: string };
+
+export type ChatMessageStatus = "streaming" | MessageStatus;
+
+export interface ChatMessage {
+  id: string;
+  role: Role;
+  runId: string | null;
+  /** Sorted by `index`. */
+  blocks: readonly Block[];
+  status: ChatMessageStatus;
+  /** The seq of the last frame reflected in this message (0 when unknown). */
+  lastSeq: number;
+}
+
+/** The last run ended badly: shown under the conversation with a Retry. */
+export interface RunFailure {
+  runId: string | null;
+  status: "error" | "interrupted";
+  /** The backend's error; null when only the history is known (it keeps no error text). */
+  error: ApiError | null;
+}
+
+export interface Retrying {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+}
+
+export interface ConversationState {
+  /** The session shown; frames and snapshots of any other session are ignored. */
+  sessionId: string | null;
+  /** The history has arrived. */
+  loaded: boolean;
+  /** In conversation order; each id once. */
+  messages: readonly ChatMessage[];
+  /** Older messages exist before the first one. */
+  hasMore: boolean;
+  /** The assistant message that block frames go to, while one is open. */
+  currentId: string | null;
+  phase: Phase;
+  runningRunId: string | null;
+  queue: readonly QueuedRun[];
+  retrying: Retrying | null;
+  /** How the last run failed, from its run_completed frame (see `runFailure`). */
+  lastFailure: RunFailure | null;
+  /** Every frame with seq <= lastSeq is reflected here. */
+  lastSeq: number;
+  /** The seq as of which `phase`, `queue` and `runningRunId` are known. */
+  liveSeq: number;
+}
+
+export type ConversationAction =
+  /** A session was opened: nothing is known yet. */
+  | { type: "opened"; sessionId: string | null }
+  | { type: "historyLoaded"; sessionId: string; history: History }
+  | { type: "snapshot"; snapshot: SubscribeSnapshot }
+  | { type: "frame"; frame: Frame };
+
+export const initialConversationState: ConversationState = {
+  sessionId: null,
+  loaded: false,
+  messages: [],
+  hasMore: false,
+  currentId: null,
+  phase: "idle",
+  runningRunId: null,
+  queue: [],
+  retrying: null,
+  lastFailure: null,
+  lastSeq: 0,
+  liveSeq: 0,
+};
+
+function blockFromContent(block: ContentBlock, index: number): Block {
+  switch (block.type) {
+    case "text":
+      return { kind: "text", index, text: block.text };
+    case "thinking":
+      return { kind: "thinking", index, text: block.text, done: true };
+    case "redacted_thinking":
+      return { kind: "redacted_thinking", index };
+    case "tool_use":
+      // Input that was not valid JSON is stored as the raw string.
+      return {
+        kind: "tool_use",
+        index,
+        id: block.id,
+        name: block.name,
+        input: typeof block.input === "string" ? block.input : compactJson(block.input),
+        done: true,
+      };
+    case "tool_result":
+      return { kind: "tool_result", index, toolUseId: block.tool_use_id, content: block.content, isError: block.is_error };
+    case "image":
+      return { kind: "image", index, attachmentId: block.attachment_id, mime: block.mime };
+  }
+}
+
+/** One spelling of a JSON value, so streamed and stored tool input compare equal. */
+function compactJson(value: unknown): string {
+  return JSON.stringify(value) ?? "";
+}
+
+/** Streamed tool input, once complete, in the same spelling as stored input (raw if it does not parse). */
+function normaliseJson(raw: string): string {
+  try {
+    return compactJson(JSON.parse(raw));
+  } catch {
+    return raw;
+  }
+}
+
+export function messageFromHistory(message: Message): ChatMessage {
+  return {
+    id: message.id,
+    role: message.role,
+    runId: message.run_id,
+    blocks: message.content.map(blockFromContent),
+    status: message.status,
+    lastSeq: message.last_seq ?? 0,
+  };
+}
+
+function statusFromStopReason(reason: StopReason): MessageStatus {
+  if (reason === "aborted") return "aborted";
+  if (reason === "error") return "error";
+  return "complete";
+}
+
+function statusFromRun(status: RunStatus): MessageStatus {
+  return status === "done" ? "complete" : status;
+}
+
+/** A text or thinking block with no text yet: not shown, and not kept when the message ends. */
+export function isEmptyBlock(block: Block): boolean {
+  return (block.kind === "text" || block.kind === "thinking") && block.text === "";
+}
+
+/**
+ * The blocks of a message that has ended, as the backend stores them: streamed blocks
+ * finished (a message that ends mid-block keeps what it has), empty text and thinking dropped.
+ */
+function finishBlocks(blocks: readonly Block[]): readonly Block[] {
+  const unfinished = (b: Block) => (b.kind === "thinking" || b.kind === "tool_use") && !b.done;
+  if (!blocks.some((b) => unfinished(b) || isEmptyBlock(b))) return blocks;
+  return blocks
+    .filter((b) => !isEmptyBlock(b))
+    .map((b) => {
+      if (b.kind === "thinking" && !b.done) return { ...b, done: true };
+      if (b.kind === "tool_use" && !b.done) return { ...b, input: normaliseJson(b.input), done: true };
+      return b;
+    });
+}
+
+function indexOfMessage(messages: readonly ChatMessage[], id: string): number {
+  // New frames concern the newest messages: search from the end.
+  for (let i = messages.length - 1; i >= 0; i--) if (messages[i]?.id === id) return i;
+  return -1;
+}
+
+function replaceAt(messages: readonly ChatMessage[], i: number, message: ChatMessage): readonly ChatMessage[] {
+  const next = messages.slice();
+  next[i] = message;
+  return next;
+}
+
+/** Inserts or replaces the block with `index`, keeping the blocks sorted. */
+function putBlock(blocks: readonly Block[], block: Block): readonly Block[] {
+  const at = blocks.findIndex((b) => b.index >= block.index);
+  if (at === -1) return [...blocks, block];
+  const next = blocks.slice();
+  if (blocks[at]?.index === block.index) next[at] = block;
+  else next.splice(at, 0, block);
+  return next;
+}
+
+type BlockFrame = Extract<
+  Frame,
+  {
+    type:
+      | "text_start"
+      | "text_delta"
+      | "text_end"
+      | "thinking_start"
+      | "thinking_delta"
+      | "thinking_end"
+      | "tool_call_start"
+      | "tool_call_delta"
+      | "tool_call_end";
+  }
+>;
+
+/** The block after `frame`, or null when the frame changes nothing. */
+function applyBlockFrame(current: Block | undefined, frame: BlockFrame): Block | null {
+  const index = frame.index;
+  switch (frame.type) {
+    case "text_start":
+      return current?.kind === "text" ? null : { kind: "text", index, text: "" };
+    case "text_delta":
+      return { kind: "text", index, text: (current?.kind === "text" ? current.text : "") + frame.text };
+    case "text_end":
+      return current ? null : { kind: "text", index, text: "" };
+    case "thinking_start":
+      return current?.kind === "thinking" ? null : { kind: "thinking", index, text: "", done: false };
+    case "thinking_delta":
+      return {
+        kind: "thinking",
+        index,
+        text: (current?.kind === "thinking" ? current.text : "") + frame.text,
+        done: false,
+      };
+    case "thinking_end":
+      return { kind: "thinking", index, text: current?.kind === "thinking" ? current.text : "", done: true };
+    case "tool_call_start":
+      return { kind: "tool_use", index, id: frame.id, name: frame.name, input: "", done: false };
+    case "tool_call_delta":
+      if (current?.kind !== "tool_use") return null;
+      return { ...current, input: current.input + frame.partial_json, done: false };
+    case "tool_call_end":
+      if (current?.kind !== "tool_use") return null;
+      return { ...current, input: normaliseJson(current.input), done: true };
+  }
+}
+
+/** Closes the open assistant message (if the frame is news to it) with `status`. */
+function closeCurrent(state: ConversationState, seq: number, status: MessageStatus, messageId?: string): ConversationState {
+  const id = messageId ?? state.currentId;
+  const closed = { ...state, currentId: state.currentId === id ? null : state.currentId };
+  if (id === null) return closed;
+  const i = indexOfMessage(state.messages, id);
+  const message = state.messages[i];
+  if (!message || message.role !== "assistant" || seq <= message.lastSeq) return closed;
+  return {
+    ...closed,
+    messages: replaceAt(state.messages, i, { ...message, status, blocks: finishBlocks(message.blocks), lastSeq: seq }),
+  };
+}
+
+function applyFrame(state: ConversationState, frame: Frame): ConversationState {
+  const seq = frame.seq;
+  const live = seq > state.liveSeq; // newer than what the snapshot said about phase/queue/run
+  const runId = frame.run_id ?? null;
+  switch (frame.type) {
+    case "run_queued":
+    case "title_updated":
+      return state;
+
+    case "run_started":
+      return {
+        ...state,
+        lastFailure: null,
+        retrying: null,
+        ...(live && { runningRunId: runId, liveSeq: seq }),
+      };
+
+    case "phase":
+      return live ? { ...state, phase: frame.phase, liveSeq: seq } : state;
+
+    case "queue_changed":
+      return live ? { ...state, queue: frame.queue, liveSeq: seq } : state;
+
+    case "retrying":
+      return { ...state, retrying: { attempt: frame.attempt, delayMs: frame.delay_ms, reason: frame.reason } };
+
+    case "user_message":
+    case "steered": {
+      if (indexOfMessage(state.messages, frame.message_id) !== -1) return state;
+      const message: ChatMessage = {
+        id: frame.message_id,
+        role: "user",
+        runId,
+        blocks: [{ kind: "text", index: 0, text: frame.text }],
+        status: "complete",
+        lastSeq: seq,
+      };
+      return { ...state, messages: [...state.messages, message] };
+    }
+
+    case "message_start": {
+      const known = indexOfMessage(state.messages, frame.message_id) !== -1;
+      // Already in the history: frames up to its last_seq are in it; later ones continue it.
+      if (known) return { ...state, currentId: frame.message_id, retrying: null };
+      const message: ChatMessage = {
+        id: frame.message_id,
+        role: "assistant",
+        runId,
+        blocks: [],
+        status: "streaming",
+        lastSeq: seq,
+      };
+      return { ...state, messages: [...state.messages, message], currentId: message.id, retrying: null };
+    }
+
+    case "message_end":
+      return closeCurrent(state, seq, statusFromStopReason(frame.stop_reason), frame.message_id);
+
+    case "run_completed": {
+      const closed = closeCurrent(state, seq, statusFromRun(frame.status));
+      const failed = frame.status === "error" || frame.status === "interrupted";
+      return {
+        ...closed,
+        retrying: null,
+        lastFailure: failed ? { runId, status: frame.status as "error" | "interrupted", error: frame.error ?? null } : null,
+        ...(live && {
+          runningRunId: state.runningRunId === null || state.runningRunId === runId ? null : state.runningRunId,
+          phase: "idle" as Phase,
+          liveSeq: seq,
+        }),
+      };
+    }
+
+    default: {
+      // Block frames go to the open assistant message. (None is open only if the history broke
+      // its promise: a watermark past the message_start of a message it does not hold.)
+      const i = state.currentId === null ? -1 : indexOfMessage(state.messages, state.currentId);
+      const message = state.messages[i];
+      if (!message || seq <= message.lastSeq) return state;
+      const existing = message.blocks.find((b) => b.index === frame.index);
+      const block = applyBlockFrame(existing, frame);
+      const blocks = block ? putBlock(message.blocks, block) : message.blocks;
+      const updated: ChatMessage = { ...message, blocks, status: "streaming", lastSeq: seq };
+      return { ...state, messages: replaceAt(state.messages, i, updated), currentId: message.id, retrying: null };
+    }
+  }
+}
+
+export function conversationReducer(state: ConversationState, action: ConversationAction): ConversationState {
+  switch (action.type) {
+    case "opened":
+      return { ...initialConversationState, sessionId: action.sessionId };
+
+    case "historyLoaded": {
+      if (action.sessionId !== state.sessionId) return state;
+      const messages = action.history.messages.map(messageFromHistory);
+      return {
+        ...initialConversationState,
+        sessionId: action.sessionId,
+        loaded: true,
+        messages,
+        hasMore: action.history.has_more,
+        lastSeq: action.history.watermark,
+      };
+    }
+
+    case "snapshot": {
+      const snap = action.snapshot;
+      // Frames newer than the snapshot may have arrived first: they win.
+      if (snap.session_id !== state.sessionId || snap.last_seq < state.liveSeq) return state;
+      return {
+        ...state,
+        phase: snap.phase,
+        queue: snap.queue,
+        runningRunId: snap.running_run_id,
+        liveSeq: snap.last_seq,
+      };
+    }
+
+    case "frame": {
+      const frame = action.frame;
+      if (frame.session_id !== state.sessionId || !state.loaded || frame.seq <= state.lastSeq) return state;
+      return applyFrame({ ...state, lastSeq: frame.seq }, frame);
+    }
+  }
+}
+
+/** A run is going (or about to): the composer offers Stop, queueing and steering. */
+export function isRunning(state: ConversationState): boolean {
+  return state.runningRunId !== null || state.phase !== "idle";
+}
+
+/**
+ * The failure to show under the conversation, with a Retry: none while a run is going; the
+ * last run_completed's if it failed; else, when the history alone is known (its watermark is
+ * past that frame), a failed or interrupted reply at the end, without the backend's text.
+ */
+export function runFailure(state: ConversationState): RunFailure | null {
+  if (isRunning(state)) return null;
+  if (state.lastFailure) return state.lastFailure;
+  const last = state.messages[state.messages.length - 1];
+  if (last?.role === "assistant" && (last.status === "error" || last.status === "interrupted")) {
+    return { runId: last.runId, status: last.status, error: null };
+  }
+  return null;
+}
+
+/**
+ * The messages to draw: system messages are not shown, and a user message whose run is still
+ * queued is shown in the queue above the composer instead.
+ */
+export function visibleMessages(state: Pick<ConversationState, "messages" | "queue">): readonly ChatMessage[] {
+  const queued = new Set(state.queue.map((q) => q.message_id));
+  return state.messages.filter((m) => m.role !== "system" && !(m.role === "user" && queued.has(m.id)));
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import { renderMarkdown } from "./markdown";
+
+const dom = (markdown: string) => {
+  const div = document.createElement("div");
+  div.innerHTML = renderMarkdown(markdown);
+  return div;
+};
+
+describe("renderMarkdown", () => {
+  it("renders common markdown: emphasis, code, lists, tables", () => {
+    const div = dom("Hi **there** and `code`\n\n- a\n- b\n\n```js\nlet x = 1;\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |");
+    expect(div.querySelector("strong")?.textContent).toBe("there");
+    expect(div.querySelector("p > code")?.textContent).toBe("code");
+    expect(div.querySelectorAll("li")).toHaveLength(2);
+    expect(div.querySelector("pre > code")?.textContent).toBe("let x = 1;\n");
+    expect(div.querySelector("pre > code")?.className).toBe("language-js");
+    expect(div.querySelectorAll("td")).toHaveLength(2);
+  });
+
+  it("shows the model's raw HTML as text instead of rendering it", () => {
+    const div = dom('Hello <b onmouseover="alert(1)">bold</b>\n\n<div><script>alert(1)</script></div>');
+    expect(div.querySelector("b"), "inline HTML is not rendered").toBeNull();
+    expect(div.querySelector("script")).toBeNull();
+    expect(div.querySelector("div")).toBeNull();
+    expect(div.textContent).toContain('<b onmouseover="alert(1)">bold</b>');
+    expect(div.textContent).toContain("<script>alert(1)</script>");
+  });
+
+  it("never loads an image: it becomes a link", () => {
+    const div = dom("![a cat](https://example.com/cat.png) and ![](http://x.test/y.gif)");
+    expect(div.querySelector("img"), "no <img>, so nothing remote loads").toBeNull();
+    const links = [...div.querySelectorAll("a")];
+    expect(links.map((a) => a.textContent)).toEqual(["a cat", "http://x.test/y.gif"]);
+    expect(links[0]?.getAttribute("href")).toBe("https://example.com/cat.png");
+  });
+
+  it("keeps http(s) and mailto links and drops script and relative ones", () => {
+    const div = dom("[ok](https://example.com) [mail](mailto:a@b.c) [bad](javascript:alert(1)) [rel](other.html) [data](data:text/html,hi)");
+    const hrefs = [...div.querySelectorAll("a")].map((a) => a.getAttribute("href"));
+    expect(hrefs).toEqual(["https://example.com", "mailto:a@b.c", null, null, null]);
+    expect(div.querySelector("a")?.getAttribute("rel")).toBe("noreferrer noopener");
+  });
+
+  it("renders task lists without form controls", () => {
+    const div = dom("- [x] done\n- [ ] todo");
+    expect(div.querySelector("input")).toBeNull();
+    expect(div.textContent).toContain("☑");
+    expect(div.textContent).toContain("☐");
+  });
+
+  it("copes with half-streamed markdown", () => {
+    expect(() => dom("```py\nprint(1")).not.toThrow();
+    expect(dom("**bold").textContent?.trim()).toBe("**bold");
+  });
+});

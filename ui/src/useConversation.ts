@@ -1,0 +1,87 @@
+// The open conversation's lifecycle: history, then a subscription from its watermark; the
+// subscription ends when another session is opened or the view goes away. A window reload
+// simply runs this again from the history.
+import { useEffect, useReducer, useRef, useState } from "react";
+import type { HearthApi } from "./api";
+import type { Frame } from "./bindings/Frame";
+import { conversationReducer, initialConversationState, type ConversationState } from "./conversation";
+
+/** Frames after which the session's row (title, activity order) may have changed. */
+const SESSION_CHANGES = new Set<Frame["type"]>(["title_updated", "user_message", "steered", "run_completed"]);
+
+export interface ConversationHandle {
+  state: ConversationState;
+  /** The history or the subscription failed. */
+  loadFailed: boolean;
+  /** Opens the session again from its history. */
+  reload(): void;
+}
+
+export function useConversation(
+  api: HearthApi,
+  sessionId: string | null,
+  onError: (e: unknown) => void,
+  onSessionChanged: (sessionId: string) => void,
+): ConversationHandle {
+  const [state, dispatch] = useReducer(conversationReducer, initialConversationState);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const [attempt, setAttempt] = useState(0);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+  const onChangedRef = useRef(onSessionChanged);
+  onChangedRef.current = onSessionChanged;
+
+  useEffect(() => {
+    dispatch({ type: "opened", sessionId });
+    setLoadFailed(false);
+    if (sessionId === null) return;
+    // Once false, nothing from this session's calls reaches the state any more.
+    let active = true;
+    let unsubscribe: (() => void) | null = null;
+    const fail = (e: unknown) => {
+      if (!active) return;
+      setLoadFailed(true);
+      onErrorRef.current(e);
+    };
+
+    void (async () => {
+      let history;
+      try {
+        history = await api.chatHistory(sessionId);
+      } catch (e) {
+        fail(e);
+        return;
+      }
+      if (!active) return;
+      dispatch({ type: "historyLoaded", sessionId, history });
+      const subscription = api.chatSubscribe(sessionId, history.watermark, (frame) => {
+        if (!active) return;
+        dispatch({ type: "frame", frame });
+        if (SESSION_CHANGES.has(frame.type)) onChangedRef.current(sessionId);
+      });
+      const subscribed = subscription.snapshot.then(
+        (snapshot) => {
+          if (active) dispatch({ type: "snapshot", snapshot });
+          return true;
+        },
+        (e: unknown) => {
+          fail(e);
+          return false;
+        },
+      );
+      // Unsubscribing before the backend has registered the subscription could leave it behind.
+      unsubscribe = () => {
+        void subscribed.then((ok) => {
+          if (ok) api.chatUnsubscribe(subscription.channelId).catch(() => undefined);
+        });
+      };
+    })();
+
+    return () => {
+      active = false;
+      unsubscribe?.();
+    };
+  }, [api, sessionId, attempt]);
+
+  return { state, loadFailed, reload: () => setAttempt((n) => n + 1) };
+}
