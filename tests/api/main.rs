@@ -1,1 +1,489 @@
-//! placeholder
+//! Black-box tests of `hearth serve`: the real binary, its HTTP API and CLI, against a real
+//! loopback model server. Also: kill -9 mid-stream and SIGTERM, then a restart.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use hearth_testkit::{ModelServer, Reply};
+use rand::Rng;
+use serde_json::{Value, json};
+
+const BIN: &str = env!("CARGO_BIN_EXE_hearth");
+const TOKEN: &str = "test-token-0123456789";
+
+struct Serve {
+    child: Child,
+    url: String,
+    http: reqwest::Client,
+}
+
+impl Serve {
+    fn start(data: &std::path::Path, model: &ModelServer) -> Serve {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(data)
+            .env("HEARTH_API_TOKEN", TOKEN)
+            .env("OPENAI_BASE_URL", model.base_url())
+            .env("OPENAI_API_KEY", "sk-test")
+            .env("HEARTH_MODEL", "env:openai/test-model")
+            .env("HEARTH_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start hearth serve");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let Some(url) = line.trim().strip_prefix("listening on ").map(str::to_owned) else {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err);
+            panic!("hearth serve did not start: {line:?}; stderr: {err}");
+        };
+        assert!(url.starts_with("http://127.0.0.1:"), "serves on loopback only: {url}");
+        Serve { child, url, http: reqwest::Client::new() }
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{path}", self.url)).bearer_auth(TOKEN);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let (status, v) = self.call(reqwest::Method::GET, path, None).await;
+        assert_eq!(status, 200, "GET {path}: {v}");
+        v
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let (status, v) = self.call(reqwest::Method::POST, path, Some(body)).await;
+        assert!((200..300).contains(&status), "POST {path}: {status} {v}");
+        v
+    }
+
+    /// Every frame so far (a replay with `follow=false`).
+    async fn all_events(&self, session: &str) -> Vec<(i64, Value)> {
+        self.read_events(&format!("/v1/sessions/{session}/events?follow=false"), 0, usize::MAX)
+            .await
+    }
+
+    /// Reads up to `max` SSE events from `after` (by Last-Event-ID), then disconnects.
+    async fn events(&self, session: &str, after: i64, max: usize) -> Vec<(i64, Value)> {
+        self.read_events(&format!("/v1/sessions/{session}/events"), after, max).await
+    }
+
+    async fn read_events(&self, path: &str, after: i64, max: usize) -> Vec<(i64, Value)> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(TOKEN)
+            .header("Last-Event-ID", after.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.headers()["content-type"], "text/event-stream");
+        let mut stream = eventsource_stream::EventStream::new(resp.bytes_stream());
+        let mut out = Vec::new();
+        while out.len() < max {
+            match tokio::time::timeout(Duration::from_secs(10), stream.next()).await {
+                Ok(Some(Ok(ev))) => {
+                    let frame: Value = serde_json::from_str(&ev.data).unwrap();
+                    assert_eq!(ev.id, frame["seq"].to_string(), "the SSE id is the persisted seq");
+                    assert_eq!(
+                        ev.event,
+                        frame["type"].as_str().unwrap(),
+                        "the SSE event is the frame type"
+                    );
+                    out.push((frame["seq"].as_i64().unwrap(), frame));
+                }
+                _ => break,
+            }
+        }
+        out
+    }
+
+    fn kill9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn session(s: &Serve) -> String {
+    let (status, v) =
+        s.call(reqwest::Method::POST, "/v1/sessions", Some(json!({"title": "API"}))).await;
+    assert_eq!(status, 201);
+    v["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_routes_and_bad_input() {
+    let model = ModelServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let info: Value =
+        serde_json::from_str(&std::fs::read_to_string(data.path().join("api.json")).unwrap())
+            .unwrap();
+    assert_eq!(format!("http://127.0.0.1:{}", info["port"]), s.url, "api.json names the port");
+
+    let health: Value =
+        s.http.get(format!("{}/v1/health", s.url)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["ok"], true, "health needs no token");
+    for auth in [None, Some("Bearer wrong"), Some(TOKEN)] {
+        let mut req = s.http.get(format!("{}/v1/sessions", s.url));
+        if let Some(a) = auth {
+            req = req.header("authorization", a);
+        }
+        let resp = req.send().await.unwrap();
+        assert_eq!(resp.status(), 401, "{auth:?} is not a bearer token");
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "UNAUTHORIZED");
+    }
+
+    let id = session(&s).await;
+    let cases: Vec<(reqwest::Method, String, Option<Value>, u16, &str)> = vec![
+        (reqwest::Method::GET, "/v1/sessions?limit=abc".into(), None, 400, "INVALID_LIMIT"),
+        (reqwest::Method::GET, "/v1/sessions?limit=0".into(), None, 400, "INVALID_LIMIT"),
+        (reqwest::Method::GET, "/v1/sessions?cursor=nope".into(), None, 400, "INVALID_CURSOR"),
+        (reqwest::Method::GET, "/v1/sessions?bogus=1".into(), None, 400, "INVALID_INPUT"),
+        (reqwest::Method::GET, "/v1/sessions/nope".into(), None, 404, "SESSION_NOT_FOUND"),
+        (
+            reqwest::Method::POST,
+            "/v1/sessions".into(),
+            Some(json!({"title": "x".repeat(201)})),
+            400,
+            "INVALID_TITLE",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/sessions".into(),
+            Some(json!({"colour": "red"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            reqwest::Method::PATCH,
+            format!("/v1/sessions/{id}"),
+            Some(json!({"title": ""})),
+            400,
+            "INVALID_TITLE",
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/v1/sessions/{id}/messages"),
+            Some(json!({"text": ""})),
+            400,
+            "MESSAGE_EMPTY",
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/v1/sessions/{id}/messages"),
+            Some(json!({"text": "x".repeat(1_000_001)})),
+            400,
+            "MESSAGE_TOO_LONG",
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/v1/sessions/{id}/messages"),
+            Some(json!({"text": "hi", "priority": "soon"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/v1/sessions/{id}/messages"),
+            Some(json!({"txt": "hi"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            reqwest::Method::POST,
+            "/v1/sessions/nope/messages".into(),
+            Some(json!({"text": "hi"})),
+            404,
+            "SESSION_NOT_FOUND",
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/v1/sessions/{id}/events?after_seq=-1"),
+            None,
+            400,
+            "SEQ_OUT_OF_RANGE",
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/v1/sessions/{id}/events?after_seq=99"),
+            None,
+            400,
+            "SEQ_OUT_OF_RANGE",
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/v1/sessions/{id}/events?after_seq=x"),
+            None,
+            400,
+            "SEQ_OUT_OF_RANGE",
+        ),
+        (reqwest::Method::GET, "/v1/nothing-here".into(), None, 404, "NOT_FOUND"),
+    ];
+    for (method, path, body, status, code) in cases {
+        let (got, v) = s.call(method.clone(), &path, body).await;
+        assert_eq!(
+            (got, v["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path}: {v}"
+        );
+        assert!(v["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let bad_header = s
+        .http
+        .get(format!("{}/v1/sessions/{id}/events", s.url))
+        .bearer_auth(TOKEN)
+        .header("Last-Event-ID", "twelve")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_header.status(), 400, "a malformed Last-Event-ID is refused");
+    let history = s.get(&format!("/v1/sessions/{id}/history")).await;
+    assert_eq!(
+        history,
+        json!({"messages": [], "watermark": 0, "has_more": false}),
+        "nothing was written"
+    );
+    assert!(model.requests().is_empty());
+
+    // Sessions: patch, pin, soft delete, restore.
+    let patched = s
+        .call(
+            reqwest::Method::PATCH,
+            &format!("/v1/sessions/{id}"),
+            Some(json!({"pinned": true, "title": "Renamed"})),
+        )
+        .await
+        .1;
+    assert_eq!(
+        (patched["title"].as_str(), patched["pinned"].as_bool()),
+        (Some("Renamed"), Some(true))
+    );
+    let (status, _) = s.call(reqwest::Method::DELETE, &format!("/v1/sessions/{id}"), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(s.get("/v1/sessions").await["sessions"].as_array().unwrap().len(), 0);
+    s.post(&format!("/v1/sessions/{id}/restore"), json!({})).await;
+    assert_eq!(s.get("/v1/sessions").await["sessions"][0]["status"], "idle");
+    assert_eq!(s.get("/v1/models").await["models"][0]["id"], "env:openai/test-model");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sse_resume_with_last_event_id_is_exact_over_200_reconnects() {
+    let model = ModelServer::start().await;
+    let words: Vec<String> = (0..400).map(|i| format!("{i} ")).collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    model.push(Reply::slow_text(&refs, Duration::from_millis(3)));
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    let receipt = s
+        .post(
+            &format!("/v1/sessions/{id}/messages"),
+            json!({"text": "count", "client_msg_id": "c1"}),
+        )
+        .await;
+    assert!(receipt["run_id"].is_string());
+
+    let (mut last, mut reconnects, mut text, mut done) = (0i64, 0, String::new(), false);
+    while !done || reconnects < 200 {
+        let take = rand::rng().random_range(1..=4);
+        let start = if done { rand::rng().random_range(0..last) } else { last };
+        // Once the run is over, never ask for more than the log holds (that would wait).
+        let take = if done { take.min((last - start) as usize) } else { take };
+        let got = s.events(&id, start, take).await;
+        let mut expect = start;
+        for (seq, frame) in &got {
+            assert_eq!(*seq, expect + 1, "after {expect} comes {} (no gap, no repeat)", expect + 1);
+            expect = *seq;
+            if !done && *seq > last {
+                if frame["type"] == "text_delta" {
+                    text += frame["text"].as_str().unwrap();
+                }
+                if frame["type"] == "run_completed" {
+                    assert_eq!(frame["status"], "done");
+                    done = true;
+                }
+                last = *seq;
+            }
+        }
+        reconnects += 1;
+        assert!(reconnects < 5000, "the run never completed");
+    }
+    assert_eq!(text, words.concat(), "the reply streamed over SSE is exact");
+
+    // A finished run replays with follow=false and the stream closes by itself.
+    let resp = s
+        .http
+        .get(format!("{}/v1/sessions/{id}/events?after_seq=0&follow=false", s.url))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let body = tokio::time::timeout(Duration::from_secs(10), resp.text())
+        .await
+        .expect("follow=false ends")
+        .unwrap();
+    assert_eq!(
+        body.matches("\nevent: ").count() + usize::from(body.starts_with("event: ")),
+        last as usize
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_mid_stream_then_restart_leaves_an_interrupted_run_and_loses_nothing() {
+    let model = ModelServer::start().await;
+    let words: Vec<String> = (0..200).map(|i| format!("k{i} ")).collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    model.push(Reply::slow_text(&refs, Duration::from_millis(20)));
+    model.set_fallback(Reply::text(&["after ", "restart"]));
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    s.post(&format!("/v1/sessions/{id}/messages"), json!({"text": "long story"})).await;
+    // Read frames until some text has streamed; everything seen was committed.
+    let mut seen: Vec<(i64, Value)> = Vec::new();
+    while seen.iter().filter(|(_, f)| f["type"] == "text_delta").count() < 10 {
+        let after = seen.last().map_or(0, |s| s.0);
+        seen.extend(s.events(&id, after, 5).await);
+    }
+    s.kill9();
+
+    let s = Serve::start(data.path(), &model);
+    let frames = s.all_events(&id).await;
+    let seen_seqs: Vec<i64> = seen.iter().map(|f| f.0).collect();
+    for (seq, frame) in &seen {
+        assert_eq!(
+            frames.iter().find(|f| f.0 == *seq).map(|f| &f.1),
+            Some(frame),
+            "committed frame {seq} survives the crash"
+        );
+    }
+    let completed = frames
+        .iter()
+        .find(|f| f.1["type"] == "run_completed")
+        .expect("a terminal frame was written");
+    assert_eq!(completed.1["status"], "interrupted");
+    assert!(completed.0 > *seen_seqs.last().unwrap());
+
+    let history = s.get(&format!("/v1/sessions/{id}/history")).await;
+    let messages = history["messages"].as_array().unwrap();
+    assert_eq!(messages[0]["role"], "user", "the user message is there");
+    assert_eq!(messages[1]["status"], "interrupted");
+    let kept = messages[1]["content"][0]["text"].as_str().unwrap();
+    let streamed: String = frames
+        .iter()
+        .filter(|f| f.1["type"] == "text_delta")
+        .map(|f| f.1["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept, streamed, "the interrupted reply keeps every committed word");
+    assert_eq!(s.get(&format!("/v1/sessions/{id}")).await["status"], "idle");
+
+    // The next send works.
+    s.post(&format!("/v1/sessions/{id}/messages"), json!({"text": "and now?"})).await;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let h = s.get(&format!("/v1/sessions/{id}/history")).await;
+        if h["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["content"][0]["text"] == "after restart")
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the send after the restart never finished: {h}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_exits_cleanly_and_leaves_the_run_interrupted() {
+    let model = ModelServer::start().await;
+    let words: Vec<String> = (0..200).map(|i| format!("t{i} ")).collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    model.push(Reply::slow_text(&refs, Duration::from_millis(20)));
+    let data = tempfile::tempdir().unwrap();
+    let mut s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    s.post(&format!("/v1/sessions/{id}/messages"), json!({"text": "go"})).await;
+    let mut seen = 0;
+    while seen < 5 {
+        seen = s.all_events(&id).await.iter().filter(|f| f.1["type"] == "text_delta").count();
+    }
+    let started = Instant::now();
+    Command::new("kill").args(["-TERM", &s.child.id().to_string()]).status().unwrap();
+    let status = s.child.wait().unwrap();
+    assert!(status.success(), "SIGTERM exits cleanly: {status:?}");
+    assert!(started.elapsed() < Duration::from_secs(5), "and promptly ({:?})", started.elapsed());
+    assert!(!data.path().join("api.json").exists(), "api.json is removed on exit");
+
+    let s = Serve::start(data.path(), &model);
+    let history = s.get(&format!("/v1/sessions/{id}/history")).await;
+    assert_eq!(history["messages"][1]["status"], "interrupted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_sends_waits_and_lists() {
+    let model = ModelServer::start().await;
+    model.set_fallback(Reply::text(&["Hi ", "from ", "the CLI"]));
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    let cli = |args: &[&str]| {
+        let data_dir = data.path().to_owned();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                Command::new(BIN)
+                    .args(&args)
+                    .env("HEARTH_DATA_DIR", data_dir)
+                    .env("HEARTH_API_TOKEN", TOKEN)
+                    .output()
+                    .unwrap()
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let out = cli(&["send", &id, "hello", "--wait"]).await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Hi from the CLI\n",
+        "--wait streams the reply"
+    );
+
+    let out = cli(&["sessions", "--json"]).await;
+    let list: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["sessions"][0]["id"], id.as_str());
+
+    let out = cli(&["send", "no-such-session", "hi"]).await;
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("SESSION_NOT_FOUND"),
+        "the error code is on stderr"
+    );
+
+    let out = cli(&["token"]).await;
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), TOKEN);
+    let out = cli(&["frobnicate"]).await;
+    assert_eq!(out.status.code(), Some(2), "an unknown subcommand is a usage error");
+}

@@ -31,7 +31,7 @@ enum Op {
     /// Answered once everything appended before it is committed, with the session's last seq.
     Flush {
         session_id: String,
-        done: oneshot::Sender<Result<i64>>,
+        done: Box<dyn FnOnce(Result<i64>) + Send>,
     },
     /// Commit what is queued, then stop.
     Stop,
@@ -117,20 +117,27 @@ impl Writer {
 
     /// Waits until every frame appended so far is committed; returns the session's last seq.
     pub async fn flush(&self, session_id: &str) -> Result<i64> {
-        let (done, wait) = oneshot::channel();
+        let (tx, wait) = oneshot::channel();
+        let done = Box::new(move |r| {
+            let _ = tx.send(r);
+        });
         self.tx
             .send(Op::Flush { session_id: session_id.to_owned(), done })
             .map_err(|_| stopped())?;
         wait.await.map_err(|_| stopped())?
     }
 
-    /// Blocking form of [`Writer::flush`] for synchronous callers.
+    /// Blocking form of [`Writer::flush`] for synchronous callers (safe inside a runtime's
+    /// `block_on`: it waits on a plain channel).
     pub fn flush_blocking(&self, session_id: &str) -> Result<i64> {
-        let (done, wait) = oneshot::channel();
+        let (tx, wait) = std::sync::mpsc::channel();
+        let done = Box::new(move |r| {
+            let _ = tx.send(r);
+        });
         self.tx
             .send(Op::Flush { session_id: session_id.to_owned(), done })
             .map_err(|_| stopped())?;
-        wait.blocking_recv().map_err(|_| stopped())?
+        wait.recv().map_err(|_| stopped())?
     }
 }
 
@@ -149,7 +156,7 @@ fn run(store: Arc<Store>, rx: std::sync::mpsc::Receiver<Op>, bus: Arc<Bus>) {
     let mut stopping = false;
     while !stopping && let Ok(first) = rx.recv() {
         let mut pending: Vec<Pending> = Vec::new();
-        let mut flushes: Vec<(String, oneshot::Sender<Result<i64>>)> = Vec::new();
+        let mut flushes: Vec<(String, Box<dyn FnOnce(Result<i64>) + Send>)> = Vec::new();
         let mut next = Some(first);
         while let Some(op) = next {
             match op {
@@ -221,7 +228,7 @@ fn run(store: Arc<Store>, rx: std::sync::mpsc::Receiver<Op>, bus: Arc<Bus>) {
                 Some(s) => Ok(*s),
                 None => store.read(|conn| load_last_seq(conn, &session_id)),
             };
-            let _ = done.send(seq);
+            done(seq);
         }
     }
 }
