@@ -45,6 +45,7 @@ test: deps-test ui lint
 		$(CARGO) nextest run --workspace --no-fail-fast
 
 bench: deps-run
+	$(CARGO) bench --quiet -p hearth-engine --bench pipeline
 	$(CARGO) bench --quiet -p hearth-engine --bench sessions
 
 # A release build and installable packages, with the Tauri CLI.
