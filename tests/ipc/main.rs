@@ -181,9 +181,21 @@ fn chat_commands_refuse_bad_input_with_typed_errors() {
     let id = s["id"].as_str().unwrap();
     let cases = [
         ("chat_send", json!({"session_id": id, "req": {"text": ""}}), "MESSAGE_EMPTY"),
-        ("chat_send", json!({"session_id": id, "req": {"text": "x".repeat(1_000_001)}}), "MESSAGE_TOO_LONG"),
-        ("chat_send", json!({"session_id": id, "req": {"text": "hi", "priority": "soon"}}), "INVALID_INPUT"),
-        ("chat_send", json!({"session_id": id, "req": {"text": "hi", "extra": 1}}), "INVALID_INPUT"),
+        (
+            "chat_send",
+            json!({"session_id": id, "req": {"text": "x".repeat(1_000_001)}}),
+            "MESSAGE_TOO_LONG",
+        ),
+        (
+            "chat_send",
+            json!({"session_id": id, "req": {"text": "hi", "priority": "soon"}}),
+            "INVALID_INPUT",
+        ),
+        (
+            "chat_send",
+            json!({"session_id": id, "req": {"text": "hi", "extra": 1}}),
+            "INVALID_INPUT",
+        ),
         ("chat_send", json!({"session_id": "nope", "req": {"text": "hi"}}), "SESSION_NOT_FOUND"),
         ("chat_history", json!({"session_id": "nope"}), "SESSION_NOT_FOUND"),
         ("chat_history", json!({"session_id": id, "limit": 0}), "INVALID_LIMIT"),
@@ -197,5 +209,9 @@ fn chat_commands_refuse_bad_input_with_typed_errors() {
     assert_eq!(shell.ok("chat_abort", json!({"session_id": id})), json!(false), "nothing to abort");
     assert_eq!(shell.ok("chat_clear_queue", json!({"session_id": id})), json!(0));
     let history = shell.ok("chat_history", json!({"session_id": id}));
-    assert_eq!(history, json!({"messages": [], "watermark": 0, "has_more": false}), "nothing was written");
+    assert_eq!(
+        history,
+        json!({"messages": [], "watermark": 0, "has_more": false}),
+        "nothing was written"
+    );
 }

@@ -22,6 +22,9 @@ const BUS_CAPACITY: usize = 1024;
 /// At most this many frames per transaction (keeps one commit short under a flood).
 const MAX_BATCH: usize = 4096;
 
+/// Called with the session's last seq once a flush is committed.
+type Done = Box<dyn FnOnce(Result<i64>) + Send>;
+
 enum Op {
     Append {
         session_id: String,
@@ -156,7 +159,7 @@ fn run(store: Arc<Store>, rx: std::sync::mpsc::Receiver<Op>, bus: Arc<Bus>) {
     let mut stopping = false;
     while !stopping && let Ok(first) = rx.recv() {
         let mut pending: Vec<Pending> = Vec::new();
-        let mut flushes: Vec<(String, Box<dyn FnOnce(Result<i64>) + Send>)> = Vec::new();
+        let mut flushes: Vec<(String, Done)> = Vec::new();
         let mut next = Some(first);
         while let Some(op) = next {
             match op {
@@ -238,9 +241,9 @@ fn push_coalesced(pending: &mut Vec<Pending>, next: Pending) {
         && last.session_id == next.session_id
         && last.run_id == next.run_id
     {
-        match last.body.try_merge(next.body) {
-            None => return,
-            Some(body) => pending.push(Pending { body, ..next }),
+        // Merged into the last frame, or handed back to stand on its own.
+        if let Some(body) = last.body.try_merge(next.body) {
+            pending.push(Pending { body, ..next });
         }
     } else {
         pending.push(next);
