@@ -18,6 +18,9 @@ const COMMANDS: &[&str] = &[
     "chat_clear_queue",
     "chat_retry",
     "models_list",
+    "accounts_list",
+    "account_add",
+    "account_remove",
 ];
 
 fn main() {

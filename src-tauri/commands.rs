@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use hearth_engine::chat::ModelList;
+use hearth_engine::store::accounts::{AccountInfo, NewAccount};
 use hearth_engine::{
     ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
     SendReceipt, Session, SessionPage, SteerReceipt, SubscribeSnapshot, UpdateSession,
@@ -178,6 +179,21 @@ pub async fn models_list(engine: Engine_<'_>) -> Result<ModelList, ApiError> {
     Ok(engine.models().await)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn accounts_list(engine: Engine_<'_>) -> Result<Vec<AccountInfo>, ApiError> {
+    Ok(engine.accounts())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn account_add(engine: Engine_<'_>, req: Arg<NewAccount>) -> Result<AccountInfo, ApiError> {
+    engine.add_account(&req.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn account_remove(engine: Engine_<'_>, account_id: Arg<String>) -> Result<(), ApiError> {
+    engine.remove_account(&account_id.0)
+}
+
 /// The invoke handler with every command (keep in step with `COMMANDS` in build.rs).
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync {
     tauri::generate_handler![
@@ -196,5 +212,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         chat_clear_queue,
         chat_retry,
         models_list,
+        accounts_list,
+        account_add,
+        account_remove,
     ]
 }

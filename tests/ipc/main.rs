@@ -215,3 +215,32 @@ fn chat_commands_refuse_bad_input_with_typed_errors() {
         "nothing was written"
     );
 }
+
+#[test]
+fn account_commands_refuse_bad_forms() {
+    let shell = Shell::start();
+    let cases = [
+        ("account_add", json!({"req": {"label": "", "kind": "openai"}}), "INVALID_ACCOUNT"),
+        (
+            "account_add",
+            json!({"req": {"label": "x", "kind": "openai_compatible"}}),
+            "INVALID_ACCOUNT",
+        ),
+        ("account_add", json!({"req": {"label": "x", "kind": "anthropic"}}), "INVALID_INPUT"),
+        (
+            "account_add",
+            json!({"req": {"label": "x", "kind": "openai", "password": "p"}}),
+            "INVALID_INPUT",
+        ),
+        ("account_remove", json!({"account_id": "nope"}), "ACCOUNT_NOT_FOUND"),
+        ("account_remove", json!({}), "INVALID_INPUT"),
+    ];
+    for (cmd, args, code) in cases {
+        assert_eq!(shell.err_code(cmd, args.clone()), code, "{cmd}({args})");
+    }
+    let list = shell.ok("accounts_list", json!({}));
+    assert!(
+        list.as_array().unwrap().iter().all(|a| a["source"] == "env"),
+        "no account was added: {list}"
+    );
+}

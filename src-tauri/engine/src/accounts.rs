@@ -1,8 +1,9 @@
-//! Model accounts. Today: `env:openai` from `OPENAI_API_KEY` / `OPENAI_BASE_URL` (read, used,
-//! never written anywhere). Model ids are `<account>/<model>`.
+//! Model accounts: `env:openai` from `OPENAI_API_KEY` / `OPENAI_BASE_URL` (read, used, never
+//! written anywhere), and accounts added in settings (a row without secrets; the key in the
+//! OS keyring). Model ids are `<account>/<model>`.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -11,17 +12,24 @@ use crate::chat::{ModelInfo, ModelList};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::provider::Provider;
 use crate::provider::openai::OpenAiChat;
+use crate::store::accounts::{AccountInfo, AccountKind, AccountRow, AccountSource, NewAccount};
 
 pub const ENV_OPENAI: &str = "env:openai";
 const DEFAULT_OPENAI_BASE: &str = "https://api.openai.com/v1";
 const MODELS_TTL: Duration = Duration::from_secs(600);
 
 struct Account {
-    id: String,
-    kind: &'static str,
-    base_url: String,
+    info: AccountInfo,
     api_key: Option<String>,
     provider: Arc<dyn Provider>,
+}
+
+impl Account {
+    fn new(info: AccountInfo, api_key: Option<String>) -> Account {
+        let provider: Arc<dyn Provider> =
+            Arc::new(OpenAiChat::new(&info.base_url, api_key.clone()));
+        Account { info: AccountInfo { has_key: api_key.is_some(), ..info }, api_key, provider }
+    }
 }
 
 /// One account as configured (from the environment, or by a test).
@@ -60,7 +68,7 @@ impl AccountsConfig {
 }
 
 pub struct Accounts {
-    accounts: Vec<Account>,
+    accounts: RwLock<Vec<Account>>,
     http: reqwest::Client,
     models: Mutex<HashMap<String, (Instant, Vec<ModelInfo>)>>,
     /// `HEARTH_MODEL`: the default `<account>/<model>` when a session names none.
@@ -68,20 +76,34 @@ pub struct Accounts {
 }
 
 impl Accounts {
-    pub fn new(config: &AccountsConfig) -> Accounts {
-        let accounts = config
+    /// The environment's accounts and those stored in settings (keys from the keyring; an
+    /// unreadable keyring leaves an account without its key, and says so in the log).
+    pub fn new(config: &AccountsConfig, stored: Vec<AccountRow>) -> Accounts {
+        let mut accounts: Vec<Account> = config
             .openai
             .iter()
-            .map(|a| Account {
-                id: a.id.clone(),
-                kind: "openai",
-                provider: Arc::new(OpenAiChat::new(&a.base_url, a.api_key.clone())),
-                base_url: a.base_url.clone(),
-                api_key: a.api_key.clone(),
+            .map(|a| {
+                let info = AccountInfo {
+                    id: a.id.clone(),
+                    label: "OpenAI (environment)".into(),
+                    kind: AccountKind::Openai,
+                    base_url: a.base_url.clone(),
+                    default_model: None,
+                    source: AccountSource::Env,
+                    has_key: false,
+                };
+                Account::new(info, a.api_key.clone())
             })
             .collect();
+        for row in stored {
+            let key = crate::secrets::account_key(&row.id).unwrap_or_else(|e| {
+                tracing::warn!(account = %row.id, "cannot read the account's key: {}", e.message);
+                None
+            });
+            accounts.push(Account::new(settings_info(&row), key));
+        }
         Accounts {
-            accounts,
+            accounts: RwLock::new(accounts),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
@@ -89,6 +111,31 @@ impl Accounts {
             models: Mutex::new(HashMap::new()),
             default_model: config.default_model.clone(),
         }
+    }
+
+    pub fn infos(&self) -> Vec<AccountInfo> {
+        self.accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|a| a.info.clone())
+            .collect()
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.accounts.read().unwrap_or_else(|p| p.into_inner()).iter().any(|a| a.info.id == id)
+    }
+
+    pub(crate) fn insert(&self, row: &AccountRow, key: Option<String>) -> AccountInfo {
+        let account = Account::new(settings_info(row), key);
+        let info = account.info.clone();
+        self.accounts.write().unwrap_or_else(|p| p.into_inner()).push(account);
+        info
+    }
+
+    pub(crate) fn remove(&self, id: &str) {
+        self.accounts.write().unwrap_or_else(|p| p.into_inner()).retain(|a| a.info.id != id);
+        self.models.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
     }
 
     /// The provider and the provider-side model name for a session's model (or the default).
@@ -103,12 +150,15 @@ impl Accounts {
         let (account_id, name) = id
             .split_once('/')
             .ok_or_else(|| no_model(&format!("{id:?} is not <account>/<model>")))?;
-        let account = self
+        let provider = self
             .accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .find(|a| a.id == account_id)
+            .find(|a| a.info.id == account_id)
+            .map(|a| a.provider.clone())
             .ok_or_else(|| no_model(&format!("there is no account {account_id:?}")))?;
-        Ok((account.provider.clone(), name.to_owned(), id.clone()))
+        Ok((provider, name.to_owned(), id.clone()))
     }
 
     async fn first_model(&self) -> Result<String> {
@@ -120,15 +170,27 @@ impl Accounts {
 
     /// Every account's models (each list cached for ten minutes).
     pub async fn list(&self) -> ModelList {
+        let targets: Vec<(AccountInfo, Option<String>)> = self
+            .accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .map(|a| (a.info.clone(), a.api_key.clone()))
+            .collect();
         let mut models = Vec::new();
-        for account in &self.accounts {
-            models.extend(self.account_models(account).await);
+        let mut default = self.default_model.clone();
+        for (info, key) in &targets {
+            let listed = self.account_models(info, key.as_deref()).await;
+            if default.is_none() {
+                default = info.default_model.as_ref().map(|m| format!("{}/{m}", info.id));
+            }
+            models.extend(listed);
         }
-        let default = self.default_model.clone().or_else(|| models.first().map(|m| m.id.clone()));
+        let default = default.or_else(|| models.first().map(|m| m.id.clone()));
         ModelList { models, default }
     }
 
-    async fn account_models(&self, account: &Account) -> Vec<ModelInfo> {
+    async fn account_models(&self, account: &AccountInfo, api_key: Option<&str>) -> Vec<ModelInfo> {
         if let Some((at, list)) =
             self.models.lock().unwrap_or_else(|p| p.into_inner()).get(&account.id)
             && at.elapsed() < MODELS_TTL
@@ -136,7 +198,7 @@ impl Accounts {
             return list.clone();
         }
         let mut req = self.http.get(format!("{}/models", account.base_url.trim_end_matches('/')));
-        if let Some(key) = &account.api_key {
+        if let Some(key) = api_key {
             req = req.bearer_auth(key);
         }
         let list: Vec<ModelInfo> = match req.send().await {
@@ -150,7 +212,7 @@ impl Accounts {
                 .filter_map(|m| m.get("id").and_then(Value::as_str))
                 .map(|name| ModelInfo {
                     id: format!("{}/{name}", account.id),
-                    provider: account.kind.to_owned(),
+                    provider: account.kind.as_str().to_owned(),
                     name: name.to_owned(),
                     capabilities: Vec::new(),
                 })
@@ -174,4 +236,76 @@ impl Accounts {
 
 fn no_model(why: &str) -> ApiError {
     ApiError::new(ErrorCode::NoModel, why)
+}
+
+fn settings_info(row: &AccountRow) -> AccountInfo {
+    AccountInfo {
+        id: row.id.clone(),
+        label: row.label.clone(),
+        kind: row.kind,
+        base_url: row.base_url.clone(),
+        default_model: row.default_model.clone(),
+        source: AccountSource::Settings,
+        has_key: false,
+    }
+}
+
+/// Checks a settings form; returns the row to store (with a fresh id) and the trimmed key.
+pub fn validate_new(
+    req: &NewAccount,
+    taken: impl Fn(&str) -> bool,
+) -> Result<(AccountRow, Option<String>)> {
+    let invalid = |m: String| ApiError::new(ErrorCode::InvalidAccount, m);
+    let label = req.label.trim();
+    if label.is_empty() || label.chars().count() > 60 || label.chars().any(char::is_control) {
+        return Err(invalid("the label must be 1 to 60 characters".into()));
+    }
+    let base_url = match (&req.base_url, req.kind) {
+        (Some(u), _) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_owned(),
+        (_, AccountKind::Openai) => DEFAULT_OPENAI_BASE.to_owned(),
+        (_, AccountKind::OpenaiCompatible) => {
+            return Err(invalid(
+                "an OpenAI-compatible account needs its server's base URL (…/v1)".into(),
+            ));
+        }
+    };
+    match reqwest::Url::parse(&base_url) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
+        _ => return Err(invalid(format!("the base URL must be an http(s) URL; got {base_url:?}"))),
+    }
+    let key = match req.api_key.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(k) if k.len() > 500 || k.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+            return Err(invalid("the API key has spaces or is too long; paste it exactly".into()));
+        }
+        Some(k) => Some(k.to_owned()),
+    };
+    let default_model = match req.default_model.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(m) if m.chars().count() > 200 || m.chars().any(char::is_whitespace) => {
+            return Err(invalid("the default model is a model name without spaces".into()));
+        }
+        Some(m) => Some(m.to_owned()),
+    };
+    // The id is what model ids start with: a slug of the label, unique.
+    let mut slug: String = label
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    slug.truncate(32);
+    if slug.is_empty() {
+        slug = "account".into();
+    }
+    let mut id = slug.clone();
+    let mut n = 2;
+    while taken(&id) {
+        id = format!("{slug}-{n}");
+        n += 1;
+    }
+    Ok((AccountRow { id, label: label.to_owned(), kind: req.kind, base_url, default_model }, key))
 }

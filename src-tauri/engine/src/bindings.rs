@@ -12,6 +12,7 @@ use crate::chat::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::frames::{Frame, FrameBody, Phase, Priority, QueuedRun, RunStatus, StopReason, Usage};
+use crate::store::accounts::{AccountInfo, AccountKind, AccountSource, NewAccount};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
 };
@@ -51,6 +52,10 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     SubscribeSnapshot::export_all(cfg)?;
     ModelInfo::export_all(cfg)?;
     ModelList::export_all(cfg)?;
+    AccountInfo::export_all(cfg)?;
+    AccountKind::export_all(cfg)?;
+    AccountSource::export_all(cfg)?;
+    NewAccount::export_all(cfg)?;
     Ok(())
 }
 

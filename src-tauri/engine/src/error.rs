@@ -60,6 +60,12 @@ pub enum ErrorCode {
     StreamInterrupted,
     /// The provider sent something that is not its protocol.
     BadProviderStream,
+    /// An account that does not exist (or cannot be changed here: `env:` accounts).
+    AccountNotFound,
+    /// An account form that is not valid (label, URL, key).
+    InvalidAccount,
+    /// The OS keyring could not be used.
+    KeyringUnavailable,
     /// Another Hearth process already has this data directory open.
     DataDirLocked,
     /// The database could not be read or written.
@@ -80,7 +86,9 @@ impl ErrorCode {
     /// The HTTP status the loopback API answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::SessionNotFound | ErrorCode::NotFound => 404,
+            ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::AccountNotFound => 404,
+            ErrorCode::InvalidAccount => 400,
+            ErrorCode::KeyringUnavailable => 503,
             ErrorCode::MessageEmpty
             | ErrorCode::MessageTooLong
             | ErrorCode::SeqOutOfRange

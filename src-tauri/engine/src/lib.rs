@@ -132,10 +132,11 @@ impl Engine {
         };
         let writer = Writer::start(store.clone());
         repair::interrupted_runs(&store, &writer)?;
+        let stored_accounts = store.read(store::accounts::all)?;
         let shared = Arc::new(Shared {
             store,
             writer,
-            accounts: accounts::Accounts::new(&options.accounts),
+            accounts: accounts::Accounts::new(&options.accounts, stored_accounts),
             runtime,
             actors: Mutex::new(HashMap::new()),
             shutting_down: std::sync::atomic::AtomicBool::new(false),
@@ -311,6 +312,55 @@ impl Engine {
             last_seq: session.last_seq,
         };
         Ok((snapshot, subscription))
+    }
+
+    // ---- accounts -------------------------------------------------------------------------
+
+    pub fn accounts(&self) -> Vec<store::accounts::AccountInfo> {
+        self.shared.accounts.infos()
+    }
+
+    /// Adds an account: the key to the keyring, the rest to the store; both or neither.
+    pub fn add_account(
+        &self,
+        req: &store::accounts::NewAccount,
+    ) -> Result<store::accounts::AccountInfo> {
+        let accounts = &self.shared.accounts;
+        let (row, key) =
+            accounts::validate_new(req, |id| accounts.contains(id) || id.starts_with("env"))?;
+        if let Some(key) = &key {
+            secrets::set_account_key(&row.id, key)?;
+        }
+        let stored = self
+            .shared
+            .store
+            .write(|tx| store::accounts::insert(tx, &row, self.shared.store.now()));
+        if let Err(e) = stored {
+            let _ = secrets::delete_account_key(&row.id);
+            return Err(e);
+        }
+        tracing::info!(account = %row.id, "account added");
+        Ok(accounts.insert(&row, key))
+    }
+
+    pub fn remove_account(&self, id: &str) -> Result<()> {
+        let not_found = || {
+            ApiError::new(
+                ErrorCode::AccountNotFound,
+                format!(
+                    "no account {id:?} in settings (environment accounts are removed by unsetting their variables)"
+                ),
+            )
+        };
+        if !self.shared.store.write(|tx| store::accounts::delete(tx, id))? {
+            return Err(not_found());
+        }
+        if let Err(e) = secrets::delete_account_key(id) {
+            tracing::warn!(account = %id, "the account's key stays in the keyring: {}", e.message);
+        }
+        self.shared.accounts.remove(id);
+        tracing::info!(account = %id, "account removed");
+        Ok(())
     }
 
     pub async fn models(&self) -> chat::ModelList {

@@ -59,3 +59,42 @@ pub fn token_matches(given: &str, expected: &str) -> bool {
     let (a, b) = (given.as_bytes(), expected.as_bytes());
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+fn account_entry(account_id: &str) -> Result<keyring::Entry> {
+    entry(&format!("account:{account_id}"))
+}
+
+fn unavailable(e: keyring::Error) -> ApiError {
+    ApiError::new(ErrorCode::KeyringUnavailable, format!("the OS keyring is not available: {e}"))
+}
+
+/// Stores an account's API key in the keyring.
+pub fn set_account_key(account_id: &str, key: &str) -> Result<()> {
+    account_entry(account_id)
+        .map_err(|e| ApiError::new(ErrorCode::KeyringUnavailable, e.message))?
+        .set_password(key)
+        .map_err(unavailable)
+}
+
+/// An account's API key, if one is stored.
+pub fn account_key(account_id: &str) -> Result<Option<String>> {
+    match account_entry(account_id)
+        .map_err(|e| ApiError::new(ErrorCode::KeyringUnavailable, e.message))?
+        .get_password()
+    {
+        Ok(key) => Ok(Some(key)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// Forgets an account's key (absent is fine).
+pub fn delete_account_key(account_id: &str) -> Result<()> {
+    match account_entry(account_id)
+        .map_err(|e| ApiError::new(ErrorCode::KeyringUnavailable, e.message))?
+        .delete_credential()
+    {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(unavailable(e)),
+    }
+}

@@ -111,6 +111,8 @@ struct Inner {
     /// Answer when the script is empty.
     fallback: Option<Reply>,
     requests: Vec<Value>,
+    /// The `Authorization` header of each chat request ("" when absent).
+    auth: Vec<String>,
 }
 
 /// A scripted OpenAI-compatible server on 127.0.0.1. Dropping it stops it.
@@ -155,6 +157,11 @@ impl ModelServer {
         self.inner.lock().unwrap().fallback = Some(reply);
     }
 
+    /// The `Authorization` header of each chat request so far.
+    pub fn auth_headers(&self) -> Vec<String> {
+        self.inner.lock().unwrap().auth.clone()
+    }
+
     /// The JSON bodies received so far, in order.
     pub fn requests(&self) -> Vec<Value> {
         self.inner.lock().unwrap().requests.clone()
@@ -169,11 +176,14 @@ async fn models() -> axum::Json<Value> {
 
 async fn chat(
     State(inner): State<Arc<Mutex<Inner>>>,
-    _headers: HeaderMap,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Response<Body> {
     let reply = {
         let mut inner = inner.lock().unwrap();
+        let auth =
+            headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        inner.auth.push(auth);
         inner.requests.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
         inner.script.pop_front().or_else(|| inner.fallback.clone())
     };

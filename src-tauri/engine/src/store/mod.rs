@@ -5,6 +5,7 @@
 //! that has shipped. Writes go through the one writer connection, reads through their own.
 //! A lock file makes a second process fail with `DATA_DIR_LOCKED` instead of racing the first.
 
+pub mod accounts;
 pub mod attachments;
 pub mod events;
 pub mod messages;
@@ -27,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     messages::MIGRATION_1,
     events::MIGRATION_1,
     attachments::MIGRATION_1,
+    accounts::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

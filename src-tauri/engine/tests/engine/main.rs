@@ -1,6 +1,7 @@
 //! The engine's integration tests: real SQLite files in temp dirs, a real loopback model
 //! server speaking the OpenAI streaming protocol, real recorded provider streams.
 
+mod accounts;
 mod conformance;
 mod resume;
 mod store;

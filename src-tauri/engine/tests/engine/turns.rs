@@ -419,3 +419,63 @@ async fn the_queue_is_bounded_and_can_be_cleared() {
     );
     assert_eq!(s.server.requests().len(), 1, "cleared sends never run");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn queued_sends_survive_a_restart_and_run_in_order() {
+    let server = ModelServer::start().await;
+    server.push(Reply::slow_text(&["long ", "long ", "long ", "long"], Duration::from_millis(400)));
+    server.set_fallback(Reply::text(&["ok"]));
+    let dir = tempfile::tempdir().unwrap();
+    let options = || EngineOptions {
+        store: StoreOptions::default(),
+        accounts: AccountsConfig {
+            openai: vec![AccountConfig {
+                id: "env:openai".into(),
+                base_url: server.base_url(),
+                api_key: None,
+            }],
+            default_model: Some("env:openai/test-model".into()),
+        },
+    };
+    let engine = Engine::open_with(dir.path(), options()).unwrap();
+    let session = engine.create_session(&CreateSession::default()).unwrap().id;
+    engine.send(&session, text("running")).await.unwrap();
+    for t in ["second", "third"] {
+        engine.send(&session, text(t)).await.unwrap();
+    }
+    let urgent = SendMessage {
+        text: "first of the queue".into(),
+        client_msg_id: None,
+        priority: Some(Priority::Next),
+    };
+    engine.send(&session, urgent).await.unwrap();
+    frames_until(&engine, &session, 0, |f| f.iter().any(|f| f.body.kind() == "text_delta")).await;
+    engine.shutdown().await;
+    drop(engine);
+
+    let engine = Engine::open_with(dir.path(), options()).unwrap();
+    let frames = frames_until(&engine, &session, 0, completed(4)).await;
+    let statuses: Vec<RunStatus> = frames
+        .iter()
+        .filter_map(|f| match &f.body {
+            FrameBody::RunCompleted { status, .. } => Some(*status),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        [RunStatus::Interrupted, RunStatus::Done, RunStatus::Done, RunStatus::Done]
+    );
+    let texts: Vec<String> = frames
+        .iter()
+        .filter_map(|f| match &f.body {
+            FrameBody::UserMessage { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        texts,
+        ["running", "first of the queue", "second", "third"],
+        "the queue ran in its order after the restart"
+    );
+}

@@ -1,0 +1,169 @@
+//! Accounts added in settings: the key goes to the real OS keyring (Secret Service in the test
+//! session) and nowhere else; bad forms change nothing; the account works for a turn.
+
+use std::time::Duration;
+
+use hearth_engine::accounts::AccountsConfig;
+use hearth_engine::store::accounts::{AccountKind, AccountSource, NewAccount};
+use hearth_engine::{
+    CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions, UpdateSession,
+    secrets,
+};
+use hearth_testkit::{ModelServer, Reply};
+
+fn open(dir: &std::path::Path) -> Engine {
+    Engine::open_with(
+        dir,
+        EngineOptions { store: StoreOptions::default(), accounts: AccountsConfig::default() },
+    )
+    .unwrap()
+}
+
+/// Every byte SQLite wrote for this data dir (database, WAL, shared memory).
+fn store_bytes(dir: &std::path::Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for name in ["hearth.db", "hearth.db-wal", "hearth.db-shm"] {
+        all.extend(std::fs::read(dir.join(name)).unwrap_or_default());
+    }
+    all
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_settings_account_keeps_its_key_in_the_keyring_only_and_works() {
+    let server = ModelServer::start().await;
+    server.set_fallback(Reply::text(&["via ", "settings"]));
+    let dir = tempfile::tempdir().unwrap();
+    let key = format!("sk-local-{}", uuid_like());
+    let engine = open(dir.path());
+    let info = engine
+        .add_account(&NewAccount {
+            label: "My LM Studio".into(),
+            kind: AccountKind::OpenaiCompatible,
+            base_url: Some(server.base_url()),
+            api_key: Some(format!("  {key} ")),
+            default_model: Some("test-model".into()),
+        })
+        .unwrap();
+    assert_eq!(
+        (info.id.as_str(), info.source, info.has_key),
+        ("my-lm-studio", AccountSource::Settings, true)
+    );
+    assert_eq!(
+        secrets::account_key("my-lm-studio").unwrap().as_deref(),
+        Some(key.as_str()),
+        "the key is in the keyring, trimmed"
+    );
+
+    let session = engine.create_session(&CreateSession::default()).unwrap().id;
+    engine
+        .update_session(
+            &session,
+            &UpdateSession { model: Some("my-lm-studio/test-model".into()), ..Default::default() },
+        )
+        .unwrap();
+    engine
+        .send(&session, SendMessage { text: "hi".into(), client_msg_id: None, priority: None })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while engine.history(&session, None, None).unwrap().messages.len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the turn with the settings account never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let history = engine.history(&session, None, None).unwrap();
+    assert_eq!(
+        hearth_engine::store::messages::text_of(&history.messages[1]),
+        "via settings",
+        "{history:?}"
+    );
+    assert_eq!(
+        server.auth_headers(),
+        [format!("Bearer {key}")],
+        "the provider got the key from the keyring"
+    );
+    assert_eq!(
+        engine.models().await.models.iter().filter(|m| m.id.starts_with("my-lm-studio/")).count(),
+        2
+    );
+    engine.flush(&session).await.unwrap();
+
+    assert!(!contains(&store_bytes(dir.path()), &key), "the key is nowhere in SQLite");
+    for entry in walk(dir.path()) {
+        assert!(
+            !contains(&std::fs::read(&entry).unwrap(), &key),
+            "the key is in no file: {}",
+            entry.display()
+        );
+    }
+
+    // It survives a restart, key included; removing it forgets both.
+    drop(engine);
+    let engine = open(dir.path());
+    let again = engine
+        .accounts()
+        .into_iter()
+        .find(|a| a.id == "my-lm-studio")
+        .expect("the account is stored");
+    assert!(again.has_key);
+    engine.remove_account("my-lm-studio").unwrap();
+    assert_eq!(secrets::account_key("my-lm-studio").unwrap(), None, "the key left the keyring");
+    assert!(engine.accounts().is_empty());
+    assert_eq!(engine.remove_account("my-lm-studio").unwrap_err().code, ErrorCode::AccountNotFound);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bad_account_form_is_refused_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open(dir.path());
+    let form = |label: &str, kind, url: Option<&str>, key: Option<&str>| NewAccount {
+        label: label.into(),
+        kind,
+        base_url: url.map(Into::into),
+        api_key: key.map(Into::into),
+        default_model: None,
+    };
+    for (what, req) in [
+        ("empty label", form(" ", AccountKind::Openai, None, Some("sk-1"))),
+        ("long label", form(&"x".repeat(61), AccountKind::Openai, None, None)),
+        ("compatible without URL", form("Local", AccountKind::OpenaiCompatible, None, None)),
+        ("not a URL", form("Local", AccountKind::OpenaiCompatible, Some("localhost:11434"), None)),
+        ("ftp URL", form("Local", AccountKind::OpenaiCompatible, Some("ftp://127.0.0.1/v1"), None)),
+        ("key with spaces", form("Work", AccountKind::Openai, None, Some("sk one two"))),
+    ] {
+        assert_eq!(engine.add_account(&req).unwrap_err().code, ErrorCode::InvalidAccount, "{what}");
+    }
+    assert!(engine.accounts().is_empty(), "no account was added");
+    assert_eq!(secrets::account_key("work").unwrap(), None, "nothing reached the keyring");
+    let a = engine.add_account(&form("Work", AccountKind::Openai, None, None)).unwrap();
+    let b = engine.add_account(&form("Work", AccountKind::Openai, None, None)).unwrap();
+    assert_eq!((a.id.as_str(), b.id.as_str()), ("work", "work-2"), "ids stay unique");
+    assert_eq!(a.base_url, "https://api.openai.com/v1");
+    assert!(!a.has_key);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn uuid_like() -> String {
+    format!(
+        "{:x}",
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+    )
+}
