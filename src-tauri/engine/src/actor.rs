@@ -13,14 +13,12 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
-use crate::chat::{
-    ContentBlock, MessageSource, MessageStatus, Role, SendMessage, SendReceipt, SteerMode,
-};
+use crate::Shared;
+use crate::chat::{ContentBlock, MessageStatus, Role, SendMessage, SendReceipt, SteerMode};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, Priority, QueuedRun};
 use crate::run::{self, RunContext};
 use crate::store::{Store, messages, runs};
-use crate::{Shared, blocking};
 
 pub const QUEUE_LIMIT: usize = 20;
 pub const MAX_TEXT_BYTES: usize = 1_000_000;
@@ -190,14 +188,13 @@ impl Actor {
             ));
         }
         let priority = req.priority.unwrap_or_default();
-        let (store, session_id, client_msg_id) =
-            (self.shared.store.clone(), self.session_id.clone(), req.client_msg_id.clone());
+        let (session_id, client_msg_id) = (self.session_id.clone(), req.client_msg_id.clone());
 
         // A repeated client_msg_id answers the first receipt and creates nothing.
         if let Some(cid) = client_msg_id.clone() {
-            let (store, sid) = (store.clone(), session_id.clone());
+            let sid = session_id.clone();
             if let Some((message_id, run_id)) =
-                blocking(move || store.read(|c| messages::by_client_msg_id(c, &sid, &cid))).await?
+                self.shared.read(move |c| messages::by_client_msg_id(c, &sid, &cid)).await?
             {
                 let run_id = run_id.unwrap_or_default();
                 let position =
@@ -216,26 +213,14 @@ impl Actor {
         let run_id = uuid::Uuid::now_v7().to_string();
         {
             let (message_id, run_id, text) = (message_id.clone(), run_id.clone(), text.clone());
-            blocking(move || {
-                let now = store.now();
-                store.write(|tx| {
-                    messages::insert(
-                        tx,
-                        &messages::NewMessage {
-                            id: &message_id,
-                            session_id: &session_id,
-                            run_id: None,
-                            role: Role::User,
-                            source: MessageSource::User,
-                            content: &[ContentBlock::Text { text }],
-                            status: MessageStatus::Complete,
-                            client_msg_id: client_msg_id.as_deref(),
-                            in_timeline: false,
-                            usage: None,
-                            last_seq: None,
-                        },
-                        now,
-                    )?;
+            self.shared
+                .write(move |tx, now| {
+                    let content = [ContentBlock::Text { text }];
+                    let message = messages::NewMessage {
+                        client_msg_id: client_msg_id.as_deref(),
+                        ..messages::NewMessage::user(&message_id, &session_id, &content, false)
+                    };
+                    messages::insert(tx, &message, now)?;
                     runs::insert_queued(tx, &run_id, &session_id, &message_id, priority, now)?;
                     tx.execute(
                         "UPDATE messages SET run_id = ?2 WHERE id = ?1",
@@ -243,8 +228,7 @@ impl Actor {
                     )?;
                     Ok(())
                 })
-            })
-            .await?;
+                .await?;
         }
         Ok(self
             .enqueue(QueuedRun {
@@ -259,9 +243,10 @@ impl Actor {
 
     /// Runs the last user message again (after an error or an interruption).
     async fn retry(&mut self) -> Result<SendReceipt> {
-        let (store, session_id) = (self.shared.store.clone(), self.session_id.clone());
-        let last = blocking(move || {
-            store.read(|conn| {
+        let session_id = self.session_id.clone();
+        let last = self
+            .shared
+            .read(move |conn| {
                 let (timeline, _) = messages::timeline(conn, &session_id, 1, None)?;
                 let Some(last) = timeline.into_iter().next() else { return Ok(None) };
                 let answered = last.role == Role::User
@@ -291,8 +276,7 @@ impl Actor {
                     .unwrap_or_default();
                 Ok(Some((user_id, status, text)))
             })
-        })
-        .await?;
+            .await?;
         let Some((message_id, status, text)) = last else {
             return Err(ApiError::new(
                 ErrorCode::NothingToRetry,
@@ -308,17 +292,12 @@ impl Actor {
             ));
         }
         let run_id = uuid::Uuid::now_v7().to_string();
-        let (store, session_id, rid, mid) = (
-            self.shared.store.clone(),
-            self.session_id.clone(),
-            run_id.clone(),
-            message_id.clone(),
-        );
-        blocking(move || {
-            let now = store.now();
-            store.write(|tx| runs::insert_queued(tx, &rid, &session_id, &mid, Priority::Next, now))
-        })
-        .await?;
+        let (session_id, rid, mid) = (self.session_id.clone(), run_id.clone(), message_id.clone());
+        self.shared
+            .write(move |tx, now| {
+                runs::insert_queued(tx, &rid, &session_id, &mid, Priority::Next, now)
+            })
+            .await?;
         let position = self
             .enqueue(QueuedRun {
                 run_id: run_id.clone(),
@@ -383,12 +362,9 @@ impl Actor {
     }
 
     async fn clear_queue(&mut self) -> Result<usize> {
-        let (store, session_id) = (self.shared.store.clone(), self.session_id.clone());
-        let cleared = blocking(move || {
-            let now = store.now();
-            store.write(|tx| runs::clear_queued(tx, &session_id, now))
-        })
-        .await?;
+        let session_id = self.session_id.clone();
+        let cleared =
+            self.shared.write(move |tx, now| runs::clear_queued(tx, &session_id, now)).await?;
         self.queue.clear();
         self.queue_changed();
         Ok(cleared)

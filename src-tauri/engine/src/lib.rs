@@ -53,6 +53,28 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// One write transaction off the async threads; `f` gets it and the store's clock.
+    pub(crate) async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>, i64) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        blocking(move || {
+            let now = store.now();
+            store.write(|tx| f(tx, now))
+        })
+        .await
+    }
+
+    /// A read off the async threads.
+    pub(crate) async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let store = self.store.clone();
+        blocking(move || store.read(f)).await
+    }
+
     pub(crate) fn drop_actor(&self, session_id: &str) {
         self.actors.lock().unwrap_or_else(|p| p.into_inner()).remove(session_id);
     }

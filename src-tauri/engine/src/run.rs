@@ -11,6 +11,7 @@ use futures_util::StreamExt;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
+use crate::Shared;
 use crate::actor::Cmd;
 use crate::assemble::Assembler;
 use crate::chat::{ContentBlock, MessageSource, MessageStatus, Role};
@@ -18,7 +19,6 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, RunStatus, StopReason, Usage};
 use crate::provider::{ModelMessage, ModelRequest, Provider, ProviderError, ProviderEvent, retry};
 use crate::store::{messages, runs, sessions};
-use crate::{Shared, blocking};
 
 pub(crate) struct RunContext {
     pub shared: Arc<Shared>,
@@ -69,17 +69,16 @@ pub(crate) async fn execute(mut ctx: RunContext) {
     }
     ctx.phase(Phase::Idle);
     ctx.emit(FrameBody::RunCompleted { status, usage, error: error.clone() });
-    let (store, run_id) = (ctx.shared.store.clone(), ctx.run_id.clone());
-    let finished = blocking(move || {
-        let now = store.now();
-        store.write(|tx| {
+    let run_id = ctx.run_id.clone();
+    let finished = ctx
+        .shared
+        .write(move |tx, now| {
             let code = error.as_ref().map(|e| e.code.name());
             let error =
                 error.as_ref().zip(code.as_deref()).map(|(e, code)| (code, e.message.as_str()));
             runs::finish(tx, &run_id, status, error, &usage, now)
         })
-    })
-    .await;
+        .await;
     if let Err(e) = finished {
         tracing::error!(run = %ctx.run_id, error = %e, "could not record the end of a run");
     }
@@ -89,30 +88,21 @@ pub(crate) async fn execute(mut ctx: RunContext) {
 
 async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiError>)> {
     // The user message enters the conversation now; its run is running.
-    let session = {
-        let (store, sid) = (ctx.shared.store.clone(), ctx.session_id.clone());
-        blocking(move || store.get_session(&sid)).await?
-    };
+    let sid = ctx.session_id.clone();
+    let session = ctx.shared.read(move |conn| sessions::get(conn, &sid)).await?;
     ctx.emit(FrameBody::UserMessage { message_id: ctx.message_id.clone(), text: ctx.text.clone() });
     ctx.phase(Phase::Connecting);
     let resolved = ctx.shared.accounts.resolve(session.model.as_deref()).await;
     let model_id = resolved.as_ref().map(|r| r.2.clone()).unwrap_or_default();
     {
-        let (store, sid, mid, rid, model) = (
-            ctx.shared.store.clone(),
-            ctx.session_id.clone(),
-            ctx.message_id.clone(),
-            ctx.run_id.clone(),
-            model_id.clone(),
-        );
-        blocking(move || {
-            let now = store.now();
-            store.write(|tx| {
+        let (sid, mid, rid, model) =
+            (ctx.session_id.clone(), ctx.message_id.clone(), ctx.run_id.clone(), model_id.clone());
+        ctx.shared
+            .write(move |tx, now| {
                 messages::enter_timeline(tx, &mid, &sid)?;
                 runs::mark_running(tx, &rid, &model, now)
             })
-        })
-        .await?;
+            .await?;
     }
     ctx.emit(FrameBody::RunStarted { message_id: ctx.message_id.clone(), model: model_id });
     let (provider, model_name, _) = resolved?;
@@ -140,35 +130,17 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
             ));
         }
         for (message_id, text) in steered {
-            let (store, sid, mid, t) = (
-                ctx.shared.store.clone(),
-                ctx.session_id.clone(),
-                message_id.clone(),
-                text.clone(),
-            );
-            blocking(move || {
-                let now = store.now();
-                store.write(|tx| {
+            let (sid, mid, t) = (ctx.session_id.clone(), message_id.clone(), text.clone());
+            ctx.shared
+                .write(move |tx, now| {
+                    let content = [ContentBlock::Text { text: t }];
                     messages::insert(
                         tx,
-                        &messages::NewMessage {
-                            id: &mid,
-                            session_id: &sid,
-                            run_id: None,
-                            role: Role::User,
-                            source: MessageSource::User,
-                            content: &[ContentBlock::Text { text: t }],
-                            status: MessageStatus::Complete,
-                            client_msg_id: None,
-                            in_timeline: true,
-                            usage: None,
-                            last_seq: None,
-                        },
+                        &messages::NewMessage::user(&mid, &sid, &content, true),
                         now,
                     )
                 })
-            })
-            .await?;
+                .await?;
             ctx.emit(FrameBody::Steered { message_id, text });
         }
         ctx.phase(Phase::Connecting);
@@ -180,9 +152,9 @@ async fn build_request(
     session: &sessions::Session,
     model: &str,
 ) -> Result<ModelRequest> {
-    let (store, sid) = (ctx.shared.store.clone(), ctx.session_id.clone());
+    let sid = ctx.session_id.clone();
     let (timeline, _) =
-        blocking(move || store.read(|conn| messages::timeline(conn, &sid, 100_000, None))).await?;
+        ctx.shared.read(move |conn| messages::timeline(conn, &sid, 100_000, None)).await?;
     let messages = timeline
         .into_iter()
         .filter(|m| m.status != MessageStatus::Error)
@@ -383,33 +355,19 @@ async fn save_reply(
 ) -> Result<()> {
     // The message records the seq of its last frame (message_end): flush to learn it.
     let last_seq = ctx.shared.writer.flush(&ctx.session_id).await?;
-    let (store, sid, rid, mid) = (
-        ctx.shared.store.clone(),
-        ctx.session_id.clone(),
-        ctx.run_id.clone(),
-        message_id.to_owned(),
-    );
-    blocking(move || {
-        let now = store.now();
-        store.write(|tx| {
-            messages::insert(
-                tx,
-                &messages::NewMessage {
-                    id: &mid,
-                    session_id: &sid,
-                    run_id: Some(&rid),
-                    role: Role::Assistant,
-                    source: MessageSource::Model,
-                    content: &content,
-                    status,
-                    client_msg_id: None,
-                    in_timeline: true,
-                    usage: Some(&usage),
-                    last_seq: Some(last_seq),
-                },
-                now,
-            )
+    let (sid, rid, mid) = (ctx.session_id.clone(), ctx.run_id.clone(), message_id.to_owned());
+    ctx.shared
+        .write(move |tx, now| {
+            let message = messages::NewMessage {
+                run_id: Some(&rid),
+                role: Role::Assistant,
+                source: MessageSource::Model,
+                status,
+                usage: Some(&usage),
+                last_seq: Some(last_seq),
+                ..messages::NewMessage::user(&mid, &sid, &content, true)
+            };
+            messages::insert(tx, &message, now)
         })
-    })
-    .await
+        .await
 }

@@ -72,6 +72,30 @@ pub struct NewMessage<'a> {
     pub last_seq: Option<i64>,
 }
 
+impl<'a> NewMessage<'a> {
+    /// A complete user message (no run, no usage, no seq yet).
+    pub fn user(
+        id: &'a str,
+        session_id: &'a str,
+        content: &'a [ContentBlock],
+        in_timeline: bool,
+    ) -> Self {
+        NewMessage {
+            id,
+            session_id,
+            run_id: None,
+            role: Role::User,
+            source: MessageSource::User,
+            content,
+            status: MessageStatus::Complete,
+            client_msg_id: None,
+            in_timeline,
+            usage: None,
+            last_seq: None,
+        }
+    }
+}
+
 /// Inserts a message and bumps its session's last activity, in the caller's transaction.
 pub fn insert(tx: &Transaction<'_>, m: &NewMessage<'_>, now: i64) -> Result<()> {
     let changed = tx.execute(

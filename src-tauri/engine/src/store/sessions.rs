@@ -215,6 +215,11 @@ fn fetch(conn: &Connection, id: &str, include_deleted: bool) -> Result<Session> 
         .ok_or_else(|| ApiError::session_not_found(id))
 }
 
+/// A live session by id (for callers that hold a connection).
+pub fn get(conn: &Connection, id: &str) -> Result<Session> {
+    fetch(conn, id, false)
+}
+
 pub fn validate_title(title: &str) -> Result<String> {
     let title = title.trim();
     if title.is_empty() {

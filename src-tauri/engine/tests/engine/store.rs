@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
-use hearth_engine::chat::{ContentBlock, MessageSource, MessageStatus, Role};
+use hearth_engine::chat::ContentBlock;
 use hearth_engine::store::messages;
 use hearth_engine::{
     CreateSession, Engine, ErrorCode, ListSessions, Session, StoreOptions, UpdateSession,
@@ -75,19 +75,8 @@ fn pagination_over_1000_sessions_with_ties_and_pins_visits_each_exactly_once() {
             // Some sessions have messages (activity = last message), at tied times too.
             clock.set(1_700_000_000_000 + (i % 11) * 1500);
             let id = format!("m{i}");
-            let message = messages::NewMessage {
-                id: &id,
-                session_id: &s.id,
-                run_id: None,
-                role: Role::User,
-                source: MessageSource::User,
-                content: &[ContentBlock::Text { text: "hi".into() }],
-                status: MessageStatus::Complete,
-                client_msg_id: None,
-                in_timeline: true,
-                usage: None,
-                last_seq: None,
-            };
+            let content = [ContentBlock::Text { text: "hi".into() }];
+            let message = messages::NewMessage::user(&id, &s.id, &content, true);
             let at = 1_700_000_000_000 + (i % 11) * 1500;
             engine.store().write(|tx| messages::insert(tx, &message, at)).unwrap();
         }
