@@ -11,11 +11,14 @@ use serde_json::Value;
 use crate::chat::{ModelInfo, ModelList};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::provider::Provider;
+use crate::provider::anthropic::{API_VERSION, AnthropicMessages};
 use crate::provider::openai::OpenAiChat;
 use crate::store::accounts::{AccountInfo, AccountKind, AccountRow, AccountSource, NewAccount};
 
 pub const ENV_OPENAI: &str = "env:openai";
+pub const ENV_ANTHROPIC: &str = "env:anthropic";
 const DEFAULT_OPENAI_BASE: &str = "https://api.openai.com/v1";
+const DEFAULT_ANTHROPIC_BASE: &str = "https://api.anthropic.com";
 const MODELS_TTL: Duration = Duration::from_secs(600);
 
 struct Account {
@@ -26,8 +29,14 @@ struct Account {
 
 impl Account {
     fn new(info: AccountInfo, api_key: Option<String>) -> Account {
-        let provider: Arc<dyn Provider> =
-            Arc::new(OpenAiChat::new(&info.base_url, api_key.clone()));
+        let provider: Arc<dyn Provider> = match info.kind {
+            AccountKind::Anthropic => {
+                Arc::new(AnthropicMessages::new(&info.base_url, api_key.clone()))
+            }
+            AccountKind::Openai | AccountKind::OpenaiCompatible => {
+                Arc::new(OpenAiChat::new(&info.base_url, api_key.clone()))
+            }
+        };
         Account { info: AccountInfo { has_key: api_key.is_some(), ..info }, api_key, provider }
     }
 }
@@ -44,13 +53,15 @@ pub struct AccountConfig {
 #[derive(Debug, Clone, Default)]
 pub struct AccountsConfig {
     pub openai: Vec<AccountConfig>,
+    pub anthropic: Vec<AccountConfig>,
     /// `<account>/<model>` used when a session names none (`HEARTH_MODEL`).
     pub default_model: Option<String>,
 }
 
 impl AccountsConfig {
     /// `OPENAI_API_KEY` / `OPENAI_BASE_URL` (either makes `env:openai`; a local server needs
-    /// no key) and `HEARTH_MODEL`.
+    /// no key), `ANTHROPIC_API_KEY` (+ `ANTHROPIC_BASE_URL`) for `env:anthropic`, and
+    /// `HEARTH_MODEL`.
     pub fn from_env() -> AccountsConfig {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let key = var("OPENAI_API_KEY");
@@ -63,7 +74,16 @@ impl AccountsConfig {
                 api_key: key,
             });
         }
-        AccountsConfig { openai, default_model: var("HEARTH_MODEL") }
+        let mut anthropic = Vec::new();
+        if let Some(key) = var("ANTHROPIC_API_KEY") {
+            anthropic.push(AccountConfig {
+                id: ENV_ANTHROPIC.to_owned(),
+                base_url: var("ANTHROPIC_BASE_URL")
+                    .unwrap_or_else(|| DEFAULT_ANTHROPIC_BASE.to_owned()),
+                api_key: Some(key),
+            });
+        }
+        AccountsConfig { openai, anthropic, default_model: var("HEARTH_MODEL") }
     }
 }
 
@@ -94,6 +114,18 @@ impl Accounts {
                 };
                 Account::new(info, a.api_key.clone())
             })
+            .chain(config.anthropic.iter().map(|a| {
+                let info = AccountInfo {
+                    id: a.id.clone(),
+                    label: "Anthropic (environment)".into(),
+                    kind: AccountKind::Anthropic,
+                    base_url: a.base_url.clone(),
+                    default_model: None,
+                    source: AccountSource::Env,
+                    has_key: false,
+                };
+                Account::new(info, a.api_key.clone())
+            }))
             .collect();
         for row in stored {
             let key = crate::secrets::account_key(&row.id).unwrap_or_else(|e| {
@@ -197,9 +229,19 @@ impl Accounts {
         {
             return list.clone();
         }
-        let mut req = self.http.get(format!("{}/models", account.base_url.trim_end_matches('/')));
+        let base = account.base_url.trim_end_matches('/');
+        let mut req = match account.kind {
+            AccountKind::Anthropic => self
+                .http
+                .get(format!("{base}/v1/models?limit=100"))
+                .header("anthropic-version", API_VERSION),
+            _ => self.http.get(format!("{base}/models")),
+        };
         if let Some(key) = api_key {
-            req = req.bearer_auth(key);
+            req = match account.kind {
+                AccountKind::Anthropic => req.header("x-api-key", key),
+                _ => req.bearer_auth(key),
+            };
         }
         let list: Vec<ModelInfo> = match req.send().await {
             Ok(resp) if resp.status().is_success() => resp
@@ -263,6 +305,7 @@ pub fn validate_new(
     let base_url = match (&req.base_url, req.kind) {
         (Some(u), _) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_owned(),
         (_, AccountKind::Openai) => DEFAULT_OPENAI_BASE.to_owned(),
+        (_, AccountKind::Anthropic) => DEFAULT_ANTHROPIC_BASE.to_owned(),
         (_, AccountKind::OpenaiCompatible) => {
             return Err(invalid(
                 "an OpenAI-compatible account needs its server's base URL (…/v1)".into(),

@@ -8,7 +8,8 @@ use crate::frames::FrameBody;
 
 enum Block {
     Text(String),
-    Thinking(String),
+    Thinking(String, Option<String>),
+    Redacted(String),
     ToolUse { id: String, name: String, json: String },
 }
 
@@ -32,14 +33,22 @@ impl Assembler {
                 }
             }
             FrameBody::ThinkingStart { index } => {
-                self.blocks.insert(*index, Block::Thinking(String::new()));
+                self.blocks.insert(*index, Block::Thinking(String::new(), None));
             }
             FrameBody::ThinkingDelta { index, text } => {
-                if let Block::Thinking(t) =
-                    self.blocks.entry(*index).or_insert(Block::Thinking(String::new()))
+                if let Block::Thinking(t, _) =
+                    self.blocks.entry(*index).or_insert(Block::Thinking(String::new(), None))
                 {
                     t.push_str(text);
                 }
+            }
+            FrameBody::ThinkingEnd { index, signature: Some(sig) } => {
+                if let Some(Block::Thinking(_, s)) = self.blocks.get_mut(index) {
+                    *s = Some(sig.clone());
+                }
+            }
+            FrameBody::RedactedThinking { index, data } => {
+                self.blocks.insert(*index, Block::Redacted(data.clone()));
             }
             FrameBody::ToolCallStart { index, id, name } => {
                 self.blocks.insert(
@@ -58,8 +67,9 @@ impl Assembler {
 
     pub fn is_empty(&self) -> bool {
         self.blocks.values().all(|b| match b {
-            Block::Text(t) | Block::Thinking(t) => t.is_empty(),
-            Block::ToolUse { .. } => false,
+            Block::Text(t) => t.is_empty(),
+            Block::Thinking(t, sig) => t.is_empty() && sig.is_none(),
+            Block::Redacted(_) | Block::ToolUse { .. } => false,
         })
     }
 
@@ -69,10 +79,13 @@ impl Assembler {
             .values()
             .filter_map(|b| match b {
                 Block::Text(t) if t.is_empty() => None,
-                Block::Thinking(t) if t.is_empty() => None,
+                Block::Thinking(t, None) if t.is_empty() => None,
                 Block::Text(t) => Some(ContentBlock::Text { text: t.clone() }),
-                Block::Thinking(t) => {
-                    Some(ContentBlock::Thinking { text: t.clone(), signature: None })
+                Block::Thinking(t, sig) => {
+                    Some(ContentBlock::Thinking { text: t.clone(), signature: sig.clone() })
+                }
+                Block::Redacted(data) => {
+                    Some(ContentBlock::RedactedThinking { data: data.clone() })
                 }
                 Block::ToolUse { id, name, json } => Some(ContentBlock::ToolUse {
                     id: id.clone(),
@@ -96,7 +109,8 @@ mod tests {
             FrameBody::MessageStart { message_id: "m".into() },
             FrameBody::ThinkingStart { index: 0 },
             FrameBody::ThinkingDelta { index: 0, text: "hm".into() },
-            FrameBody::ThinkingEnd { index: 0 },
+            FrameBody::ThinkingEnd { index: 0, signature: Some("sig".into()) },
+            FrameBody::RedactedThinking { index: 2, data: "opaque".into() },
             FrameBody::TextStart { index: 1 },
             FrameBody::TextDelta { index: 1, text: "Hel".into() },
             FrameBody::TextDelta { index: 1, text: "lo".into() },
@@ -106,8 +120,9 @@ mod tests {
         assert_eq!(
             a.content(),
             vec![
-                ContentBlock::Thinking { text: "hm".into(), signature: None },
-                ContentBlock::Text { text: "Hello".into() }
+                ContentBlock::Thinking { text: "hm".into(), signature: Some("sig".into()) },
+                ContentBlock::Text { text: "Hello".into() },
+                ContentBlock::RedactedThinking { data: "opaque".into() },
             ]
         );
         a.apply(&FrameBody::MessageStart { message_id: "n".into() });

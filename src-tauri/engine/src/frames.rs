@@ -159,6 +159,15 @@ pub enum FrameBody {
     },
     ThinkingEnd {
         index: u32,
+        /// Closes a signed thinking block (sent back verbatim on the next request).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        signature: Option<String>,
+    },
+    /// An encrypted thinking block: kept and sent back verbatim, never shown.
+    RedactedThinking {
+        index: u32,
+        data: String,
     },
     ToolCallStart {
         index: u32,
@@ -217,6 +226,7 @@ impl FrameBody {
             FrameBody::ThinkingStart { .. } => "thinking_start",
             FrameBody::ThinkingDelta { .. } => "thinking_delta",
             FrameBody::ThinkingEnd { .. } => "thinking_end",
+            FrameBody::RedactedThinking { .. } => "redacted_thinking",
             FrameBody::ToolCallStart { .. } => "tool_call_start",
             FrameBody::ToolCallDelta { .. } => "tool_call_delta",
             FrameBody::ToolCallEnd { .. } => "tool_call_end",

@@ -257,8 +257,11 @@ async fn call_model(
     };
 
     if let Some((index, is_text)) = open.take() {
-        let close =
-            if is_text { FrameBody::TextEnd { index } } else { FrameBody::ThinkingEnd { index } };
+        let close = if is_text {
+            FrameBody::TextEnd { index }
+        } else {
+            FrameBody::ThinkingEnd { index, signature: None }
+        };
         ctx.emit(close);
     }
     let shutting_down = ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst);
@@ -300,7 +303,7 @@ fn block_frames(
                     out.push(if is_text {
                         FrameBody::TextEnd { index }
                     } else {
-                        FrameBody::ThinkingEnd { index }
+                        FrameBody::ThinkingEnd { index, signature: None }
                     });
                 }
                 let index = *next_index;
@@ -329,7 +332,7 @@ fn block_frames(
                 out.push(if is_text {
                     FrameBody::TextEnd { index }
                 } else {
-                    FrameBody::ThinkingEnd { index }
+                    FrameBody::ThinkingEnd { index, signature: None }
                 });
             }
             let index = *next_index;
@@ -340,6 +343,25 @@ fn block_frames(
             // Tool calls stream one at a time here; the agent issue runs them.
             let index = next_index.saturating_sub(1);
             out.push(FrameBody::ToolCallDelta { index, partial_json });
+        }
+        ProviderEvent::ThinkingSignature(signature) => {
+            // The signature closes the thinking block it belongs to.
+            if let Some((index, false)) = *open {
+                *open = None;
+                out.push(FrameBody::ThinkingEnd { index, signature: Some(signature) });
+            }
+        }
+        ProviderEvent::RedactedThinking(data) => {
+            if let Some((index, is_text)) = open.take() {
+                out.push(if is_text {
+                    FrameBody::TextEnd { index }
+                } else {
+                    FrameBody::ThinkingEnd { index, signature: None }
+                });
+            }
+            let index = *next_index;
+            *next_index += 1;
+            out.push(FrameBody::RedactedThinking { index, data });
         }
         ProviderEvent::Usage(_) | ProviderEvent::Finish(_) => {}
     }

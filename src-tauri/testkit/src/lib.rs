@@ -128,6 +128,8 @@ impl ModelServer {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let app = Router::new()
             .route("/v1/chat/completions", post(chat))
+            // The same script answers the Anthropic Messages route (push Anthropic bodies).
+            .route("/v1/messages", post(chat))
             .route("/v1/models", get(models))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
@@ -141,6 +143,11 @@ impl ModelServer {
                 .await;
         });
         ModelServer { addr, inner, _stop: stop }
+    }
+
+    /// `http://127.0.0.1:PORT`, what `ANTHROPIC_BASE_URL` takes.
+    pub fn root_url(&self) -> String {
+        format!("http://{}", self.addr)
     }
 
     /// `http://127.0.0.1:PORT/v1`, what `OPENAI_BASE_URL` takes.

@@ -6,7 +6,8 @@ import type { AccountKind } from "./AccountKind";
  */
 export type NewAccount = { label: string, kind: AccountKind, 
 /**
- * Required for `openai_compatible`; defaults to https://api.openai.com/v1 for `openai`.
+ * Required for `openai_compatible`; defaults to https://api.openai.com/v1 for `openai`
+ * and https://api.anthropic.com for `anthropic`.
  */
 base_url?: string, 
 /**

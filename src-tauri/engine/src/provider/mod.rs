@@ -1,6 +1,7 @@
 //! Providers: clients that turn a provider-neutral request into a stream of provider-neutral
 //! events. Protocol quirks stay inside each provider's module.
 
+pub mod anthropic;
 pub mod openai;
 pub mod retry;
 
@@ -35,8 +36,19 @@ pub struct ModelRequest {
 pub enum ProviderEvent {
     TextDelta(String),
     ThinkingDelta(String),
-    ToolCallStart { index: u32, id: String, name: String },
-    ToolCallDelta { index: u32, partial_json: String },
+    /// The signature that closes a thinking block (sent back verbatim on the next request).
+    ThinkingSignature(String),
+    /// An encrypted thinking block: kept and sent back verbatim.
+    RedactedThinking(String),
+    ToolCallStart {
+        index: u32,
+        id: String,
+        name: String,
+    },
+    ToolCallDelta {
+        index: u32,
+        partial_json: String,
+    },
     Usage(Usage),
     Finish(StopReason),
 }

@@ -295,7 +295,7 @@ impl Provider for OpenAiChat {
             }
             let mut parser = ChatStreamParser::default();
             let events = eventsource_stream::EventStream::new(response.bytes_stream());
-            let stream = async_stream(events, move |item| match item {
+            let stream = event_stream(events, move |item| match item {
                 Some(Ok(ev)) => parser.on_event(&ev.event, &ev.data),
                 Some(Err(e)) => {
                     let err = ProviderError::new(
@@ -313,7 +313,7 @@ impl Provider for OpenAiChat {
 
 /// Turns a stream of SSE items into provider events through `step`, which also sees the end
 /// (`None`). Stops after the first error.
-fn async_stream<S, E>(
+pub(crate) fn event_stream<S, E>(
     events: S,
     mut step: impl FnMut(
         Option<Result<eventsource_stream::Event, E>>,
@@ -345,7 +345,7 @@ where
     )
 }
 
-fn network_error(e: reqwest::Error) -> ProviderError {
+pub(crate) fn network_error(e: reqwest::Error) -> ProviderError {
     ProviderError::new(
         ErrorCode::Network,
         format!("cannot reach the provider: {}", error_chain(&e)),

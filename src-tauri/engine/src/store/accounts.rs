@@ -11,7 +11,7 @@ pub const MIGRATION_1: &str = "
 CREATE TABLE accounts (
     id            TEXT PRIMARY KEY NOT NULL,
     label         TEXT NOT NULL,
-    kind          TEXT NOT NULL CHECK (kind IN ('openai', 'openai_compatible')),
+    kind          TEXT NOT NULL CHECK (kind IN ('anthropic', 'openai', 'openai_compatible')),
     base_url      TEXT NOT NULL,
     default_model TEXT,
     created_at    INTEGER NOT NULL
@@ -21,6 +21,8 @@ CREATE TABLE accounts (
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum AccountKind {
+    /// api.anthropic.com (the Messages API).
+    Anthropic,
     /// api.openai.com
     Openai,
     /// Any server speaking the OpenAI Chat Completions protocol (Ollama, LM Studio, vLLM, ...).
@@ -30,6 +32,7 @@ pub enum AccountKind {
 impl AccountKind {
     pub fn as_str(self) -> &'static str {
         match self {
+            AccountKind::Anthropic => "anthropic",
             AccountKind::Openai => "openai",
             AccountKind::OpenaiCompatible => "openai_compatible",
         }
@@ -65,7 +68,8 @@ pub struct AccountInfo {
 pub struct NewAccount {
     pub label: String,
     pub kind: AccountKind,
-    /// Required for `openai_compatible`; defaults to https://api.openai.com/v1 for `openai`.
+    /// Required for `openai_compatible`; defaults to https://api.openai.com/v1 for `openai`
+    /// and https://api.anthropic.com for `anthropic`.
     #[ts(optional)]
     pub base_url: Option<String>,
     /// Goes to the OS keyring only.

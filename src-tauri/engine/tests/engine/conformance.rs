@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use futures_util::StreamExt;
 use hearth_engine::frames::StopReason;
 use hearth_engine::provider::ProviderEvent;
+use hearth_engine::provider::anthropic::MessagesStreamParser;
 use hearth_engine::provider::openai::ChatStreamParser;
 use rand::Rng;
 use serde_json::Value;
@@ -19,14 +20,47 @@ fn streams_dir() -> Option<PathBuf> {
 struct Extracted {
     text: String,
     reasoning: String,
+    signatures: Vec<String>,
+    redacted: Vec<String>,
     finish: Option<String>,
-    tools: Vec<(String, String)>,
+    /// (block index, name, arguments JSON as streamed)
+    tools: Vec<(u32, String, String)>,
     input_tokens: Option<u64>,
     output_tokens: Option<u64>,
     error: bool,
 }
 
+/// The two protocols behind one face, for the test.
+enum Parser {
+    OpenAi(ChatStreamParser),
+    Anthropic(MessagesStreamParser),
+}
+
+impl Parser {
+    fn on_event(
+        &mut self,
+        event: &str,
+        data: &str,
+    ) -> Result<Vec<ProviderEvent>, hearth_engine::provider::ProviderError> {
+        match self {
+            Parser::OpenAi(p) => p.on_event(event, data),
+            Parser::Anthropic(p) => p.on_event(event, data),
+        }
+    }
+
+    fn on_end(&mut self) -> Result<Vec<ProviderEvent>, hearth_engine::provider::ProviderError> {
+        match self {
+            Parser::OpenAi(p) => p.on_end(),
+            Parser::Anthropic(p) => p.on_end(),
+        }
+    }
+}
+
 async fn run_openai(body: &[u8]) -> Extracted {
+    run(body, Parser::OpenAi(ChatStreamParser::default())).await
+}
+
+async fn run(body: &[u8], mut parser: Parser) -> Extracted {
     // Random piece sizes: the parser must not care where the network splits the body.
     let mut pieces = Vec::new();
     let mut rest = body;
@@ -36,7 +70,6 @@ async fn run_openai(body: &[u8]) -> Extracted {
         rest = &rest[n..];
     }
     let mut events = eventsource_stream::EventStream::new(futures_util::stream::iter(pieces));
-    let mut parser = ChatStreamParser::default();
     let mut out = Extracted::default();
     let apply = |r: Result<Vec<ProviderEvent>, _>, out: &mut Extracted| match r {
         Ok(evs) => {
@@ -44,22 +77,30 @@ async fn run_openai(body: &[u8]) -> Extracted {
                 match e {
                     ProviderEvent::TextDelta(t) => out.text += &t,
                     ProviderEvent::ThinkingDelta(t) => out.reasoning += &t,
+                    ProviderEvent::ThinkingSignature(sig) => out.signatures.push(sig),
+                    ProviderEvent::RedactedThinking(data) => out.redacted.push(data),
                     ProviderEvent::Finish(r) => {
                         out.finish = Some(
                             match r {
                                 StopReason::MaxTokens => "length",
                                 StopReason::ToolUse => "tool_calls",
                                 StopReason::ContentFilter => "content_filter",
+                                StopReason::Refusal => "refusal",
                                 _ => "stop",
                             }
                             .to_owned(),
                         )
                     }
-                    ProviderEvent::ToolCallStart { name, .. } => {
-                        out.tools.push((name, String::new()))
+                    ProviderEvent::ToolCallStart { index, name, .. } => {
+                        out.tools.push((index, name, String::new()))
                     }
                     ProviderEvent::ToolCallDelta { index, partial_json } => {
-                        out.tools[index as usize].1 += &partial_json
+                        let call = out
+                            .tools
+                            .iter_mut()
+                            .find(|t| t.0 == index)
+                            .expect("a delta follows its start");
+                        call.2 += &partial_json;
                     }
                     ProviderEvent::Usage(u) => {
                         out.input_tokens = Some(u.input_tokens);
@@ -111,12 +152,13 @@ async fn recorded_openai_compatible_streams_extract_what_they_should() {
             choice["content"].as_str().unwrap_or(""),
             choice["refusal"].as_str().unwrap_or("")
         );
-        let want_tools: Vec<(String, String)> = choice["tool_calls"]
+        let want_tools: Vec<(u32, String, String)> = choice["tool_calls"]
             .as_array()
             .unwrap()
             .iter()
             .map(|t| {
                 (
+                    t["index"].as_u64().unwrap_or(0) as u32,
                     t["name"].as_str().unwrap_or("").to_owned(),
                     t["arguments"].as_str().unwrap_or("").to_owned(),
                 )
@@ -150,4 +192,96 @@ async fn recorded_openai_compatible_streams_extract_what_they_should() {
         checked += 1;
     }
     assert!(checked >= 8, "expected the OpenAI-compatible recordings, found {checked}");
+}
+
+#[tokio::test]
+async fn recorded_anthropic_streams_extract_what_they_should() {
+    let Some(dir) = streams_dir() else {
+        eprintln!(
+            "SKIP: ../shared/conformance/streams is absent, so the recorded streams cannot be checked"
+        );
+        return;
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("json") {
+            continue;
+        }
+        let expect: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        if !expect["family"].as_str().is_some_and(|f| f.starts_with("anthropic")) {
+            continue;
+        }
+        let name = expect["name"].as_str().unwrap();
+        let body = std::fs::read(dir.join(expect["file"].as_str().unwrap())).unwrap();
+        let e = &expect["expected"];
+        let strings = |v: &Value, key: Option<&str>| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| match key {
+                    Some(k) => x[k].as_str().unwrap_or("").to_owned(),
+                    None => x.as_str().unwrap_or("").to_owned(),
+                })
+                .collect()
+        };
+        let want_tools: Vec<(u32, String, String)> = e["tool_calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["index"].as_u64().unwrap() as u32,
+                    t["name"].as_str().unwrap().to_owned(),
+                    t["input_json"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        for round in 0..5 {
+            let got = run(&body, Parser::Anthropic(MessagesStreamParser::default())).await;
+            let ctx = format!("{name} (random split #{round})");
+            assert_eq!(got.text, e["text"].as_str().unwrap_or(""), "{ctx}: text");
+            assert_eq!(got.reasoning, e["thinking"].as_str().unwrap_or(""), "{ctx}: thinking");
+            assert_eq!(
+                got.signatures,
+                strings(&e["thinking_blocks"], Some("signature")),
+                "{ctx}: thinking signatures"
+            );
+            assert_eq!(
+                got.redacted,
+                strings(&e["redacted_thinking"], None),
+                "{ctx}: redacted thinking kept verbatim"
+            );
+            assert_eq!(got.tools, want_tools, "{ctx}: tool calls, JSON assembled across fragments");
+            assert_eq!(
+                got.finish.as_deref(),
+                e["stop_reason"].as_str().map(|r| match r {
+                    "end_turn" | "stop_sequence" | "pause_turn" => "stop",
+                    "max_tokens" => "length",
+                    "tool_use" => "tool_calls",
+                    other => other,
+                }),
+                "{ctx}: stop reason"
+            );
+            assert_eq!(
+                got.error,
+                e["ends_with_error"].as_bool().unwrap(),
+                "{ctx}: ends with an error"
+            );
+            if !got.error {
+                assert_eq!(
+                    got.input_tokens,
+                    e["usage"]["input_tokens"].as_u64(),
+                    "{ctx}: input tokens"
+                );
+                assert_eq!(
+                    got.output_tokens,
+                    e["usage"]["output_tokens"].as_u64(),
+                    "{ctx}: output tokens"
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "expected the Anthropic recordings, found {checked}");
 }

@@ -30,6 +30,7 @@ async fn setup() -> Setup {
                 api_key: Some("test-key".into()),
             }],
             default_model: Some("env:openai/test-model".into()),
+            ..Default::default()
         },
     };
     let engine = Arc::new(Engine::open_with(dir.path(), options).unwrap());
@@ -435,6 +436,7 @@ async fn queued_sends_survive_a_restart_and_run_in_order() {
                 api_key: None,
             }],
             default_model: Some("env:openai/test-model".into()),
+            ..Default::default()
         },
     };
     let engine = Engine::open_with(dir.path(), options()).unwrap();
@@ -477,5 +479,82 @@ async fn queued_sends_survive_a_restart_and_run_in_order() {
         texts,
         ["running", "first of the queue", "second", "third"],
         "the queue ran in its order after the restart"
+    );
+}
+
+/// An Anthropic account end to end: a recorded Anthropic stream (thinking with a signature,
+/// then text) through the real HTTP client; the signed thinking is stored and sent back
+/// verbatim on the next request, with prompt caching on the conversation prefix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anthropic_turn_keeps_signed_thinking_for_the_next_request() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/streams");
+    let Ok(recorded) = std::fs::read(dir.join("anthropic_rec_thinking_signature_text.sse")) else {
+        eprintln!("SKIP: ../shared/conformance/streams is absent");
+        return;
+    };
+    let server = ModelServer::start().await;
+    server.push(Reply::split_at(&recorded, &[17, 400, 401, 2000]));
+    server.set_fallback(Reply::split_at(
+        &std::fs::read(dir.join("anthropic_sdk_text_ping.sse")).unwrap(),
+        &[],
+    ));
+    let data = tempfile::tempdir().unwrap();
+    let options = EngineOptions {
+        store: StoreOptions::default(),
+        accounts: AccountsConfig {
+            anthropic: vec![AccountConfig {
+                id: "env:anthropic".into(),
+                base_url: server.root_url(),
+                api_key: Some("sk-ant-test".into()),
+            }],
+            default_model: Some("env:anthropic/claude-test".into()),
+            ..Default::default()
+        },
+    };
+    let engine = Engine::open_with(data.path(), options).unwrap();
+    let session = engine
+        .create_session(&CreateSession {
+            system_prompt: Some("Be brief.".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    engine.send(&session, text("How do I cross the street?")).await.unwrap();
+    frames_until(&engine, &session, 0, completed(1)).await;
+    let reply = engine.history(&session, None, None).unwrap().messages.pop().unwrap();
+    let hearth_engine::chat::ContentBlock::Thinking { signature: Some(sig), .. } =
+        &reply.content[0]
+    else {
+        panic!("the reply starts with signed thinking: {:?}", reply.content)
+    };
+    assert!(sig.starts_with("EvMC"));
+    assert_eq!(reply.usage.map(|u| (u.input_tokens, u.output_tokens)), Some((43, 282)));
+
+    engine.send(&session, text("Thanks")).await.unwrap();
+    frames_until(&engine, &session, 0, completed(2)).await;
+    let second = &server.requests()[1];
+    assert_eq!(
+        second["system"][0]["cache_control"]["type"], "ephemeral",
+        "the system prompt is cached"
+    );
+    let assistant = &second["messages"][1];
+    assert_eq!(assistant["role"], "assistant");
+    assert_eq!(assistant["content"][0]["type"], "thinking");
+    assert_eq!(
+        assistant["content"][0]["signature"].as_str(),
+        Some(sig.as_str()),
+        "the signature goes back verbatim"
+    );
+    let last = second["messages"].as_array().unwrap().last().unwrap();
+    assert_eq!(
+        last["content"].as_array().unwrap().last().unwrap()["cache_control"]["type"],
+        "ephemeral",
+        "the prefix is cached"
+    );
+    assert_eq!(
+        server.auth_headers()[0],
+        "",
+        "Anthropic takes the key in x-api-key, not Authorization"
     );
 }
