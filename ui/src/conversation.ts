@@ -221,6 +221,7 @@ type BlockFrame = Extract<
       | "thinking_start"
       | "thinking_delta"
       | "thinking_end"
+      | "redacted_thinking"
       | "tool_call_start"
       | "tool_call_delta"
       | "tool_call_end";
@@ -248,6 +249,9 @@ function applyBlockFrame(current: Block | undefined, frame: BlockFrame): Block |
       };
     case "thinking_end":
       return { kind: "thinking", index, text: current?.kind === "thinking" ? current.text : "", done: true };
+    case "redacted_thinking":
+      // Encrypted reasoning: kept for the model, shown only as "redacted".
+      return current?.kind === "redacted_thinking" ? null : { kind: "redacted_thinking", index };
     case "tool_call_start":
       return { kind: "tool_use", index, id: frame.id, name: frame.name, input: "", done: false };
     case "tool_call_delta":
