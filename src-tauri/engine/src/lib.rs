@@ -21,6 +21,7 @@ mod run;
 pub mod secrets;
 pub mod store;
 pub mod subscribe;
+mod title;
 pub mod writer;
 
 use std::collections::HashMap;
@@ -50,6 +51,8 @@ pub(crate) struct Shared {
     actors: Mutex<HashMap<String, ActorHandle>>,
     /// Set by [`Engine::shutdown`]: runs cut now end `interrupted`, queued ones stay queued.
     pub shutting_down: std::sync::atomic::AtomicBool,
+    /// Title sessions after their first reply (`HEARTH_AUTO_TITLE=0` turns it off).
+    pub auto_title: bool,
 }
 
 impl Shared {
@@ -89,26 +92,40 @@ pub(crate) async fn blocking<T: Send + 'static>(
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("a storage task failed: {e}")))?
 }
 
-/// How to open the engine: store options and model accounts.
-#[derive(Default)]
+/// How to open the engine: store options, model accounts, auto-title.
 pub struct EngineOptions {
     pub store: StoreOptions,
     pub accounts: accounts::AccountsConfig,
+    /// Title sessions after their first reply with the session's model.
+    pub auto_title: bool,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions {
+            store: StoreOptions::default(),
+            accounts: Default::default(),
+            auto_title: true,
+        }
+    }
 }
 
 impl EngineOptions {
-    /// Defaults, with accounts from the environment.
+    /// Defaults, with accounts and the auto-title setting (`HEARTH_AUTO_TITLE=0` turns it
+    /// off) from the environment.
     pub fn from_env() -> EngineOptions {
         EngineOptions {
             store: StoreOptions::default(),
             accounts: accounts::AccountsConfig::from_env(),
+            auto_title: std::env::var("HEARTH_AUTO_TITLE")
+                .map_or(true, |v| v != "0" && v != "false"),
         }
     }
 }
 
 impl From<StoreOptions> for EngineOptions {
     fn from(store: StoreOptions) -> Self {
-        EngineOptions { store, accounts: accounts::AccountsConfig::from_env() }
+        EngineOptions { store, ..EngineOptions::from_env() }
     }
 }
 
@@ -162,6 +179,7 @@ impl Engine {
             runtime,
             actors: Mutex::new(HashMap::new()),
             shutting_down: std::sync::atomic::AtomicBool::new(false),
+            auto_title: options.auto_title,
         });
         let engine = Engine { shared, _own_runtime: own_runtime };
         for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {

@@ -14,7 +14,11 @@ use hearth_testkit::{ModelServer, Reply};
 fn open(dir: &std::path::Path) -> Engine {
     Engine::open_with(
         dir,
-        EngineOptions { store: StoreOptions::default(), accounts: AccountsConfig::default() },
+        EngineOptions {
+            store: StoreOptions::default(),
+            accounts: AccountsConfig::default(),
+            auto_title: false,
+        },
     )
     .unwrap()
 }

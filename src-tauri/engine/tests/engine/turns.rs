@@ -23,6 +23,7 @@ async fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let options = EngineOptions {
         store: StoreOptions::default(),
+        auto_title: false,
         accounts: AccountsConfig {
             openai: vec![AccountConfig {
                 id: "env:openai".into(),
@@ -429,6 +430,7 @@ async fn queued_sends_survive_a_restart_and_run_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let options = || EngineOptions {
         store: StoreOptions::default(),
+        auto_title: false,
         accounts: AccountsConfig {
             openai: vec![AccountConfig {
                 id: "env:openai".into(),
@@ -502,6 +504,7 @@ async fn an_anthropic_turn_keeps_signed_thinking_for_the_next_request() {
     let data = tempfile::tempdir().unwrap();
     let options = EngineOptions {
         store: StoreOptions::default(),
+        auto_title: false,
         accounts: AccountsConfig {
             anthropic: vec![AccountConfig {
                 id: "env:anthropic".into(),
@@ -557,4 +560,56 @@ async fn an_anthropic_turn_keeps_signed_thinking_for_the_next_request() {
         "",
         "Anthropic takes the key in x-api-key, not Authorization"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_reply_titles_an_unnamed_session_but_never_a_named_one() {
+    let server = ModelServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let options = EngineOptions {
+        store: StoreOptions::default(),
+        auto_title: true,
+        accounts: AccountsConfig {
+            openai: vec![AccountConfig {
+                id: "env:openai".into(),
+                base_url: server.base_url(),
+                api_key: None,
+            }],
+            default_model: Some("env:openai/test-model".into()),
+            ..Default::default()
+        },
+    };
+    let engine = Engine::open_with(dir.path(), options).unwrap();
+    let unnamed = engine.create_session(&CreateSession::default()).unwrap().id;
+    server.push(Reply::text(&["Hi there"]));
+    server.push(Reply::text(&["\"Greeting ", "a friend.\""]));
+    engine.send(&unnamed, text("hello")).await.unwrap();
+    let frames =
+        frames_until(&engine, &unnamed, 0, |f| f.iter().any(|f| f.body.kind() == "title_updated"))
+            .await;
+    let FrameBody::TitleUpdated { title } = &frames.last().unwrap().body else { panic!() };
+    assert_eq!(title, "Greeting a friend");
+    let session = engine.get_session(&unnamed).unwrap();
+    assert_eq!(
+        (session.title.as_str(), session.title_source),
+        ("Greeting a friend", hearth_engine::store::sessions::TitleSource::Auto)
+    );
+    let title_request = &server.requests()[1];
+    assert_eq!(title_request["max_tokens"], 30);
+    assert!(
+        title_request["messages"][1]["content"].as_str().unwrap().contains("hello"),
+        "the title is made from the first exchange"
+    );
+
+    // A session the user named keeps its name.
+    let named = engine
+        .create_session(&CreateSession { title: Some("Mine".into()), ..Default::default() })
+        .unwrap()
+        .id;
+    server.set_fallback(Reply::text(&["A title"]));
+    engine.send(&named, text("hello")).await.unwrap();
+    frames_until(&engine, &named, 0, completed(1)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(engine.get_session(&named).unwrap().title, "Mine");
+    assert_eq!(server.requests().len(), 3, "no title request for a named session");
 }
