@@ -29,6 +29,7 @@ impl Serve {
             .env("OPENAI_API_KEY", "sk-test")
             .env("HEARTH_MODEL", "env:openai/test-model")
             .env("HEARTH_LOG", "warn")
+            .env("HEARTH_AUTO_TITLE", "0")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

@@ -42,6 +42,7 @@ impl App {
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
             .env("HEARTH_DATA_DIR", data_dir)
             .env("HEARTH_PORT", "0")
+            .env("HEARTH_AUTO_TITLE", "0")
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
