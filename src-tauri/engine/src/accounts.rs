@@ -13,6 +13,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 use crate::provider::Provider;
 use crate::provider::anthropic::{API_VERSION, AnthropicMessages};
 use crate::provider::openai::OpenAiChat;
+use crate::provider::responses::OpenAiResponses;
 use crate::store::accounts::{AccountInfo, AccountKind, AccountRow, AccountSource, NewAccount};
 
 pub const ENV_OPENAI: &str = "env:openai";
@@ -32,6 +33,11 @@ impl Account {
         let provider: Arc<dyn Provider> = match info.kind {
             AccountKind::Anthropic => {
                 Arc::new(AnthropicMessages::new(&info.base_url, api_key.clone()))
+            }
+            // OpenAI itself streams through the Responses API; anything else that speaks
+            // "OpenAI" (a proxy, a local server) gets Chat Completions.
+            AccountKind::Openai if info.base_url.starts_with(DEFAULT_OPENAI_BASE) => {
+                Arc::new(OpenAiResponses::new(&info.base_url, api_key.clone()))
             }
             AccountKind::Openai | AccountKind::OpenaiCompatible => {
                 Arc::new(OpenAiChat::new(&info.base_url, api_key.clone()))

@@ -3,6 +3,7 @@
 
 pub mod anthropic;
 pub mod openai;
+pub mod responses;
 pub mod retry;
 
 use std::pin::Pin;

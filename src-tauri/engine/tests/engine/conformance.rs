@@ -8,6 +8,7 @@ use hearth_engine::frames::StopReason;
 use hearth_engine::provider::ProviderEvent;
 use hearth_engine::provider::anthropic::MessagesStreamParser;
 use hearth_engine::provider::openai::ChatStreamParser;
+use hearth_engine::provider::responses::ResponsesStreamParser;
 use rand::Rng;
 use serde_json::Value;
 
@@ -34,6 +35,7 @@ struct Extracted {
 enum Parser {
     OpenAi(ChatStreamParser),
     Anthropic(MessagesStreamParser),
+    Responses(ResponsesStreamParser),
 }
 
 impl Parser {
@@ -45,6 +47,7 @@ impl Parser {
         match self {
             Parser::OpenAi(p) => p.on_event(event, data),
             Parser::Anthropic(p) => p.on_event(event, data),
+            Parser::Responses(p) => p.on_event(event, data),
         }
     }
 
@@ -52,6 +55,7 @@ impl Parser {
         match self {
             Parser::OpenAi(p) => p.on_end(),
             Parser::Anthropic(p) => p.on_end(),
+            Parser::Responses(p) => p.on_end(),
         }
     }
 }
@@ -284,4 +288,58 @@ async fn recorded_anthropic_streams_extract_what_they_should() {
         checked += 1;
     }
     assert!(checked >= 10, "expected the Anthropic recordings, found {checked}");
+}
+
+#[tokio::test]
+async fn recorded_openai_responses_streams_extract_what_they_should() {
+    let Some(dir) = streams_dir() else {
+        eprintln!(
+            "SKIP: ../shared/conformance/streams is absent, so the recorded streams cannot be checked"
+        );
+        return;
+    };
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if !path.file_name().unwrap().to_string_lossy().starts_with("openai_responses_")
+            || path.extension().and_then(|e| e.to_str()) != Some("json")
+        {
+            continue;
+        }
+        let expect: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let name = expect["name"].as_str().unwrap();
+        let body = std::fs::read(dir.join(expect["file"].as_str().unwrap())).unwrap();
+        let e = &expect["expected"];
+        let want_tools: Vec<(u32, String, String)> = e["tool_calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["output_index"].as_u64().unwrap() as u32,
+                    t["name"].as_str().unwrap().to_owned(),
+                    t["arguments"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        for round in 0..5 {
+            let got = run(&body, Parser::Responses(ResponsesStreamParser::default())).await;
+            let ctx = format!("{name} (random split #{round})");
+            assert_eq!(got.text, e["text"].as_str().unwrap_or(""), "{ctx}: text");
+            assert_eq!(got.tools, want_tools, "{ctx}: function calls");
+            assert_eq!(
+                got.error,
+                e["ends_with_error"].as_bool().unwrap(),
+                "{ctx}: ends with an error"
+            );
+            if !got.error {
+                assert_eq!(got.input_tokens, e["input_tokens"].as_u64(), "{ctx}: input tokens");
+                assert_eq!(got.output_tokens, e["output_tokens"].as_u64(), "{ctx}: output tokens");
+                let want = if want_tools.is_empty() { "stop" } else { "tool_calls" };
+                assert_eq!(got.finish.as_deref(), Some(want), "{ctx}: finish");
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 3, "the three Responses recordings");
 }

@@ -1,0 +1,225 @@
+//! OpenAI Responses API streaming (for accounts on api.openai.com).
+//!
+//! [`ResponsesStreamParser`] is the protocol with no IO: output text, refusals, reasoning
+//! summaries, function calls with their argument fragments, usage from `response.completed`,
+//! `response.incomplete`, and failures (`error`, `response.failed`).
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use futures_util::future::BoxFuture;
+use serde_json::{Value, json};
+
+use super::{EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
+use crate::chat::{ContentBlock, Role};
+use crate::error::ErrorCode;
+use crate::frames::{StopReason, Usage};
+
+#[derive(Debug, Default)]
+pub struct ResponsesStreamParser {
+    done: bool,
+    calls: HashSet<u32>,
+    /// Any content has been yielded (an error after this is not retried).
+    pub started: bool,
+}
+
+impl ResponsesStreamParser {
+    pub fn on_event(
+        &mut self,
+        event: &str,
+        data: &str,
+    ) -> Result<Vec<ProviderEvent>, ProviderError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let data = data.trim();
+        if data.is_empty() || data == "[DONE]" {
+            return Ok(Vec::new());
+        }
+        let v: Value = serde_json::from_str(data).map_err(|e| {
+            ProviderError::new(
+                ErrorCode::BadProviderStream,
+                format!("the provider sent an event that is not valid JSON: {e}"),
+            )
+        })?;
+        let kind = v["type"].as_str().unwrap_or(event);
+        let text = |key: &str| v[key].as_str().filter(|t| !t.is_empty()).map(str::to_owned);
+        let mut out = Vec::new();
+        match kind {
+            "response.output_text.delta" | "response.refusal.delta" => {
+                out.extend(text("delta").map(ProviderEvent::TextDelta));
+            }
+            "response.reasoning_summary_text.delta" | "response.reasoning_text.delta" => {
+                out.extend(text("delta").map(ProviderEvent::ThinkingDelta));
+            }
+            "response.output_item.added" if v["item"]["type"] == "function_call" => {
+                let index = v["output_index"].as_u64().unwrap_or(0) as u32;
+                self.calls.insert(index);
+                out.push(ProviderEvent::ToolCallStart {
+                    index,
+                    id: v["item"]["call_id"].as_str().unwrap_or("").to_owned(),
+                    name: v["item"]["name"].as_str().unwrap_or("").to_owned(),
+                });
+            }
+            "response.function_call_arguments.delta" => {
+                let index = v["output_index"].as_u64().unwrap_or(0) as u32;
+                if let Some(delta) = text("delta") {
+                    out.push(ProviderEvent::ToolCallDelta { index, partial_json: delta });
+                }
+            }
+            "response.completed" | "response.incomplete" => {
+                self.done = true;
+                let u = &v["response"]["usage"];
+                out.push(ProviderEvent::Usage(Usage {
+                    input_tokens: u["input_tokens"].as_u64().unwrap_or(0),
+                    output_tokens: u["output_tokens"].as_u64().unwrap_or(0),
+                    cache_read_tokens: u["input_tokens_details"]["cached_tokens"]
+                        .as_u64()
+                        .unwrap_or(0),
+                    cache_write_tokens: 0,
+                }));
+                let reason = if kind == "response.incomplete" {
+                    match v["response"]["incomplete_details"]["reason"].as_str() {
+                        Some("content_filter") => StopReason::ContentFilter,
+                        _ => StopReason::MaxTokens,
+                    }
+                } else if self.calls.is_empty() {
+                    StopReason::EndTurn
+                } else {
+                    StopReason::ToolUse
+                };
+                out.push(ProviderEvent::Finish(reason));
+            }
+            "error" => {
+                let e = if v["error"].is_object() { &v["error"] } else { &v };
+                return Err(failure(e, self.started));
+            }
+            "response.failed" => return Err(failure(&v["response"]["error"], self.started)),
+            // Lifecycle and `.done` events repeat what the deltas said.
+            _ => {}
+        }
+        self.started |=
+            out.iter().any(|e| !matches!(e, ProviderEvent::Usage(_) | ProviderEvent::Finish(_)));
+        Ok(out)
+    }
+
+    pub fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+        if self.done {
+            return Ok(Vec::new());
+        }
+        let e = ProviderError::new(
+            ErrorCode::StreamInterrupted,
+            "the provider's stream ended before the reply was complete",
+        );
+        Err(if self.started { e } else { e.retryable(None) })
+    }
+}
+
+fn failure(error: &Value, started: bool) -> ProviderError {
+    let code = error["code"].as_str().or(error["type"].as_str()).unwrap_or("error");
+    let message = format!(
+        "the provider reported {code}: {}",
+        error["message"].as_str().unwrap_or("unknown error")
+    );
+    match code {
+        "insufficient_quota" | "billing_hard_limit_reached" => {
+            ProviderError::new(ErrorCode::Billing, message)
+        }
+        "rate_limit_exceeded" if !started => {
+            ProviderError::new(ErrorCode::RateLimited, message).retryable(None)
+        }
+        "server_error" | "server_is_overloaded" if !started => {
+            ProviderError::new(ErrorCode::ProviderUnavailable, message).retryable(None)
+        }
+        "invalid_api_key" => ProviderError::new(ErrorCode::AuthFailed, message),
+        "invalid_request_error" | "invalid_prompt" => {
+            ProviderError::new(ErrorCode::InvalidRequest, message)
+        }
+        _ => ProviderError::new(ErrorCode::ProviderError, message),
+    }
+}
+
+pub struct OpenAiResponses {
+    client: reqwest::Client,
+    base_url: String,
+    api_key: Option<String>,
+}
+
+impl OpenAiResponses {
+    pub fn new(base_url: &str, api_key: Option<String>) -> OpenAiResponses {
+        let client = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .read_timeout(Duration::from_secs(300))
+            .build()
+            .unwrap_or_default();
+        OpenAiResponses { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
+    }
+
+    pub fn body(request: &ModelRequest) -> Value {
+        let input: Vec<Value> = request
+            .messages
+            .iter()
+            .filter_map(|m| {
+                let (role, part) = match m.role {
+                    Role::Assistant => ("assistant", "output_text"),
+                    _ => ("user", "input_text"),
+                };
+                let content: Vec<Value> = m
+                    .content
+                    .iter()
+                    .filter_map(|b| match b {
+                        ContentBlock::Text { text } if !text.is_empty() => {
+                            Some(json!({"type": part, "text": text}))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                (!content.is_empty()).then(|| json!({"role": role, "content": content}))
+            })
+            .collect();
+        let mut body =
+            json!({"model": request.model, "input": input, "stream": true, "store": false});
+        if let Some(system) = request.system.as_ref().filter(|s| !s.is_empty()) {
+            body["instructions"] = json!(system);
+        }
+        if let Some(max) = request.max_tokens {
+            body["max_output_tokens"] = json!(max);
+        }
+        body
+    }
+}
+
+impl Provider for OpenAiResponses {
+    fn stream(
+        &self,
+        request: ModelRequest,
+    ) -> BoxFuture<'static, Result<EventStream, ProviderError>> {
+        let mut http =
+            self.client.post(format!("{}/responses", self.base_url)).json(&Self::body(&request));
+        if let Some(key) = &self.api_key {
+            http = http.bearer_auth(key);
+        }
+        Box::pin(async move {
+            let response = http.send().await.map_err(super::openai::network_error)?;
+            let status = response.status();
+            if !status.is_success() {
+                let retry_after = super::retry::retry_after(response.headers());
+                let body = response.text().await.unwrap_or_default();
+                return Err(super::openai::http_error(status.as_u16(), &body, retry_after));
+            }
+            let mut parser = ResponsesStreamParser::default();
+            let events = eventsource_stream::EventStream::new(response.bytes_stream());
+            Ok(super::openai::event_stream(events, move |item| match item {
+                Some(Ok(ev)) => parser.on_event(&ev.event, &ev.data),
+                Some(Err(e)) => {
+                    let err = ProviderError::new(
+                        ErrorCode::StreamInterrupted,
+                        format!("the connection to the provider broke: {e}"),
+                    );
+                    Err(if parser.started { err } else { err.retryable(None) })
+                }
+                None => parser.on_end(),
+            }))
+        })
+    }
+}
