@@ -64,14 +64,26 @@ async fn run_openai(body: &[u8]) -> Extracted {
     run(body, Parser::OpenAi(ChatStreamParser::default())).await
 }
 
-async fn run(body: &[u8], mut parser: Parser) -> Extracted {
+async fn run(body: &[u8], parser: Parser) -> Extracted {
     // Random piece sizes: the parser must not care where the network splits the body.
+    let mut cuts = Vec::new();
+    let mut at = 0;
+    while at < body.len() {
+        at += rand::rng().random_range(1..=(body.len() - at).min(64));
+        cuts.push(at);
+    }
+    run_split(body, &cuts, parser).await
+}
+
+/// The body delivered in pieces ending at `cuts` (ascending offsets).
+async fn run_split(body: &[u8], cuts: &[usize], mut parser: Parser) -> Extracted {
     let mut pieces = Vec::new();
-    let mut rest = body;
-    while !rest.is_empty() {
-        let n = rand::rng().random_range(1..=rest.len().min(64));
-        pieces.push(Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(&rest[..n])));
-        rest = &rest[n..];
+    let mut from = 0;
+    for &to in cuts.iter().chain(std::iter::once(&body.len())) {
+        if to > from {
+            pieces.push(Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(&body[from..to])));
+            from = to;
+        }
     }
     let mut events = eventsource_stream::EventStream::new(futures_util::stream::iter(pieces));
     let mut out = Extracted::default();
@@ -342,4 +354,91 @@ async fn recorded_openai_responses_streams_extract_what_they_should() {
         checked += 1;
     }
     assert_eq!(checked, 3, "the three Responses recordings");
+}
+
+/// The SSE events of a body delivered in pieces ending at `cuts`.
+async fn sse_events(body: &[u8], cuts: &[usize]) -> Vec<(String, String, String)> {
+    let mut pieces = Vec::new();
+    let mut from = 0;
+    for &to in cuts.iter().chain(std::iter::once(&body.len())) {
+        pieces.push(Ok::<_, std::io::Error>(bytes::Bytes::copy_from_slice(&body[from..to])));
+        from = to;
+    }
+    eventsource_stream::EventStream::new(futures_util::stream::iter(pieces))
+        .map(|e| {
+            let e = e.expect("the SSE layer accepts the body");
+            (e.event, e.data, e.id)
+        })
+        .collect()
+        .await
+}
+
+/// Every recording of a family, split in two at every byte boundary, gives what the whole body
+/// gives. The decoders see only SSE events, so it suffices (and is fast) that every split
+/// yields the whole body's events exactly; the decoder is then run on the whole body and must
+/// match the recording's expectations (the tests above).
+async fn every_byte_boundary(prefix: &str, make: fn() -> Parser) {
+    let Some(dir) = streams_dir() else {
+        eprintln!(
+            "SKIP: ../shared/conformance/streams is absent, so the recorded streams cannot be checked"
+        );
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "sse")
+                && p.file_name().unwrap().to_string_lossy().starts_with(prefix)
+        })
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in files {
+        let body = std::fs::read(&path).unwrap();
+        let whole = sse_events(&body, &[]).await;
+        assert!(!whole.is_empty(), "{} has events", path.display());
+        for k in 1..body.len() {
+            let split = sse_events(&body, &[k]).await;
+            assert!(split == whole, "{} split at byte {k} decodes to other events", path.display());
+        }
+        // And the decoder gives one answer for the whole and for a split body.
+        assert_eq!(
+            run_split(&body, &[body.len() / 2], make()).await,
+            run_split(&body, &[], make()).await
+        );
+    }
+}
+
+#[tokio::test]
+async fn openai_chat_recordings_at_every_byte_boundary() {
+    every_byte_boundary("openai_chat", || Parser::OpenAi(ChatStreamParser::default())).await;
+    every_byte_boundary("ollama", || Parser::OpenAi(ChatStreamParser::default())).await;
+}
+
+#[tokio::test]
+async fn openai_compatible_recordings_at_every_byte_boundary() {
+    every_byte_boundary("groq", || Parser::OpenAi(ChatStreamParser::default())).await;
+    every_byte_boundary("openrouter", || Parser::OpenAi(ChatStreamParser::default())).await;
+}
+
+#[tokio::test]
+async fn anthropic_live_recordings_at_every_byte_boundary() {
+    every_byte_boundary("anthropic_rec", || Parser::Anthropic(MessagesStreamParser::default())).await;
+}
+
+#[tokio::test]
+async fn anthropic_sdk_recordings_at_every_byte_boundary() {
+    every_byte_boundary("anthropic_sdk", || Parser::Anthropic(MessagesStreamParser::default())).await;
+}
+
+#[tokio::test]
+async fn anthropic_vercel_recordings_at_every_byte_boundary() {
+    every_byte_boundary("anthropic_vercel", || Parser::Anthropic(MessagesStreamParser::default())).await;
+}
+
+#[tokio::test]
+async fn openai_responses_recordings_at_every_byte_boundary() {
+    every_byte_boundary("openai_responses", || Parser::Responses(ResponsesStreamParser::default()))
+        .await;
 }
