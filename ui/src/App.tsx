@@ -1,11 +1,15 @@
-import { useCallback, useEffect, useReducer, useRef, useState } from "react";
-import { newClientMsgId, toUiError, type HearthApi } from "./api";
+import { useCallback, useEffect, useReducer, useRef, useState, type RefObject } from "react";
+import { newClientMsgId, toUiError, type HearthApi, type UiError } from "./api";
+import type { AccountInfo } from "./bindings/AccountInfo";
+import type { NewAccount } from "./bindings/NewAccount";
 import type { Priority } from "./bindings/Priority";
 import type { Session } from "./bindings/Session";
 import { ChatPane, type ModelsState } from "./components/ChatPane";
+import { SettingsDialog } from "./components/SettingsDialog";
 import { Sidebar } from "./components/Sidebar";
 import { ErrorToast, UndoToast } from "./components/Toasts";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
+import { isSettingsShortcut } from "./shortcuts";
 import { useConversation } from "./useConversation";
 
 export interface AppProps {
@@ -70,21 +74,39 @@ export function App({ api }: AppProps) {
     void loadNextPage();
   }, [loadNextPage]);
 
+  // At startup, and again whenever the accounts change in Settings. The list on screen stays
+  // until the new one arrives; only the newest answer counts.
   const [models, setModels] = useState<ModelsState>({ list: null, failed: false });
-  useEffect(() => {
-    let active = true;
+  const modelsRequest = useRef(0);
+  const loadModels = useCallback(() => {
+    const request = ++modelsRequest.current;
     api.listModels().then(
-      (list) => active && setModels({ list, failed: false }),
+      (list) => request === modelsRequest.current && setModels({ list, failed: false }),
       (e: unknown) => {
-        if (!active) return;
+        if (request !== modelsRequest.current) return;
         setModels({ list: null, failed: true });
         showError(e);
       },
     );
-    return () => {
-      active = false;
-    };
   }, [api, showError]);
+  useEffect(() => {
+    loadModels();
+    return () => {
+      modelsRequest.current += 1; // an answer after unmount is dropped
+    };
+  }, [loadModels]);
+
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const settingsButtonRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    const onKeyDown = (e: KeyboardEvent) => {
+      if (!isSettingsShortcut(e)) return;
+      e.preventDefault();
+      setSettingsOpen(true);
+    };
+    window.addEventListener("keydown", onKeyDown);
+    return () => window.removeEventListener("keydown", onKeyDown);
+  }, []);
 
   // A frame said the session changed (title, last activity): fetch its row again, once per burst.
   const refreshTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
@@ -199,6 +221,8 @@ export function App({ api }: AppProps) {
         onTogglePin={(id, pinned) => void updateSession(id, { pinned })}
         onDelete={deleteSession}
         onLoadMore={() => void loadNextPage()}
+        onOpenSettings={() => setSettingsOpen(true)}
+        settingsButtonRef={settingsButtonRef}
       />
       <ChatArea
         api={api}
@@ -209,6 +233,14 @@ export function App({ api }: AppProps) {
         onNewSession={createSession}
         onModelChange={(id, model) => void updateSession(id, { model })}
       />
+      {settingsOpen && (
+        <SettingsArea
+          api={api}
+          onAccountsChanged={loadModels}
+          onClose={() => setSettingsOpen(false)}
+          returnFocusRef={settingsButtonRef}
+        />
+      )}
       <div className="toast-region">
         {undo && (
           <UndoToast
@@ -277,6 +309,82 @@ function ChatArea({ api, session, models, showError, onSessionChanged, onNewSess
       onRetry={() => void withSession((id) => api.chatRetry(id))}
       onReload={conversation.reload}
       onModelChange={(model) => sessionId !== null && onModelChange(sessionId, model)}
+    />
+  );
+}
+
+interface SettingsAreaProps {
+  api: HearthApi;
+  /** An account was added or removed: the models on offer changed. */
+  onAccountsChanged(): void;
+  onClose(): void;
+  returnFocusRef: RefObject<HTMLButtonElement | null>;
+}
+
+interface AccountsState {
+  /** null while loading or after a failure. */
+  list: AccountInfo[] | null;
+  failed: boolean;
+}
+
+/** The open Settings dialog. Mounted only while open, so it asks for the accounts each time. */
+function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: SettingsAreaProps) {
+  const [accounts, setAccounts] = useState<AccountsState>({ list: null, failed: false });
+  const request = useRef(0);
+
+  const loadAccounts = useCallback(() => {
+    const current = ++request.current;
+    setAccounts((state) => (state.failed ? { list: null, failed: false } : state));
+    api.listAccounts().then(
+      (list) => current === request.current && setAccounts({ list, failed: false }),
+      () => current === request.current && setAccounts({ list: null, failed: true }),
+    );
+  }, [api]);
+
+  useEffect(() => {
+    loadAccounts();
+    return () => {
+      request.current += 1;
+    };
+  }, [loadAccounts]);
+
+  const addAccount = async (req: NewAccount): Promise<UiError | null> => {
+    let added: AccountInfo;
+    try {
+      added = await api.addAccount(req);
+    } catch (e) {
+      return toUiError(e);
+    }
+    // Shown at once, then the list as the backend has it.
+    setAccounts((state) =>
+      state.list && !state.list.some((a) => a.id === added.id) ? { ...state, list: [...state.list, added] } : state,
+    );
+    loadAccounts();
+    onAccountsChanged();
+    return null;
+  };
+
+  const removeAccount = async (accountId: string): Promise<UiError | null> => {
+    try {
+      await api.removeAccount(accountId);
+    } catch (e) {
+      return toUiError(e);
+    }
+    setAccounts((state) => (state.list ? { ...state, list: state.list.filter((a) => a.id !== accountId) } : state));
+    loadAccounts();
+    onAccountsChanged();
+    return null;
+  };
+
+  return (
+    <SettingsDialog
+      accounts={accounts.list}
+      accountsFailed={accounts.failed}
+      onReloadAccounts={loadAccounts}
+      onAddAccount={addAccount}
+      onRemoveAccount={removeAccount}
+      onClose={onClose}
+      returnFocusRef={returnFocusRef}
     />
   );
 }

@@ -127,6 +127,35 @@ describe("tauriApi chat commands", () => {
   });
 });
 
+describe("tauriApi account commands", () => {
+  it("lists, adds with a {req} argument and removes by account_id", async () => {
+    const calls = recordIpc([]);
+    await tauriApi.listAccounts();
+    await tauriApi.addAccount({ label: "Ollama", kind: "openai_compatible", base_url: "http://127.0.0.1:11434/v1" });
+    await tauriApi.addAccount({ label: "Work", kind: "openai", api_key: "sk-test", default_model: "gpt-4o" });
+    await tauriApi.removeAccount("ollama");
+    expect(calls).toEqual([
+      { cmd: "accounts_list", args: {} },
+      {
+        cmd: "account_add",
+        args: { req: { label: "Ollama", kind: "openai_compatible", base_url: "http://127.0.0.1:11434/v1" } },
+      },
+      { cmd: "account_add", args: { req: { label: "Work", kind: "openai", api_key: "sk-test", default_model: "gpt-4o" } } },
+      { cmd: "account_remove", args: { account_id: "ollama" } },
+    ]);
+  });
+
+  it("passes an account command's ApiError through", async () => {
+    mockIPC(() => Promise.reject({ code: "KEYRING_UNAVAILABLE", message: "no keyring" }));
+    await expect(tauriApi.addAccount({ label: "x", kind: "openai" })).rejects.toEqual({
+      code: "KEYRING_UNAVAILABLE",
+      message: "no keyring",
+    });
+    mockIPC(() => Promise.reject({ code: "ACCOUNT_NOT_FOUND", message: "env:openai comes from the environment" }));
+    await expect(tauriApi.removeAccount("env:openai")).rejects.toMatchObject({ code: "ACCOUNT_NOT_FOUND" });
+  });
+});
+
 describe("newClientMsgId", () => {
   it("makes a fresh UUID each time, with or without crypto.randomUUID", () => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

@@ -2,12 +2,14 @@
 // directly: App receives a `HearthApi` and hands plain data and callbacks down, so
 // components are tested through their props and this file through Tauri's IPC mock.
 import { Channel, invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AccountInfo } from "./bindings/AccountInfo";
 import type { ApiError } from "./bindings/ApiError";
 import type { CreateSession } from "./bindings/CreateSession";
 import type { Frame } from "./bindings/Frame";
 import type { History } from "./bindings/History";
 import type { ListSessions } from "./bindings/ListSessions";
 import type { ModelList } from "./bindings/ModelList";
+import type { NewAccount } from "./bindings/NewAccount";
 import type { SendMessage } from "./bindings/SendMessage";
 import type { SendReceipt } from "./bindings/SendReceipt";
 import type { Session } from "./bindings/Session";
@@ -51,6 +53,13 @@ export interface HearthApi {
   /** Runs the last user message again (after an error or an interruption). */
   chatRetry(sessionId: string): Promise<SendReceipt>;
   listModels(): Promise<ModelList>;
+
+  /** Model accounts: the environment's, then those added in settings. Never their keys. */
+  listAccounts(): Promise<AccountInfo[]>;
+  /** The key, if any, goes to the OS keyring only. */
+  addAccount(req: NewAccount): Promise<AccountInfo>;
+  /** Only accounts added in settings can be removed. */
+  removeAccount(accountId: string): Promise<void>;
 }
 
 /** True inside the Tauri webview (or under Tauri's IPC mock in tests). */
@@ -138,6 +147,16 @@ export const tauriApi: HearthApi = {
   },
   listModels() {
     return call<ModelList>("models_list", {});
+  },
+
+  listAccounts() {
+    return call<AccountInfo[]>("accounts_list", {});
+  },
+  addAccount(req) {
+    return call<AccountInfo>("account_add", { req });
+  },
+  removeAccount(accountId) {
+    return call<void>("account_remove", { account_id: accountId });
   },
 };
 

@@ -57,4 +57,5 @@ export function modelName(list: ModelList, id: string): string {
   return list.models.find((m) => m.id === id)?.name ?? id;
 }
 
-export const NO_MODEL_HINT = "Set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart";
+export const NO_MODEL_HINT =
+  "Add a model account in Settings (the gear at the bottom of the sidebar), or set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart";

@@ -7,7 +7,7 @@ import "./styles/app.css";
 import "./styles/sidebar.css";
 import "./styles/chat.css";
 import "./styles/toast.css";
-
+import "./styles/settings.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -307,9 +307,9 @@ describe("ChatPane model picker", () => {
     renderPane({ models: { list: { models: [], default: null }, failed: false } });
     expect(screen.queryByTestId("model-picker")).toBeNull();
     expect(screen.getByTestId("model-missing").textContent).toBe("No model configured");
-    expect(screen.getByTestId("model-hint").textContent).toContain(
-      "Set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart",
-    );
+    const hint = screen.getByTestId("model-hint").textContent;
+    expect(hint).toContain("Add a model account in Settings");
+    expect(hint).toContain("set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart");
   });
 });
 

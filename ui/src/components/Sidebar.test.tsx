@@ -27,6 +27,7 @@ function renderSidebar(overrides: Partial<SidebarProps> = {}) {
     onTogglePin: vi.fn(),
     onDelete: vi.fn(),
     onLoadMore: vi.fn(),
+    onOpenSettings: vi.fn(),
     ...overrides,
   };
   const user = userEvent.setup();
@@ -91,6 +92,15 @@ describe("Sidebar rows", () => {
     const { user, props } = renderSidebar();
     await user.click(screen.getByTestId("new-session"));
     expect(props.onNewSession).toHaveBeenCalledTimes(1);
+  });
+
+  it("opens Settings from the gear button at the bottom", async () => {
+    const { user, props } = renderSidebar();
+    const gear = screen.getByTestId("settings-open");
+    expect(gear.tagName).toBe("BUTTON");
+    expect(gear.getAttribute("aria-haspopup")).toBe("dialog");
+    await user.click(gear);
+    expect(props.onOpenSettings).toHaveBeenCalledTimes(1);
   });
 
   it("says there are no chats once an empty list has loaded", () => {

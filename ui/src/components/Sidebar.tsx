@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState, type Ref } from "react";
 import type { Session } from "../bindings/Session";
 import { groupSessions } from "../sessionList";
-import { ComposeIcon, FlameIcon } from "./icons";
+import { settingsShortcutLabel } from "../shortcuts";
+import { ComposeIcon, FlameIcon, GearIcon } from "./icons";
 import { SessionRow } from "./SessionRow";
 
 export interface SidebarProps {
@@ -24,6 +25,9 @@ export interface SidebarProps {
   onDelete(id: string): void;
   /** Asks for the next page; called when the sentinel at the end of the list comes into view. */
   onLoadMore(): void;
+  onOpenSettings(): void;
+  /** The gear button, which takes focus back when Settings closes. */
+  settingsButtonRef?: Ref<HTMLButtonElement>;
 }
 
 /** How far below the visible end of the list the next page starts loading. */
@@ -140,6 +144,22 @@ export function Sidebar(props: SidebarProps) {
           </div>
         )}
         <div className="session-list-sentinel" data-testid="session-list-sentinel" ref={sentinelRef} aria-hidden="true" />
+      </div>
+
+      <div className="sidebar-footer">
+        <button
+          ref={props.settingsButtonRef}
+          type="button"
+          className="settings-open"
+          data-testid="settings-open"
+          aria-haspopup="dialog"
+          aria-keyshortcuts="Control+Comma Meta+Comma"
+          title={`Settings (${settingsShortcutLabel()})`}
+          onClick={props.onOpenSettings}
+        >
+          <GearIcon size={16} />
+          <span>Settings</span>
+        </button>
       </div>
     </nav>
   );

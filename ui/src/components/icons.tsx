@@ -151,3 +151,21 @@ export function ArrowDownIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function GearIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M19 10.4l2.4.4v2.4l-2.4.4-.9 2.3 1.4 1.9-1.7 1.7-1.9-1.4-2.3.9-.4 2.4h-2.4l-.4-2.4-2.3-.9-1.9 1.4-1.7-1.7 1.4-1.9-.9-2.3-2.4-.4v-2.4l2.4-.4.9-2.3-1.4-1.9 1.7-1.7 1.9 1.4 2.3-.9.4-2.4h2.4l.4 2.4 2.3.9 1.9-1.4 1.7 1.7-1.4 1.9z" />
+      <circle cx="12" cy="12" r="3" />
+    </Icon>
+  );
+}
+
+export function KeyIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="8" cy="15" r="4" />
+      <path d="M10.8 12.2L20 3M16.5 6.5l2.5 2.5M14 9l2 2" />
+    </Icon>
+  );
+}

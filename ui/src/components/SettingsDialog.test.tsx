@@ -1,0 +1,341 @@
+import { act, render, screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { useRef, useState } from "react";
+import { describe, expect, it, vi } from "vitest";
+import type { UiError } from "../api";
+import type { AccountInfo } from "../bindings/AccountInfo";
+import type { NewAccount } from "../bindings/NewAccount";
+import { SettingsDialog, type SettingsDialogProps } from "./SettingsDialog";
+
+const ACCOUNTS: AccountInfo[] = [
+  {
+    id: "env:openai",
+    label: "OpenAI (environment)",
+    kind: "openai",
+    base_url: "https://api.openai.com/v1",
+    default_model: null,
+    source: "env",
+    has_key: true,
+  },
+  {
+    id: "ollama",
+    label: "Ollama",
+    kind: "openai_compatible",
+    base_url: "http://127.0.0.1:11434/v1",
+    default_model: "llama3.2",
+    source: "settings",
+    has_key: false,
+  },
+];
+
+function renderDialog(overrides: Partial<SettingsDialogProps> = {}) {
+  const props: SettingsDialogProps = {
+    accounts: ACCOUNTS,
+    accountsFailed: false,
+    onReloadAccounts: vi.fn(),
+    onAddAccount: vi.fn(() => Promise.resolve(null)),
+    onRemoveAccount: vi.fn(() => Promise.resolve(null)),
+    onClose: vi.fn(),
+    ...overrides,
+  };
+  const user = userEvent.setup();
+  const view = render(<SettingsDialog {...props} />);
+  return { props, user, ...view };
+}
+
+const items = () => screen.getAllByTestId("account-item");
+const item = (id: string) => {
+  const found = items().find((i) => i.dataset.accountId === id);
+  if (!found) throw new Error(`no account row for ${id}`);
+  return found;
+};
+const field = (testId: string) => screen.getByTestId(testId) as HTMLInputElement;
+
+/** A promise the test settles by hand, to look at the form while a call is pending. */
+function deferred<T>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe("SettingsDialog", () => {
+  it("is a labelled modal dialog that takes focus when it opens", () => {
+    renderDialog();
+    const dialog = screen.getByRole("dialog", { name: "Settings" });
+    expect(dialog.dataset.testid).toBe("settings-dialog");
+    expect(dialog.getAttribute("aria-modal")).toBe("true");
+    expect(dialog.contains(document.activeElement), "focus moved into the dialog").toBe(true);
+    expect(within(dialog).getByRole("heading", { name: "Model accounts" })).toBeTruthy();
+  });
+
+  it("closes on Escape and from the close button", async () => {
+    const { user, props } = renderDialog();
+    await user.click(field("account-add-label"));
+    await user.keyboard("{Escape}");
+    expect(props.onClose).toHaveBeenCalledTimes(1);
+    await user.click(screen.getByTestId("settings-close"));
+    expect(props.onClose).toHaveBeenCalledTimes(2);
+  });
+
+  it("keeps Tab and Shift+Tab inside the dialog", async () => {
+    const outside = document.createElement("button");
+    outside.textContent = "behind the dialog";
+    document.body.append(outside);
+    try {
+      const { user } = renderDialog();
+      const dialog = screen.getByTestId("settings-dialog");
+      const close = screen.getByTestId("settings-close");
+      const submit = screen.getByTestId("account-add-submit");
+
+      await user.tab();
+      expect(document.activeElement, "the first control comes first").toBe(close);
+      await user.tab({ shift: true });
+      expect(document.activeElement, "Shift+Tab from the first wraps to the last").toBe(submit);
+      await user.tab();
+      expect(document.activeElement, "Tab from the last wraps to the first").toBe(close);
+
+      for (let i = 0; i < 30; i++) {
+        await user.tab();
+        expect(dialog.contains(document.activeElement), `tab ${i} stays inside`).toBe(true);
+      }
+      act(() => outside.focus());
+      expect(dialog.contains(document.activeElement), "focus sent outside comes back").toBe(true);
+    } finally {
+      outside.remove();
+    }
+  });
+
+  it("gives focus back to the gear button when it closes", async () => {
+    function Harness() {
+      const [open, setOpen] = useState(false);
+      const gear = useRef<HTMLButtonElement>(null);
+      return (
+        <>
+          <button ref={gear} data-testid="settings-open" onClick={() => setOpen(true)}>
+            Settings
+          </button>
+          <input data-testid="elsewhere" />
+          {open && (
+            <SettingsDialog
+              accounts={[]}
+              accountsFailed={false}
+              onReloadAccounts={() => undefined}
+              onAddAccount={() => Promise.resolve(null)}
+              onRemoveAccount={() => Promise.resolve(null)}
+              onClose={() => setOpen(false)}
+              returnFocusRef={gear}
+            />
+          )}
+        </>
+      );
+    }
+    const user = userEvent.setup();
+    render(<Harness />);
+    await user.click(screen.getByTestId("settings-open"));
+    expect(screen.getByTestId("settings-dialog").contains(document.activeElement)).toBe(true);
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("settings-dialog")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId("settings-open"));
+  });
+});
+
+describe("SettingsDialog account list", () => {
+  it("shows each account's label, id, kind, URL, default model, key and source", () => {
+    renderDialog();
+    expect(items().map((i) => i.dataset.accountId)).toEqual(["env:openai", "ollama"]);
+    expect(items().map((i) => i.dataset.source)).toEqual(["env", "settings"]);
+
+    const env = within(item("env:openai"));
+    expect(env.getByTestId("account-label").textContent).toBe("OpenAI (environment)");
+    expect(env.getByText("env:openai").tagName, "the id is monospace code").toBe("CODE");
+    expect(env.getByTestId("account-kind").textContent).toBe("OpenAI");
+    expect(env.getByTestId("account-url").textContent).toBe("https://api.openai.com/v1");
+    expect(env.getByTestId("account-default-model").textContent).toBe("none");
+    expect(env.getByTestId("account-key").textContent).toBe("key stored");
+    expect(env.getByText("from environment")).toBeTruthy();
+
+    const ollama = within(item("ollama"));
+    expect(ollama.getByTestId("account-kind").textContent).toBe("OpenAI-compatible");
+    expect(ollama.getByTestId("account-url").textContent).toBe("http://127.0.0.1:11434/v1");
+    expect(ollama.getByTestId("account-default-model").textContent).toBe("llama3.2");
+    expect(ollama.getByTestId("account-key").textContent).toBe("no key");
+    expect(ollama.queryByText("from environment")).toBeNull();
+  });
+
+  it("offers no Remove for accounts from the environment", () => {
+    renderDialog();
+    expect(within(item("env:openai")).queryByTestId("account-remove")).toBeNull();
+    expect(within(item("ollama")).getByTestId("account-remove").getAttribute("aria-label")).toBe("Remove “Ollama”");
+  });
+
+  it("removes only after the inline confirm, and can be cancelled", async () => {
+    const { user, props } = renderDialog();
+    const row = within(item("ollama"));
+    await user.click(row.getByTestId("account-remove"));
+    expect(props.onRemoveAccount, "one click is not enough").not.toHaveBeenCalled();
+    expect(row.getByTestId("account-remove-confirm")).toBeTruthy();
+    expect(document.activeElement, "focus moves to the safe choice").toBe(row.getByTestId("account-remove-cancel"));
+
+    await user.click(row.getByTestId("account-remove-cancel"));
+    expect(row.queryByTestId("account-remove-confirm")).toBeNull();
+    expect(document.activeElement, "focus goes back to Remove").toBe(row.getByTestId("account-remove"));
+    expect(props.onRemoveAccount).not.toHaveBeenCalled();
+
+    await user.click(row.getByTestId("account-remove"));
+    await user.click(row.getByTestId("account-remove-confirm"));
+    expect(props.onRemoveAccount).toHaveBeenCalledExactlyOnceWith("ollama");
+  });
+
+  it("shows a failed removal on the row", async () => {
+    const onRemoveAccount = vi.fn(() => Promise.resolve<UiError | null>({ code: "STORAGE", message: "disk full" }));
+    const { user } = renderDialog({ onRemoveAccount });
+    const row = within(item("ollama"));
+    await user.click(row.getByTestId("account-remove"));
+    await user.click(row.getByTestId("account-remove-confirm"));
+    expect(row.getByTestId("account-remove-error").textContent).toContain("disk full");
+    expect(row.getByTestId("account-remove"), "the row is back to its Remove button").toBeTruthy();
+  });
+
+  it("shows loading, then a retry if the list could not be read, and an empty list", async () => {
+    const { rerender, props, user } = renderDialog({ accounts: null });
+    expect(screen.getByText("Loading accounts…")).toBeTruthy();
+    rerender(<SettingsDialog {...props} accountsFailed />);
+    await user.click(screen.getByTestId("account-list-retry"));
+    expect(props.onReloadAccounts).toHaveBeenCalledTimes(1);
+    rerender(<SettingsDialog {...props} accounts={[]} />);
+    expect(screen.getByTestId("account-list").textContent).toMatch(/No accounts yet/);
+  });
+});
+
+describe("SettingsDialog add account form", () => {
+  it("starts as an OpenAI account at OpenAI's URL, with a password field for the key", () => {
+    renderDialog();
+    expect((screen.getByTestId("account-add-kind") as HTMLSelectElement).value).toBe("openai");
+    expect(field("account-add-url").value).toBe("https://api.openai.com/v1");
+    expect(field("account-add-key").type).toBe("password");
+    expect(field("account-add-key").autocomplete).toBe("off");
+  });
+
+  it("sends the trimmed NewAccount and clears the key field", async () => {
+    const { user, props } = renderDialog();
+    await user.type(field("account-add-label"), "  Work  ");
+    await user.type(field("account-add-key"), "sk-secret-123");
+    await user.type(field("account-add-model"), "gpt-4o");
+    await user.click(screen.getByTestId("account-add-submit"));
+
+    expect(props.onAddAccount).toHaveBeenCalledExactlyOnceWith({
+      label: "Work",
+      kind: "openai",
+      base_url: "https://api.openai.com/v1",
+      api_key: "sk-secret-123",
+      default_model: "gpt-4o",
+    } satisfies NewAccount);
+    expect(field("account-add-key").value).toBe("");
+    expect(field("account-add-label").value, "the form is ready for another account").toBe("");
+    expect(screen.getByTestId("account-add-done").textContent).toContain("Work");
+    expect(document.body.innerHTML, "the key is nowhere on the page").not.toContain("sk-secret-123");
+  });
+
+  it("clears the key as soon as it is sent, before the backend answers", async () => {
+    const answer = deferred<UiError | null>();
+    const { user, props } = renderDialog({ onAddAccount: vi.fn(() => answer.promise) });
+    await user.type(field("account-add-label"), "Work");
+    await user.type(field("account-add-key"), "sk-secret-123{Enter}");
+    expect(props.onAddAccount).toHaveBeenCalledTimes(1);
+    expect(field("account-add-key").value).toBe("");
+    expect((screen.getByTestId("account-add-submit") as HTMLButtonElement).disabled, "no double submit").toBe(true);
+    await act(async () => answer.resolve(null));
+    expect((screen.getByTestId("account-add-submit") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("fills the URL from the Ollama and LM Studio buttons, as an OpenAI-compatible account", async () => {
+    const { user, props } = renderDialog();
+    await user.click(screen.getByTestId("account-preset-ollama"));
+    expect(field("account-add-url").value).toBe("http://127.0.0.1:11434/v1");
+    expect((screen.getByTestId("account-add-kind") as HTMLSelectElement).value).toBe("openai_compatible");
+    expect(field("account-add-label").value).toBe("Ollama");
+
+    await user.click(screen.getByTestId("account-preset-lmstudio"));
+    expect(field("account-add-url").value).toBe("http://127.0.0.1:1234/v1");
+    expect(field("account-add-label").value, "a label already there stays").toBe("Ollama");
+
+    await user.click(screen.getByTestId("account-add-submit"));
+    expect(props.onAddAccount, "no key needed for a local server").toHaveBeenCalledExactlyOnceWith({
+      label: "Ollama",
+      kind: "openai_compatible",
+      base_url: "http://127.0.0.1:1234/v1",
+    });
+  });
+
+  it("offers OpenAI, OpenAI-compatible and Anthropic, each with its own URL", async () => {
+    const { user, props } = renderDialog();
+    const kind = screen.getByTestId("account-add-kind") as HTMLSelectElement;
+    expect([...kind.options].map((o) => [o.value, o.textContent])).toEqual([
+      ["openai", "OpenAI"],
+      ["openai_compatible", "OpenAI-compatible"],
+      ["anthropic", "Anthropic"],
+    ]);
+    await user.selectOptions(kind, "anthropic");
+    expect(field("account-add-url").value).toBe("https://api.anthropic.com");
+    await user.type(field("account-add-label"), "Claude");
+    await user.type(field("account-add-key"), "sk-ant-1");
+    await user.click(screen.getByTestId("account-add-submit"));
+    expect(props.onAddAccount).toHaveBeenCalledExactlyOnceWith({
+      label: "Claude",
+      kind: "anthropic",
+      base_url: "https://api.anthropic.com",
+      api_key: "sk-ant-1",
+    });
+  });
+
+  it("empties OpenAI's URL when switching to OpenAI-compatible, which then needs one", async () => {
+    const { user, props } = renderDialog();
+    await user.selectOptions(screen.getByTestId("account-add-kind"), "openai_compatible");
+    expect(field("account-add-url").value).toBe("");
+    await user.type(field("account-add-label"), "Box");
+    await user.click(screen.getByTestId("account-add-submit"));
+    expect(props.onAddAccount).not.toHaveBeenCalled();
+    expect(screen.getByTestId("account-add-error").textContent).toMatch(/base URL/);
+    expect(field("account-add-url").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("checks the label and URL before sending, marks the fields and focuses the first", async () => {
+    const { user, props } = renderDialog();
+    await user.clear(field("account-add-url"));
+    await user.type(field("account-add-url"), "api.example.com/v1");
+    await user.type(field("account-add-key"), "sk-x");
+    await user.click(screen.getByTestId("account-add-submit"));
+    expect(props.onAddAccount).not.toHaveBeenCalled();
+
+    const error = screen.getByTestId("account-add-error");
+    expect(error.getAttribute("role")).toBe("alert");
+    expect(error.textContent).toMatch(/label/i);
+    expect(error.textContent).toMatch(/http:\/\/ or https:\/\//);
+    expect(field("account-add-label").getAttribute("aria-invalid")).toBe("true");
+    expect(field("account-add-url").getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe(field("account-add-label"));
+    expect(field("account-add-key").value, "nothing was sent, so the key is still there to fix the rest").toBe("sk-x");
+
+    await user.type(field("account-add-label"), "x".repeat(61));
+    expect(screen.queryByTestId("account-add-error"), "editing clears the messages").toBeNull();
+    await user.click(screen.getByTestId("account-add-submit"));
+    expect(screen.getByTestId("account-add-error").textContent).toMatch(/60/);
+  });
+
+  it("shows the backend's error inline and keeps the other fields", async () => {
+    const onAddAccount = vi.fn(() =>
+      Promise.resolve<UiError | null>({ code: "KEYRING_UNAVAILABLE", message: "the system keyring is locked" }),
+    );
+    const { user } = renderDialog({ onAddAccount });
+    await user.type(field("account-add-label"), "Work");
+    await user.type(field("account-add-key"), "sk-secret-123");
+    await user.click(screen.getByTestId("account-add-submit"));
+
+    const error = screen.getByTestId("account-add-error");
+    expect(error.textContent).toContain("the system keyring is locked");
+    expect(error.dataset.errorCode).toBe("KEYRING_UNAVAILABLE");
+    expect(field("account-add-label").value).toBe("Work");
+    expect(field("account-add-key").value, "the key is not kept, even after a failure").toBe("");
+    expect(screen.queryByTestId("account-add-done")).toBeNull();
+  });
+});
