@@ -106,6 +106,8 @@ async fn reloading_mid_stream_resumes_exactly() {
     ];
     let app = App::launch_with(data.path(), &env).await;
     app.testid("new-session").await.click().await.unwrap();
+    // The new chat has loaded (history and subscription) before we type into it.
+    app.testid("chat-empty").await;
     let input = app.testid("composer-input").await;
     input.send_keys("Tell me forty words" + Key::Enter).await.unwrap();
 
@@ -132,4 +134,72 @@ async fn reloading_mid_stream_resumes_exactly() {
     assert_eq!(messages.len(), 2, "one user message and one reply, no duplicate");
     app.screenshot("chat-after-reload.png").await;
     app.quit().await;
+}
+
+/// Settings → Model accounts in the real app: the key typed into the form reaches the model
+/// server from the OS keyring, and no file under the data dir holds it.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_account_added_in_settings_keeps_its_key_in_the_keyring_and_works() {
+    let server = hearth_testkit::ModelServer::start().await;
+    server.set_fallback(hearth_testkit::Reply::text(&["from ", "settings"]));
+    let key = format!("sk-e2e-{}", std::process::id());
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch(data.path()).await;
+    app.testid("new-session").await.click().await.unwrap();
+
+    app.testid("settings-open").await.click().await.unwrap();
+    app.testid("settings-dialog").await;
+    app.wait_for_css("[data-testid='account-add-kind'] option[value='openai_compatible']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    for (id, value) in [
+        ("account-add-label", "Local test"),
+        ("account-add-url", server.base_url().as_str()),
+        ("account-add-key", key.as_str()),
+        ("account-add-model", "test-model"),
+    ] {
+        let input = app.testid(id).await;
+        input.send_keys(Key::Control + "a").await.unwrap();
+        input.send_keys(value).await.unwrap();
+    }
+    app.testid("account-add-submit").await.click().await.unwrap();
+    let item = app.wait_for_css("[data-testid='account-item'][data-account-id='local-test']").await;
+    assert_eq!(item.attr("data-source").await.unwrap().as_deref(), Some("settings"));
+    app.testid("settings-close").await.click().await.unwrap();
+
+    app.wait_for_css("[data-testid='model-picker'] option[value='local-test/test-model']")
+        .await
+        .click()
+        .await
+        .unwrap();
+    let input = app.testid("composer-input").await;
+    input.send_keys("hello" + Key::Enter).await.unwrap();
+    app.wait_text("the reply from the settings account", |t| t.contains("from settings")).await;
+    assert_eq!(
+        server.auth_headers(),
+        [format!("Bearer {key}")],
+        "the key went from the keyring to the server"
+    );
+    app.screenshot("settings-account.png").await;
+    app.quit().await;
+
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { walk(&p, out) } else { out.push(p) }
+        }
+    }
+    let mut files = Vec::new();
+    walk(data.path(), &mut files);
+    assert!(files.iter().any(|f| f.to_string_lossy().contains("logs")), "the app wrote its log");
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(
+            !bytes.windows(key.len()).any(|w| w == key.as_bytes()),
+            "the key is in {}",
+            f.display()
+        );
+    }
 }
