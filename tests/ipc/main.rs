@@ -226,7 +226,7 @@ fn account_commands_refuse_bad_forms() {
             json!({"req": {"label": "x", "kind": "openai_compatible"}}),
             "INVALID_ACCOUNT",
         ),
-        ("account_add", json!({"req": {"label": "x", "kind": "anthropic"}}), "INVALID_INPUT"),
+        ("account_add", json!({"req": {"label": "x", "kind": "gemini"}}), "INVALID_INPUT"),
         (
             "account_add",
             json!({"req": {"label": "x", "kind": "openai", "password": "p"}}),
