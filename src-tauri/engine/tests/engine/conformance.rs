@@ -424,21 +424,128 @@ async fn openai_compatible_recordings_at_every_byte_boundary() {
 
 #[tokio::test]
 async fn anthropic_live_recordings_at_every_byte_boundary() {
-    every_byte_boundary("anthropic_rec", || Parser::Anthropic(MessagesStreamParser::default())).await;
+    every_byte_boundary("anthropic_rec", || Parser::Anthropic(MessagesStreamParser::default()))
+        .await;
 }
 
 #[tokio::test]
 async fn anthropic_sdk_recordings_at_every_byte_boundary() {
-    every_byte_boundary("anthropic_sdk", || Parser::Anthropic(MessagesStreamParser::default())).await;
+    every_byte_boundary("anthropic_sdk", || Parser::Anthropic(MessagesStreamParser::default()))
+        .await;
 }
 
 #[tokio::test]
 async fn anthropic_vercel_recordings_at_every_byte_boundary() {
-    every_byte_boundary("anthropic_vercel", || Parser::Anthropic(MessagesStreamParser::default())).await;
+    every_byte_boundary("anthropic_vercel", || Parser::Anthropic(MessagesStreamParser::default()))
+        .await;
 }
 
 #[tokio::test]
 async fn openai_responses_recordings_at_every_byte_boundary() {
     every_byte_boundary("openai_responses", || Parser::Responses(ResponsesStreamParser::default()))
         .await;
+}
+
+/// Transcripts written from the providers' documented formats, for what the recordings lack.
+fn transcript(name: &str) -> Vec<u8> {
+    std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/engine/transcripts").join(name),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn written_transcripts_decode_identically_at_every_byte_boundary() {
+    struct Case {
+        file: &'static str,
+        make: fn() -> Parser,
+        text: &'static str,
+        tools: Vec<(u32, &'static str, &'static str)>,
+        finish: Option<&'static str>,
+        error: bool,
+    }
+    let cases = [
+        Case {
+            file: "anthropic_overloaded_after_content.sse",
+            make: || Parser::Anthropic(MessagesStreamParser::default()),
+            text: "The first half of an answer",
+            tools: vec![],
+            finish: None,
+            error: true,
+        },
+        Case {
+            file: "openai_interleaved_tool_calls.sse",
+            make: || Parser::OpenAi(ChatStreamParser::default()),
+            text: "",
+            tools: vec![
+                (0, "get_weather", r#"{"city": "Paris"}"#),
+                (1, "get_time", r#"{"tz":"Europe/Lisbon"}"#),
+            ],
+            finish: Some("tool_calls"),
+            error: false,
+        },
+        Case {
+            file: "openai_content_filter.sse",
+            make: || Parser::OpenAi(ChatStreamParser::default()),
+            text: "I can help with part",
+            tools: vec![],
+            finish: Some("content_filter"),
+            error: false,
+        },
+        Case {
+            file: "openai_crlf.sse",
+            make: || Parser::OpenAi(ChatStreamParser::default()),
+            text: "Line endings are CRLF",
+            tools: vec![],
+            finish: Some("stop"),
+            error: false,
+        },
+        Case {
+            file: "anthropic_crlf.sse",
+            make: || Parser::Anthropic(MessagesStreamParser::default()),
+            text: "CRLF too",
+            tools: vec![],
+            finish: Some("stop"),
+            error: false,
+        },
+    ];
+    for case in cases {
+        let body = transcript(case.file);
+        let whole = run_split(&body, &[], (case.make)()).await;
+        assert_eq!(whole.text, case.text, "{}: text", case.file);
+        let tools: Vec<(u32, String, String)> =
+            case.tools.iter().map(|(i, n, a)| (*i, n.to_string(), a.to_string())).collect();
+        assert_eq!(whole.tools, tools, "{}: tool calls", case.file);
+        assert_eq!(whole.finish.as_deref(), case.finish, "{}: finish", case.file);
+        assert_eq!(whole.error, case.error, "{}: error", case.file);
+        for k in 1..body.len() {
+            assert_eq!(
+                run_split(&body, &[k], (case.make)()).await,
+                whole,
+                "{} split at byte {k}",
+                case.file
+            );
+        }
+    }
+}
+
+#[test]
+fn an_overload_after_content_is_not_retried_but_before_content_it_is() {
+    let mut p = MessagesStreamParser::default();
+    let overloaded =
+        r#"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#;
+    let err = p.on_event("error", overloaded).unwrap_err();
+    assert!(err.retryable, "before any content an overload is retried");
+    let mut p = MessagesStreamParser::default();
+    p.on_event(
+        "content_block_delta",
+        r#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"hi"}}"#,
+    )
+    .unwrap();
+    let err = p.on_event("error", overloaded).unwrap_err();
+    assert!(
+        !err.retryable,
+        "after content the run ends with the partial reply, never a silent duplicate"
+    );
+    assert_eq!(err.code, hearth_engine::ErrorCode::ProviderUnavailable);
 }
