@@ -60,6 +60,8 @@ pub enum ErrorCode {
     StreamInterrupted,
     /// The provider sent something that is not its protocol.
     BadProviderStream,
+    /// The reply hit its token limit in the middle of a tool call's arguments.
+    ToolCallTruncated,
     /// An account that does not exist (or cannot be changed here: `env:` accounts).
     AccountNotFound,
     /// An account form that is not valid (label, URL, key).
@@ -105,7 +107,8 @@ impl ErrorCode {
             | ErrorCode::ProviderError
             | ErrorCode::Network
             | ErrorCode::StreamInterrupted
-            | ErrorCode::BadProviderStream => 502,
+            | ErrorCode::BadProviderStream
+            | ErrorCode::ToolCallTruncated => 502,
             ErrorCode::InvalidTitle
             | ErrorCode::InvalidCursor
             | ErrorCode::InvalidLimit

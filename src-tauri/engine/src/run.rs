@@ -270,6 +270,20 @@ async fn call_model(
         ctx.emit(close);
     }
     let shutting_down = ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst);
+    // A reply cut by its token limit inside a tool call's JSON cannot be run: say so clearly.
+    let end = match end {
+        CallEnd::Done(StopReason::MaxTokens) => match truncated_tool(&assembler.content()) {
+            Some(name) => CallEnd::Failed(ApiError::new(
+                ErrorCode::ToolCallTruncated,
+                format!(
+                    "the reply reached its token limit in the middle of a call to {name}; \
+                     ask for less at once or raise the model's output limit"
+                ),
+            )),
+            None => CallEnd::Done(StopReason::MaxTokens),
+        },
+        other => other,
+    };
     let (status, stop) = match &end {
         CallEnd::Done(reason) => (MessageStatus::Complete, *reason),
         CallEnd::Aborted if shutting_down => (MessageStatus::Interrupted, StopReason::Aborted),
@@ -397,4 +411,14 @@ async fn save_reply(
             messages::insert(tx, &message, now)
         })
         .await
+}
+
+/// The name of a tool call whose arguments are not complete JSON.
+fn truncated_tool(content: &[ContentBlock]) -> Option<String> {
+    content.iter().find_map(|b| match b {
+        ContentBlock::ToolUse { name, input: serde_json::Value::String(_), .. } => {
+            Some(name.clone())
+        }
+        _ => None,
+    })
 }

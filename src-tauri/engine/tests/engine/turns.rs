@@ -613,3 +613,49 @@ async fn the_first_reply_titles_an_unnamed_session_but_never_a_named_one() {
     assert_eq!(engine.get_session(&named).unwrap().title, "Mine");
     assert_eq!(server.requests().len(), 3, "no title request for a named session");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_tokens_inside_a_tool_call_ends_the_run_with_a_clear_error() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/conformance/streams");
+    let Ok(recorded) = std::fs::read(dir.join("anthropic_sdk_max_tokens_incomplete_tool_json.sse"))
+    else {
+        eprintln!("SKIP: ../shared/conformance/streams is absent");
+        return;
+    };
+    let server = ModelServer::start().await;
+    server.push(Reply::split_at(&recorded, &[100, 101, 1000]));
+    let data = tempfile::tempdir().unwrap();
+    let options = EngineOptions {
+        store: StoreOptions::default(),
+        auto_title: false,
+        accounts: AccountsConfig {
+            anthropic: vec![AccountConfig {
+                id: "env:anthropic".into(),
+                base_url: server.root_url(),
+                api_key: Some("k".into()),
+            }],
+            default_model: Some("env:anthropic/claude-test".into()),
+            ..Default::default()
+        },
+    };
+    let engine = Engine::open_with(data.path(), options).unwrap();
+    let session = engine.create_session(&CreateSession::default()).unwrap().id;
+    engine.send(&session, text("write my tax guide to a file")).await.unwrap();
+    let frames = frames_until(&engine, &session, 0, completed(1)).await;
+    let FrameBody::RunCompleted { status, error, .. } = &frames.last().unwrap().body else {
+        panic!()
+    };
+    assert_eq!(
+        (*status, error.as_ref().map(|e| e.code)),
+        (RunStatus::Error, Some(ErrorCode::ToolCallTruncated))
+    );
+    assert!(error.as_ref().unwrap().message.contains("make_file"), "the message names the tool");
+    let reply = engine.history(&session, None, None).unwrap().messages.pop().unwrap();
+    assert_eq!(reply.status, MessageStatus::Error);
+    assert!(
+        hearth_engine::store::messages::text_of(&reply)
+            .starts_with("I'll create a comprehensive tax guide"),
+        "the text before the cut is kept"
+    );
+}
