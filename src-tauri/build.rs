@@ -20,6 +20,8 @@ const COMMANDS: &[&str] = &[
     "models_list",
     "accounts_list",
     "account_add",
+    "account_update",
+    "account_test",
     "account_remove",
 ];
 

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use hearth_engine::chat::ModelList;
-use hearth_engine::store::accounts::{AccountInfo, NewAccount};
+use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
 use hearth_engine::{
     ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
     SendReceipt, Session, SessionPage, SteerReceipt, SubscribeSnapshot, UpdateSession,
@@ -190,6 +190,23 @@ pub fn account_add(engine: Engine_<'_>, req: Arg<NewAccount>) -> Result<AccountI
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+pub fn account_update(
+    engine: Engine_<'_>,
+    account_id: Arg<String>,
+    patch: Arg<AccountPatch>,
+) -> Result<AccountInfo, ApiError> {
+    engine.update_account(&account_id.0, &patch.0)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn account_test(
+    engine: Engine_<'_>,
+    account_id: Arg<String>,
+) -> Result<AccountCheck, ApiError> {
+    engine.test_account(&account_id.0).await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn account_remove(engine: Engine_<'_>, account_id: Arg<String>) -> Result<(), ApiError> {
     engine.remove_account(&account_id.0)
 }
@@ -214,6 +231,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         models_list,
         accounts_list,
         account_add,
+        account_update,
+        account_test,
         account_remove,
     ]
 }

@@ -233,6 +233,9 @@ fn account_commands_refuse_bad_forms() {
             "INVALID_INPUT",
         ),
         ("account_remove", json!({"account_id": "nope"}), "ACCOUNT_NOT_FOUND"),
+        ("account_update", json!({"account_id": "nope", "patch": {}}), "ACCOUNT_NOT_FOUND"),
+        ("account_update", json!({"account_id": "nope", "patch": {"colour": 1}}), "INVALID_INPUT"),
+        ("account_test", json!({"account_id": "nope"}), "ACCOUNT_NOT_FOUND"),
         ("account_remove", json!({}), "INVALID_INPUT"),
     ];
     for (cmd, args, code) in cases {

@@ -171,6 +171,56 @@ impl Accounts {
         info
     }
 
+    /// The account's stored row as it is now (settings accounts only).
+    pub(crate) fn settings_row(&self, id: &str) -> Option<(AccountRow, Option<String>)> {
+        self.accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find(|a| a.info.id == id && a.info.source == AccountSource::Settings)
+            .map(|a| {
+                (
+                    AccountRow {
+                        id: a.info.id.clone(),
+                        label: a.info.label.clone(),
+                        kind: a.info.kind,
+                        base_url: a.info.base_url.clone(),
+                        default_model: a.info.default_model.clone(),
+                    },
+                    a.api_key.clone(),
+                )
+            })
+    }
+
+    /// Replaces an account (after an edit); keeps its place in the list.
+    pub(crate) fn replace(&self, row: &AccountRow, key: Option<String>) -> AccountInfo {
+        let account = Account::new(settings_info(row), key);
+        let info = account.info.clone();
+        let mut accounts = self.accounts.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(slot) = accounts.iter_mut().find(|a| a.info.id == row.id) {
+            *slot = account;
+        }
+        self.models.lock().unwrap_or_else(|p| p.into_inner()).remove(&row.id);
+        info
+    }
+
+    /// Lists the account's models now (no cache): what "Test" in settings does.
+    pub async fn check(&self, id: &str) -> Result<crate::store::accounts::AccountCheck> {
+        let target = self
+            .accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find(|a| a.info.id == id)
+            .map(|a| (a.info.clone(), a.api_key.clone()));
+        let Some((info, key)) = target else {
+            return Err(ApiError::new(ErrorCode::AccountNotFound, format!("no account {id:?}")));
+        };
+        self.models.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
+        let models = self.fetch_models(&info, key.as_deref()).await?;
+        Ok(crate::store::accounts::AccountCheck { models: models.len() as u32 })
+    }
+
     pub(crate) fn remove(&self, id: &str) {
         self.accounts.write().unwrap_or_else(|p| p.into_inner()).retain(|a| a.info.id != id);
         self.models.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
@@ -235,6 +285,27 @@ impl Accounts {
         {
             return list.clone();
         }
+        match self.fetch_models(account, api_key).await {
+            Ok(list) => {
+                self.models
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(account.id.clone(), (Instant::now(), list.clone()));
+                list
+            }
+            Err(e) => {
+                tracing::warn!(account = %account.id, "listing models failed: {}", e.message);
+                Vec::new()
+            }
+        }
+    }
+
+    /// The account's models from its server's models endpoint.
+    async fn fetch_models(
+        &self,
+        account: &AccountInfo,
+        api_key: Option<&str>,
+    ) -> Result<Vec<ModelInfo>> {
         let base = account.base_url.trim_end_matches('/');
         let mut req = match account.kind {
             AccountKind::Anthropic => self
@@ -249,36 +320,32 @@ impl Accounts {
                 _ => req.bearer_auth(key),
             };
         }
-        let list: Vec<ModelInfo> = match req.send().await {
-            Ok(resp) if resp.status().is_success() => resp
-                .json::<Value>()
-                .await
-                .ok()
-                .and_then(|v| v.get("data").and_then(Value::as_array).cloned())
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|m| m.get("id").and_then(Value::as_str))
-                .map(|name| ModelInfo {
-                    id: format!("{}/{name}", account.id),
-                    provider: account.kind.as_str().to_owned(),
-                    name: name.to_owned(),
-                    capabilities: Vec::new(),
-                })
-                .collect(),
-            Ok(resp) => {
-                tracing::warn!(account = %account.id, status = %resp.status(), "listing models failed");
-                return Vec::new();
-            }
-            Err(e) => {
-                tracing::warn!(account = %account.id, error = %e, "listing models failed");
-                return Vec::new();
-            }
-        };
-        self.models
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(account.id.clone(), (Instant::now(), list.clone()));
-        list
+        let resp = req
+            .send()
+            .await
+            .map_err(|e| ApiError::from(crate::provider::openai::network_error(e)))?;
+        let status = resp.status();
+        if !status.is_success() {
+            let body = resp.text().await.unwrap_or_default();
+            return Err(crate::provider::openai::http_error(status.as_u16(), &body, None).into());
+        }
+        let value: Value = resp.json().await.map_err(|e| {
+            ApiError::new(ErrorCode::BadProviderStream, format!("the models list is not JSON: {e}"))
+        })?;
+        Ok(value
+            .get("data")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|m| m.get("id").and_then(Value::as_str))
+            .map(|name| ModelInfo {
+                id: format!("{}/{name}", account.id),
+                provider: account.kind.as_str().to_owned(),
+                name: name.to_owned(),
+                capabilities: Vec::new(),
+            })
+            .collect())
     }
 }
 
@@ -298,18 +365,80 @@ fn settings_info(row: &AccountRow) -> AccountInfo {
     }
 }
 
+fn invalid(m: String) -> ApiError {
+    ApiError::new(ErrorCode::InvalidAccount, m)
+}
+
+fn valid_label(label: &str) -> Result<String> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 60 || label.chars().any(char::is_control) {
+        return Err(invalid("the label must be 1 to 60 characters".into()));
+    }
+    Ok(label.to_owned())
+}
+
+fn valid_url(base_url: &str) -> Result<String> {
+    let base_url = base_url.trim().trim_end_matches('/').to_owned();
+    match reqwest::Url::parse(&base_url) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => Ok(base_url),
+        _ => Err(invalid(format!("the base URL must be an http(s) URL; got {base_url:?}"))),
+    }
+}
+
+fn valid_key(key: Option<&str>) -> Result<Option<String>> {
+    match key.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(k) if k.len() > 500 || k.chars().any(|c| c.is_whitespace() || c.is_control()) => {
+            Err(invalid("the API key has spaces or is too long; paste it exactly".into()))
+        }
+        Some(k) => Ok(Some(k.to_owned())),
+    }
+}
+
+fn valid_model(model: Option<&str>) -> Result<Option<String>> {
+    match model.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(m) if m.chars().count() > 200 || m.chars().any(char::is_whitespace) => {
+            Err(invalid("the default model is a model name without spaces".into()))
+        }
+        Some(m) => Ok(Some(m.to_owned())),
+    }
+}
+
+/// Applies a patch to a stored account: the new row, and the key to store (`Some(None)`
+/// removes it, `None` keeps it).
+pub fn validate_patch(
+    row: &AccountRow,
+    patch: &crate::store::accounts::AccountPatch,
+) -> Result<(AccountRow, Option<Option<String>>)> {
+    let label = match patch.label.as_deref() {
+        Some(l) => valid_label(l)?,
+        None => row.label.clone(),
+    };
+    let base_url = match patch.base_url.as_deref() {
+        Some(u) => valid_url(u)?,
+        None => row.base_url.clone(),
+    };
+    let default_model = match patch.default_model.as_deref() {
+        Some(m) => valid_model(Some(m))?,
+        None => row.default_model.clone(),
+    };
+    let key = match patch.api_key.as_deref() {
+        Some(k) => Some(valid_key(Some(k))?),
+        None => None,
+    };
+    Ok((AccountRow { id: row.id.clone(), label, kind: row.kind, base_url, default_model }, key))
+}
+
 /// Checks a settings form; returns the row to store (with a fresh id) and the trimmed key.
 pub fn validate_new(
     req: &NewAccount,
     taken: impl Fn(&str) -> bool,
 ) -> Result<(AccountRow, Option<String>)> {
-    let invalid = |m: String| ApiError::new(ErrorCode::InvalidAccount, m);
-    let label = req.label.trim();
-    if label.is_empty() || label.chars().count() > 60 || label.chars().any(char::is_control) {
-        return Err(invalid("the label must be 1 to 60 characters".into()));
-    }
+    let label = valid_label(&req.label)?;
+    let label = label.as_str();
     let base_url = match (&req.base_url, req.kind) {
-        (Some(u), _) if !u.trim().is_empty() => u.trim().trim_end_matches('/').to_owned(),
+        (Some(u), _) if !u.trim().is_empty() => valid_url(u)?,
         (_, AccountKind::Openai) => DEFAULT_OPENAI_BASE.to_owned(),
         (_, AccountKind::Anthropic) => DEFAULT_ANTHROPIC_BASE.to_owned(),
         (_, AccountKind::OpenaiCompatible) => {
@@ -318,24 +447,8 @@ pub fn validate_new(
             ));
         }
     };
-    match reqwest::Url::parse(&base_url) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host().is_some() => {}
-        _ => return Err(invalid(format!("the base URL must be an http(s) URL; got {base_url:?}"))),
-    }
-    let key = match req.api_key.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(k) if k.len() > 500 || k.chars().any(|c| c.is_whitespace() || c.is_control()) => {
-            return Err(invalid("the API key has spaces or is too long; paste it exactly".into()));
-        }
-        Some(k) => Some(k.to_owned()),
-    };
-    let default_model = match req.default_model.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(m) if m.chars().count() > 200 || m.chars().any(char::is_whitespace) => {
-            return Err(invalid("the default model is a model name without spaces".into()));
-        }
-        Some(m) => Some(m.to_owned()),
-    };
+    let key = valid_key(req.api_key.as_deref())?;
+    let default_model = valid_model(req.default_model.as_deref())?;
     // The id is what model ids start with: a slug of the label, unique.
     let mut slug: String = label
         .to_lowercase()

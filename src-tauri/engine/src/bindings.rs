@@ -12,7 +12,9 @@ use crate::chat::{
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::frames::{Frame, FrameBody, Phase, Priority, QueuedRun, RunStatus, StopReason, Usage};
-use crate::store::accounts::{AccountInfo, AccountKind, AccountSource, NewAccount};
+use crate::store::accounts::{
+    AccountCheck, AccountInfo, AccountKind, AccountPatch, AccountSource, NewAccount,
+};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
 };
@@ -56,6 +58,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     AccountKind::export_all(cfg)?;
     AccountSource::export_all(cfg)?;
     NewAccount::export_all(cfg)?;
+    AccountPatch::export_all(cfg)?;
+    AccountCheck::export_all(cfg)?;
     Ok(())
 }
 

@@ -383,6 +383,43 @@ impl Engine {
         Ok(accounts.insert(&row, key))
     }
 
+    /// Edits a settings account; a new `api_key` rotates the key in the keyring (an empty one
+    /// removes it). Both stores change, or neither.
+    pub fn update_account(
+        &self,
+        id: &str,
+        patch: &store::accounts::AccountPatch,
+    ) -> Result<store::accounts::AccountInfo> {
+        let accounts = &self.shared.accounts;
+        let (row, old_key) = accounts.settings_row(id).ok_or_else(|| {
+            ApiError::new(ErrorCode::AccountNotFound, format!("no account {id:?} in settings"))
+        })?;
+        let (row, new_key) = accounts::validate_patch(&row, patch)?;
+        match &new_key {
+            Some(Some(key)) => secrets::set_account_key(id, key)?,
+            Some(None) => secrets::delete_account_key(id)?,
+            None => {}
+        }
+        let written = self.shared.store.write(|tx| store::accounts::update(tx, &row));
+        if let Err(e) = written {
+            // Put the old key back: nothing half-changed.
+            if new_key.is_some() {
+                let _ = match &old_key {
+                    Some(k) => secrets::set_account_key(id, k),
+                    None => secrets::delete_account_key(id),
+                };
+            }
+            return Err(e);
+        }
+        tracing::info!(account = %id, rotated = new_key.is_some(), "account updated");
+        Ok(accounts.replace(&row, new_key.unwrap_or(old_key)))
+    }
+
+    /// Reaches the account's server with its key: how many models it lists, or why not.
+    pub async fn test_account(&self, id: &str) -> Result<store::accounts::AccountCheck> {
+        self.shared.accounts.check(id).await
+    }
+
     pub fn remove_account(&self, id: &str) -> Result<()> {
         let not_found = || {
             ApiError::new(

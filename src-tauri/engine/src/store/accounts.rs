@@ -120,3 +120,33 @@ pub fn insert(tx: &Transaction<'_>, row: &AccountRow, now: i64) -> Result<()> {
 pub fn delete(tx: &Transaction<'_>, id: &str) -> Result<bool> {
     Ok(tx.execute("DELETE FROM accounts WHERE id = ?1", [id])? > 0)
 }
+
+/// Changes to an account: absent fields stay; `api_key` replaces the key in the keyring
+/// (rotation), an empty one removes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct AccountPatch {
+    #[ts(optional)]
+    pub label: Option<String>,
+    #[ts(optional)]
+    pub base_url: Option<String>,
+    #[ts(optional)]
+    pub api_key: Option<String>,
+    /// Empty clears it.
+    #[ts(optional)]
+    pub default_model: Option<String>,
+}
+
+/// What testing an account found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct AccountCheck {
+    /// How many models the account's server lists.
+    pub models: u32,
+}
+
+pub fn update(tx: &Transaction<'_>, row: &AccountRow) -> Result<bool> {
+    Ok(tx.execute(
+        "UPDATE accounts SET label = ?2, base_url = ?3, default_model = ?4 WHERE id = ?1",
+        params![row.id, row.label, row.base_url, row.default_model],
+    )? > 0)
+}

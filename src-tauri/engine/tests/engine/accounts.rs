@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hearth_engine::accounts::AccountsConfig;
-use hearth_engine::store::accounts::{AccountKind, AccountSource, NewAccount};
+use hearth_engine::store::accounts::{AccountKind, AccountPatch, AccountSource, NewAccount};
 use hearth_engine::{
     CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions, UpdateSession,
     secrets,
@@ -170,4 +170,102 @@ fn uuid_like() -> String {
         "{:x}",
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
     )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rotating_a_key_replaces_it_everywhere_and_test_reaches_the_server() {
+    let server = ModelServer::start().await;
+    server.set_fallback(Reply::text(&["ok"]));
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open(dir.path());
+    let (old, new) = (format!("sk-old-{}", uuid_like()), format!("sk-new-{}", uuid_like()));
+    engine
+        .add_account(&NewAccount {
+            label: "Rotate me".into(),
+            kind: AccountKind::OpenaiCompatible,
+            base_url: Some(server.base_url()),
+            api_key: Some(old.clone()),
+            default_model: Some("test-model".into()),
+        })
+        .unwrap();
+    assert_eq!(
+        engine.test_account("rotate-me").await.unwrap().models,
+        2,
+        "Test lists the server's models"
+    );
+
+    let patch = AccountPatch {
+        api_key: Some(new.clone()),
+        label: Some("Rotated".into()),
+        ..Default::default()
+    };
+    let info = engine.update_account("rotate-me", &patch).unwrap();
+    assert_eq!((info.label.as_str(), info.has_key), ("Rotated", true));
+    assert_eq!(
+        secrets::account_key("rotate-me").unwrap().as_deref(),
+        Some(new.as_str()),
+        "the keyring holds the new key"
+    );
+
+    let session = engine
+        .create_session(&CreateSession {
+            model: Some("rotate-me/test-model".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    engine
+        .send(&session, SendMessage { text: "hi".into(), client_msg_id: None, priority: None })
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while server.auth_headers().is_empty() {
+        assert!(std::time::Instant::now() < deadline);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        server.auth_headers(),
+        [format!("Bearer {new}")],
+        "requests use the rotated key at once"
+    );
+    for f in walk(dir.path()) {
+        let bytes = std::fs::read(&f).unwrap();
+        assert!(!contains(&bytes, &old) && !contains(&bytes, &new), "no key in {}", f.display());
+    }
+
+    // Bad edits change nothing; an empty key removes it; a dead server gives a typed error.
+    let bad = AccountPatch {
+        base_url: Some("not a url".into()),
+        api_key: Some("sk-ignored".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        engine.update_account("rotate-me", &bad).unwrap_err().code,
+        ErrorCode::InvalidAccount
+    );
+    assert_eq!(
+        secrets::account_key("rotate-me").unwrap().as_deref(),
+        Some(new.as_str()),
+        "a refused edit leaves the key"
+    );
+    let cleared = engine
+        .update_account(
+            "rotate-me",
+            &AccountPatch { api_key: Some(String::new()), ..Default::default() },
+        )
+        .unwrap();
+    assert!(!cleared.has_key);
+    assert_eq!(secrets::account_key("rotate-me").unwrap(), None);
+    let dead = engine
+        .update_account(
+            "rotate-me",
+            &AccountPatch { base_url: Some("http://127.0.0.1:9".into()), ..Default::default() },
+        )
+        .unwrap();
+    assert_eq!(dead.base_url, "http://127.0.0.1:9");
+    assert_eq!(engine.test_account("rotate-me").await.unwrap_err().code, ErrorCode::Network);
+    assert_eq!(
+        engine.update_account("nope", &AccountPatch::default()).unwrap_err().code,
+        ErrorCode::AccountNotFound
+    );
 }
