@@ -23,6 +23,8 @@ const COMMANDS: &[&str] = &[
     "account_update",
     "account_test",
     "account_remove",
+    "session_usage",
+    "usage_by_account",
 ];
 
 fn main() {

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 
 use hearth_engine::chat::ModelList;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
+use hearth_engine::usage::{AccountUsage, UsageSummary};
 use hearth_engine::{
     ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
     SendReceipt, Session, SessionPage, SteerReceipt, SubscribeSnapshot, UpdateSession,
@@ -211,6 +212,19 @@ pub fn account_remove(engine: Engine_<'_>, account_id: Arg<String>) -> Result<()
     engine.remove_account(&account_id.0)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn session_usage(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+) -> Result<UsageSummary, ApiError> {
+    engine.session_usage(&session_id.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn usage_by_account(engine: Engine_<'_>) -> Result<Vec<AccountUsage>, ApiError> {
+    engine.usage_by_account()
+}
+
 /// The invoke handler with every command (keep in step with `COMMANDS` in build.rs).
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync {
     tauri::generate_handler![
@@ -234,5 +248,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         account_update,
         account_test,
         account_remove,
+        session_usage,
+        usage_by_account,
     ]
 }

@@ -18,6 +18,7 @@ use crate::store::accounts::{
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
 };
+use crate::usage::{AccountUsage, UsageSummary};
 
 /// Writes every type that crosses IPC (and what they reference) into `dir`.
 /// 64-bit integers (millisecond timestamps, seqs) become `number`: they stay far below 2^53.
@@ -60,6 +61,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     NewAccount::export_all(cfg)?;
     AccountPatch::export_all(cfg)?;
     AccountCheck::export_all(cfg)?;
+    UsageSummary::export_all(cfg)?;
+    AccountUsage::export_all(cfg)?;
     Ok(())
 }
 

@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod store;
 pub mod subscribe;
 mod title;
+pub mod usage;
 pub mod writer;
 
 use std::collections::HashMap;
@@ -438,6 +439,19 @@ impl Engine {
         self.shared.accounts.remove(id);
         tracing::info!(account = %id, "account removed");
         Ok(())
+    }
+
+    /// A session's tokens and cost (cost where its models have prices).
+    pub fn session_usage(&self, session_id: &str) -> Result<usage::UsageSummary> {
+        self.shared.store.get_session(session_id)?;
+        let prices = usage::Prices::bundled();
+        self.shared.store.read(|conn| prices.session(conn, session_id))
+    }
+
+    /// Tokens and cost per account, over every run.
+    pub fn usage_by_account(&self) -> Result<Vec<usage::AccountUsage>> {
+        let prices = usage::Prices::bundled();
+        self.shared.store.read(|conn| prices.by_account(conn))
     }
 
     pub async fn models(&self) -> chat::ModelList {

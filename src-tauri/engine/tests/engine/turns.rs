@@ -659,3 +659,62 @@ async fn max_tokens_inside_a_tool_call_ends_the_run_with_a_clear_error() {
         "the text before the cut is kept"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_and_cost_add_up_per_session_and_account() {
+    let server = ModelServer::start().await;
+    server.set_fallback(Reply::text(&["a", "b", "c"])); // usage: 11 in, 3 out
+    let dir = tempfile::tempdir().unwrap();
+    let options = EngineOptions {
+        store: StoreOptions::default(),
+        auto_title: false,
+        accounts: AccountsConfig {
+            openai: vec![AccountConfig {
+                id: "env:openai".into(),
+                base_url: server.base_url(),
+                api_key: None,
+            }],
+            default_model: Some("env:openai/gpt-4o-mini".into()),
+            ..Default::default()
+        },
+    };
+    let engine = Engine::open_with(dir.path(), options).unwrap();
+    let priced = engine.create_session(&CreateSession::default()).unwrap().id;
+    for t in ["one", "two"] {
+        engine.send(&priced, text(t)).await.unwrap();
+    }
+    frames_until(&engine, &priced, 0, completed(2)).await;
+    let summary = engine.session_usage(&priced).unwrap();
+    assert_eq!((summary.usage.input_tokens, summary.usage.output_tokens), (22, 6));
+    let expected = (22.0 * 0.15 + 6.0 * 0.6) / 1_000_000.0;
+    assert!((summary.cost_usd.unwrap() - expected).abs() < 1e-12, "{summary:?}");
+    assert!(summary.fully_priced);
+
+    let unpriced = engine
+        .create_session(&CreateSession {
+            model: Some("env:openai/test-model".into()),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    engine.send(&unpriced, text("three")).await.unwrap();
+    frames_until(&engine, &unpriced, 0, completed(1)).await;
+    let summary = engine.session_usage(&unpriced).unwrap();
+    assert_eq!(
+        (summary.usage.output_tokens, summary.cost_usd, summary.fully_priced),
+        (3, None, false),
+        "tokens only"
+    );
+
+    let accounts = engine.usage_by_account().unwrap();
+    assert_eq!(accounts.len(), 1);
+    assert_eq!(
+        (accounts[0].account_id.as_str(), accounts[0].summary.usage.output_tokens),
+        ("env:openai", 9)
+    );
+    assert!(
+        !accounts[0].summary.fully_priced && accounts[0].summary.cost_usd.is_some(),
+        "a lower bound of the cost"
+    );
+    assert_eq!(engine.session_usage("nope").unwrap_err().code, ErrorCode::SessionNotFound);
+}

@@ -1,0 +1,152 @@
+//! Token usage and cost. Prices per model live in a data file (`data/prices.json`), not in
+//! code; a model without a price shows tokens only.
+
+use std::collections::HashMap;
+
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::frames::Usage;
+
+/// US dollars per million tokens.
+#[derive(Debug, Clone, Copy, Deserialize)]
+struct Price {
+    input: f64,
+    output: f64,
+    #[serde(default)]
+    cache_read: Option<f64>,
+    #[serde(default)]
+    cache_write: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct PriceFile {
+    models: HashMap<String, Price>,
+}
+
+/// A session's (or an account's) tokens, and their cost where every model has a price.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct UsageSummary {
+    pub usage: Usage,
+    /// Dollars for the runs whose model has a price; null when none has.
+    pub cost_usd: Option<f64>,
+    /// True when every run's model has a price (so `cost_usd` is the whole cost).
+    pub fully_priced: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct AccountUsage {
+    pub account_id: String,
+    pub summary: UsageSummary,
+}
+
+pub struct Prices {
+    models: Vec<(String, Price)>,
+}
+
+impl Prices {
+    pub fn bundled() -> Prices {
+        let file: PriceFile = serde_json::from_str(include_str!("../data/prices.json"))
+            .expect("data/prices.json is valid (a test checks it)");
+        let mut models: Vec<(String, Price)> = file.models.into_iter().collect();
+        // Longest names first: `gpt-4o-mini` before `gpt-4o`.
+        models.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        Prices { models }
+    }
+
+    /// The price of a provider-side model name: exact, or the longest known prefix (dated
+    /// variants such as `gpt-4o-2024-08-06`).
+    fn find(&self, model: &str) -> Option<Price> {
+        self.models
+            .iter()
+            .find(|(name, _)| model == name || model.starts_with(&format!("{name}-")))
+            .map(|(_, p)| *p)
+    }
+
+    /// The cost of `usage` on `model` (`<account>/<model>` or a bare name), if priced.
+    pub fn cost(&self, model: &str, usage: &Usage) -> Option<f64> {
+        let name = model.split_once('/').map_or(model, |(_, m)| m);
+        let p = self.find(name)?;
+        let per = |tokens: u64, price: f64| tokens as f64 * price / 1_000_000.0;
+        Some(
+            per(usage.input_tokens, p.input)
+                + per(usage.output_tokens, p.output)
+                + per(usage.cache_read_tokens, p.cache_read.unwrap_or(p.input))
+                + per(usage.cache_write_tokens, p.cache_write.unwrap_or(p.input)),
+        )
+    }
+
+    fn summarize(&self, rows: impl Iterator<Item = (String, Usage)>) -> UsageSummary {
+        let mut summary = UsageSummary { fully_priced: true, ..Default::default() };
+        for (model, usage) in rows {
+            summary.usage.add(&usage);
+            match self.cost(&model, &usage) {
+                Some(c) => summary.cost_usd = Some(summary.cost_usd.unwrap_or(0.0) + c),
+                None => summary.fully_priced = false,
+            }
+        }
+        summary
+    }
+
+    pub fn session(&self, conn: &Connection, session_id: &str) -> Result<UsageSummary> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT COALESCE(model, ''), usage FROM runs WHERE session_id = ?1 AND usage IS NOT NULL",
+        )?;
+        let rows =
+            stmt.query_map([session_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let rows: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+        Ok(self.summarize(
+            rows.into_iter().filter_map(|(m, u)| Some((m, serde_json::from_str(&u).ok()?))),
+        ))
+    }
+
+    pub fn by_account(&self, conn: &Connection) -> Result<Vec<AccountUsage>> {
+        let mut stmt = conn.prepare(
+            "SELECT COALESCE(model, ''), usage FROM runs WHERE usage IS NOT NULL AND model != ''",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut by: HashMap<String, Vec<(String, Usage)>> = HashMap::new();
+        for row in rows {
+            let (model, usage) = row?;
+            let Ok(usage) = serde_json::from_str::<Usage>(&usage) else { continue };
+            let account = model.split_once('/').map_or("", |(a, _)| a).to_owned();
+            by.entry(account).or_default().push((model, usage));
+        }
+        let mut out: Vec<AccountUsage> = by
+            .into_iter()
+            .map(|(account_id, rows)| AccountUsage {
+                account_id,
+                summary: self.summarize(rows.into_iter()),
+            })
+            .collect();
+        out.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_match_exact_names_and_dated_variants_longest_first() {
+        let prices = Prices::bundled();
+        let million =
+            Usage { input_tokens: 1_000_000, output_tokens: 1_000_000, ..Default::default() };
+        let mini = prices.cost("env:openai/gpt-4o-mini", &million).unwrap();
+        let full = prices.cost("env:openai/gpt-4o-2024-08-06", &million).unwrap();
+        assert!(mini < full, "gpt-4o-mini is not priced as gpt-4o ({mini} vs {full})");
+        assert_eq!(
+            prices.cost("x/unknown-model", &million),
+            None,
+            "unknown models show tokens only"
+        );
+        assert_eq!(
+            prices.cost("x/gpt-4o-minimal", &million),
+            None,
+            "a prefix matches only at a dash"
+        );
+    }
+}
