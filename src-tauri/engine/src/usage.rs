@@ -58,11 +58,16 @@ impl Prices {
 
     /// The price of a provider-side model name: exact, or the longest known prefix (dated
     /// variants such as `gpt-4o-2024-08-06`).
+    ///
+    /// Only dated or `-latest` variants match a shorter name, so `gpt-4o-minimal` is not
+    /// priced as `gpt-4o`.
     fn find(&self, model: &str) -> Option<Price> {
-        self.models
-            .iter()
-            .find(|(name, _)| model == name || model.starts_with(&format!("{name}-")))
-            .map(|(_, p)| *p)
+        let variant = |name: &str| {
+            model.strip_prefix(name).and_then(|rest| rest.strip_prefix('-')).is_some_and(|suffix| {
+                suffix == "latest" || suffix.starts_with(|c: char| c.is_ascii_digit())
+            })
+        };
+        self.models.iter().find(|(name, _)| model == name || variant(name)).map(|(_, p)| *p)
     }
 
     /// The cost of `usage` on `model` (`<account>/<model>` or a bare name), if priced.
@@ -146,7 +151,9 @@ mod tests {
         assert_eq!(
             prices.cost("x/gpt-4o-minimal", &million),
             None,
-            "a prefix matches only at a dash"
+            "only dated or -latest variants match a shorter name"
         );
+        assert!(prices.cost("env:anthropic/claude-sonnet-4-20250514", &million).is_some());
+        assert!(prices.cost("env:anthropic/claude-3-5-haiku-latest", &million).is_some());
     }
 }
