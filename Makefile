@@ -5,7 +5,7 @@ CARGO ?= cargo
 
 UI_SOURCES := $(shell find ui/src ui/index.html ui/package.json ui/vite.config.ts ui/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: run test lint fmt ui bindings bench bundle deps-run deps-test clean
+.PHONY: run test lint fmt ui bindings bench fuzz bundle deps-run deps-test clean
 
 deps-run:
 	@scripts/deps.sh run
@@ -47,6 +47,10 @@ test: deps-test ui lint
 bench: deps-run
 	$(CARGO) bench --quiet -p hearth-engine --bench pipeline
 	$(CARGO) bench --quiet -p hearth-engine --bench sessions
+
+# The stream decoders under libFuzzer, FUZZ_SECONDS (default 60) each.
+fuzz: deps-run
+	scripts/fuzz.sh
 
 # A release build and installable packages, with the Tauri CLI.
 bundle: deps-run ui
