@@ -17,6 +17,7 @@ const WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
 pub struct App {
     pub driver: WebDriver,
     server: Child,
+    data_dir: PathBuf,
 }
 
 impl App {
@@ -56,14 +57,27 @@ impl App {
             .unwrap();
         let url = format!("http://127.0.0.1:{port}");
         // One retry: a fresh WebKitWebDriver occasionally drops the first connection.
-        let driver = match WebDriver::new(&url, caps.clone()).await {
+        // The app must be up within a minute (WebKitWebDriver itself would wait forever for
+        // an app that exited at start, e.g. on a locked data dir).
+        let start = |caps: Capabilities| {
+            let url = url.clone();
+            async move {
+                tokio::time::timeout(Duration::from_secs(60), WebDriver::new(&url, caps))
+                    .await
+                    .map_err(|_| {
+                        "Hearth did not start within 60 s (see its log in the data dir)".to_string()
+                    })?
+                    .map_err(|e| e.to_string())
+            }
+        };
+        let driver = match start(caps.clone()).await {
             Ok(d) => d,
             Err(_) => {
                 tokio::time::sleep(Duration::from_millis(500)).await;
-                WebDriver::new(&url, caps).await.expect("create a WebDriver session with Hearth")
+                start(caps).await.expect("create a WebDriver session with Hearth")
             }
         };
-        let app = App { driver, server };
+        let app = App { driver, server, data_dir: data_dir.to_owned() };
         app.wait_for_css("body[data-ready='true']").await;
         app
     }
@@ -163,6 +177,20 @@ impl App {
     pub async fn quit(mut self) {
         self.driver.quit().await.expect("end the WebDriver session");
         let _ = self.server.kill().await;
+        // Wait until the app has really exited (it holds the data dir's lock until then), so a
+        // restart on the same data dir never races it, however loaded the machine is.
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.data_dir.join("hearth.lock"))
+            .expect("open the data dir's lock file");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while lock.try_lock().is_err() {
+            assert!(Instant::now() < deadline, "Hearth did not exit within 60 s of quitting");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = lock.unlock();
     }
 }
 

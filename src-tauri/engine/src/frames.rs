@@ -88,6 +88,8 @@ pub enum StopReason {
     Error,
 }
 
+/// Tokens of one model call or a sum of them. `input_tokens` are the uncached input tokens;
+/// cache reads and writes are counted apart (OpenAI's totals are split accordingly).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Usage {
     pub input_tokens: u64,

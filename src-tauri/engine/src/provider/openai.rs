@@ -176,10 +176,13 @@ impl ChatStreamParser {
             }
         }
         if let Some(u) = chunk.usage {
+            // OpenAI counts cached tokens inside prompt_tokens; Hearth's `input_tokens` are the
+            // uncached ones (as Anthropic reports them), so cost never counts a token twice.
+            let cached = u.prompt_tokens_details.map_or(0, |d| d.cached_tokens);
             out.push(ProviderEvent::Usage(Usage {
-                input_tokens: u.prompt_tokens,
+                input_tokens: u.prompt_tokens.saturating_sub(cached),
                 output_tokens: u.completion_tokens,
-                cache_read_tokens: u.prompt_tokens_details.map_or(0, |d| d.cached_tokens),
+                cache_read_tokens: cached,
                 cache_write_tokens: 0,
             }));
         }

@@ -70,12 +70,12 @@ impl ResponsesStreamParser {
             "response.completed" | "response.incomplete" => {
                 self.done = true;
                 let u = &v["response"]["usage"];
+                // Cached tokens are inside input_tokens here: Hearth counts them apart.
+                let cached = u["input_tokens_details"]["cached_tokens"].as_u64().unwrap_or(0);
                 out.push(ProviderEvent::Usage(Usage {
-                    input_tokens: u["input_tokens"].as_u64().unwrap_or(0),
+                    input_tokens: u["input_tokens"].as_u64().unwrap_or(0).saturating_sub(cached),
                     output_tokens: u["output_tokens"].as_u64().unwrap_or(0),
-                    cache_read_tokens: u["input_tokens_details"]["cached_tokens"]
-                        .as_u64()
-                        .unwrap_or(0),
+                    cache_read_tokens: cached,
                     cache_write_tokens: 0,
                 }));
                 let reason = if kind == "response.incomplete" {

@@ -549,3 +549,21 @@ fn an_overload_after_content_is_not_retried_but_before_content_it_is() {
     );
     assert_eq!(err.code, hearth_engine::ErrorCode::ProviderUnavailable);
 }
+
+#[test]
+fn cached_tokens_are_counted_apart_from_input_tokens() {
+    let mut p = ChatStreamParser::default();
+    let chunk = r#"{"choices":[],"usage":{"prompt_tokens":100,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":40}}}"#;
+    let events = p.on_event("message", chunk).unwrap();
+    let Some(ProviderEvent::Usage(u)) = events.first() else { panic!("{events:?}") };
+    assert_eq!(
+        (u.input_tokens, u.cache_read_tokens, u.output_tokens),
+        (60, 40, 5),
+        "OpenAI's prompt_tokens include the cached ones"
+    );
+    let mut r = ResponsesStreamParser::default();
+    let done = r#"{"type":"response.completed","response":{"usage":{"input_tokens":50,"input_tokens_details":{"cached_tokens":20},"output_tokens":3}}}"#;
+    let events = r.on_event("response.completed", done).unwrap();
+    let Some(ProviderEvent::Usage(u)) = events.first() else { panic!("{events:?}") };
+    assert_eq!((u.input_tokens, u.cache_read_tokens), (30, 20));
+}
