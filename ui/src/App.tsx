@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useReducer, useRef, useState, type RefObject } from "react";
 import { newClientMsgId, toUiError, type HearthApi, type UiError } from "./api";
 import type { AccountInfo } from "./bindings/AccountInfo";
+import type { AccountPatch } from "./bindings/AccountPatch";
+import type { AccountUsage } from "./bindings/AccountUsage";
 import type { NewAccount } from "./bindings/NewAccount";
 import type { Priority } from "./bindings/Priority";
 import type { Session } from "./bindings/Session";
+import type { AccountTestResult } from "./components/AccountList";
 import { ChatPane, type ModelsState } from "./components/ChatPane";
 import { SettingsDialog } from "./components/SettingsDialog";
 import { Sidebar } from "./components/Sidebar";
@@ -11,6 +14,7 @@ import { ErrorToast, UndoToast } from "./components/Toasts";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
 import { isSettingsShortcut } from "./shortcuts";
 import { useConversation } from "./useConversation";
+import { useSessionUsage } from "./useSessionUsage";
 
 export interface AppProps {
   api: HearthApi;
@@ -277,6 +281,7 @@ interface ChatAreaProps {
 function ChatArea({ api, session, models, showError, onSessionChanged, onNewSession, onModelChange }: ChatAreaProps) {
   const sessionId = session?.id ?? null;
   const conversation = useConversation(api, sessionId, showError, onSessionChanged);
+  const usage = useSessionUsage(api, sessionId, conversation.runsCompleted);
   // Commands act on the session on screen when they run.
   const sessionRef = useRef(sessionId);
   sessionRef.current = sessionId;
@@ -299,6 +304,7 @@ function ChatArea({ api, session, models, showError, onSessionChanged, onNewSess
       conversation={conversation.state}
       loadFailed={conversation.loadFailed}
       models={models}
+      usage={usage}
       onNewSession={onNewSession}
       onSend={(text: string, priority: Priority) =>
         withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority }))
@@ -315,7 +321,7 @@ function ChatArea({ api, session, models, showError, onSessionChanged, onNewSess
 
 interface SettingsAreaProps {
   api: HearthApi;
-  /** An account was added or removed: the models on offer changed. */
+  /** An account was added, edited, tested or removed: the models on offer may have changed. */
   onAccountsChanged(): void;
   onClose(): void;
   returnFocusRef: RefObject<HTMLButtonElement | null>;
@@ -348,6 +354,19 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
     };
   }, [loadAccounts]);
 
+  // Shown on the rows when it arrives; without it the rows just show no usage.
+  const [usage, setUsage] = useState<AccountUsage[] | null>(null);
+  useEffect(() => {
+    let active = true;
+    api.usageByAccount().then(
+      (list) => active && setUsage(list),
+      () => undefined,
+    );
+    return () => {
+      active = false;
+    };
+  }, [api]);
+
   const addAccount = async (req: NewAccount): Promise<UiError | null> => {
     let added: AccountInfo;
     try {
@@ -376,13 +395,44 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
     return null;
   };
 
+  const updateAccount = async (accountId: string, patch: AccountPatch): Promise<UiError | null> => {
+    let updated: AccountInfo;
+    try {
+      updated = await api.updateAccount(accountId, patch);
+    } catch (e) {
+      return toUiError(e);
+    }
+    // Shown at once, then the list as the backend has it.
+    setAccounts((state) =>
+      state.list ? { ...state, list: state.list.map((a) => (a.id === updated.id ? updated : a)) } : state,
+    );
+    loadAccounts();
+    onAccountsChanged();
+    return null;
+  };
+
+  const testAccount = async (accountId: string): Promise<AccountTestResult> => {
+    let check;
+    try {
+      check = await api.testAccount(accountId);
+    } catch (e) {
+      return { ok: false, error: toUiError(e) };
+    }
+    // Testing fetched the server's models afresh: the picker can show them.
+    onAccountsChanged();
+    return { ok: true, check };
+  };
+
   return (
     <SettingsDialog
       accounts={accounts.list}
       accountsFailed={accounts.failed}
+      accountUsage={usage}
       onReloadAccounts={loadAccounts}
       onAddAccount={addAccount}
       onRemoveAccount={removeAccount}
+      onUpdateAccount={updateAccount}
+      onTestAccount={testAccount}
       onClose={onClose}
       returnFocusRef={returnFocusRef}
     />

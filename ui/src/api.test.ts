@@ -145,6 +145,23 @@ describe("tauriApi account commands", () => {
     ]);
   });
 
+  it("updates with {account_id, patch} and tests by account_id", async () => {
+    const calls = recordIpc({ models: 3 });
+    await tauriApi.updateAccount("lm-studio", { label: "Desk", base_url: "http://gpu-box:1234/v1" });
+    await tauriApi.updateAccount("lm-studio", { api_key: "" });
+    await expect(tauriApi.testAccount("env:openai")).resolves.toEqual({ models: 3 });
+    expect(calls).toEqual([
+      { cmd: "account_update", args: { account_id: "lm-studio", patch: { label: "Desk", base_url: "http://gpu-box:1234/v1" } } },
+      { cmd: "account_update", args: { account_id: "lm-studio", patch: { api_key: "" } } },
+      { cmd: "account_test", args: { account_id: "env:openai" } },
+    ]);
+  });
+
+  it("passes account_test's ApiError through", async () => {
+    mockIPC(() => Promise.reject({ code: "AUTH_FAILED", message: "401: invalid API key" }));
+    await expect(tauriApi.testAccount("work")).rejects.toEqual({ code: "AUTH_FAILED", message: "401: invalid API key" });
+  });
+
   it("passes an account command's ApiError through", async () => {
     mockIPC(() => Promise.reject({ code: "KEYRING_UNAVAILABLE", message: "no keyring" }));
     await expect(tauriApi.addAccount({ label: "x", kind: "openai" })).rejects.toEqual({
@@ -153,6 +170,23 @@ describe("tauriApi account commands", () => {
     });
     mockIPC(() => Promise.reject({ code: "ACCOUNT_NOT_FOUND", message: "env:openai comes from the environment" }));
     await expect(tauriApi.removeAccount("env:openai")).rejects.toMatchObject({ code: "ACCOUNT_NOT_FOUND" });
+  });
+});
+
+describe("tauriApi usage commands", () => {
+  it("asks for a session's usage by session_id, and for every account's with no argument", async () => {
+    const summary = {
+      usage: { input_tokens: 10, output_tokens: 5, cache_read_tokens: 0, cache_write_tokens: 0 },
+      cost_usd: null,
+      fully_priced: false,
+    };
+    const calls = recordIpc(summary);
+    await expect(tauriApi.sessionUsage("s1")).resolves.toEqual(summary);
+    await tauriApi.usageByAccount();
+    expect(calls).toEqual([
+      { cmd: "session_usage", args: { session_id: "s1" } },
+      { cmd: "usage_by_account", args: {} },
+    ]);
   });
 });
 

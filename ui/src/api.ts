@@ -2,7 +2,10 @@
 // directly: App receives a `HearthApi` and hands plain data and callbacks down, so
 // components are tested through their props and this file through Tauri's IPC mock.
 import { Channel, invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import type { AccountCheck } from "./bindings/AccountCheck";
 import type { AccountInfo } from "./bindings/AccountInfo";
+import type { AccountPatch } from "./bindings/AccountPatch";
+import type { AccountUsage } from "./bindings/AccountUsage";
 import type { ApiError } from "./bindings/ApiError";
 import type { CreateSession } from "./bindings/CreateSession";
 import type { Frame } from "./bindings/Frame";
@@ -17,6 +20,7 @@ import type { SessionPage } from "./bindings/SessionPage";
 import type { SteerReceipt } from "./bindings/SteerReceipt";
 import type { SubscribeSnapshot } from "./bindings/SubscribeSnapshot";
 import type { UpdateSession } from "./bindings/UpdateSession";
+import type { UsageSummary } from "./bindings/UsageSummary";
 
 export const PAGE_SIZE = 50;
 /** How many messages a chat opens with (the newest ones). */
@@ -58,8 +62,20 @@ export interface HearthApi {
   listAccounts(): Promise<AccountInfo[]>;
   /** The key, if any, goes to the OS keyring only. */
   addAccount(req: NewAccount): Promise<AccountInfo>;
+  /**
+   * Only accounts added in settings can be edited. Absent fields stay; `api_key` replaces the
+   * key in the keyring, and an empty one removes it.
+   */
+  updateAccount(accountId: string, patch: AccountPatch): Promise<AccountInfo>;
+  /** Reaches the account's server with its key: how many models it lists, or why not. */
+  testAccount(accountId: string): Promise<AccountCheck>;
   /** Only accounts added in settings can be removed. */
   removeAccount(accountId: string): Promise<void>;
+
+  /** A session's tokens, and their cost where its models have a price. */
+  sessionUsage(sessionId: string): Promise<UsageSummary>;
+  /** Tokens and cost per account, over every run. */
+  usageByAccount(): Promise<AccountUsage[]>;
 }
 
 /** True inside the Tauri webview (or under Tauri's IPC mock in tests). */
@@ -155,8 +171,21 @@ export const tauriApi: HearthApi = {
   addAccount(req) {
     return call<AccountInfo>("account_add", { req });
   },
+  updateAccount(accountId, patch) {
+    return call<AccountInfo>("account_update", { account_id: accountId, patch });
+  },
+  testAccount(accountId) {
+    return call<AccountCheck>("account_test", { account_id: accountId });
+  },
   removeAccount(accountId) {
     return call<void>("account_remove", { account_id: accountId });
+  },
+
+  sessionUsage(sessionId) {
+    return call<UsageSummary>("session_usage", { session_id: sessionId });
+  },
+  usageByAccount() {
+    return call<AccountUsage[]>("usage_by_account", {});
   },
 };
 

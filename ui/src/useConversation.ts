@@ -13,6 +13,8 @@ export interface ConversationHandle {
   state: ConversationState;
   /** The history or the subscription failed. */
   loadFailed: boolean;
+  /** Counts the run_completed frames seen since the hook mounted: usage changes with each. */
+  runsCompleted: number;
   /** Opens the session again from its history. */
   reload(): void;
 }
@@ -26,6 +28,7 @@ export function useConversation(
   const [state, dispatch] = useReducer(conversationReducer, initialConversationState);
   const [loadFailed, setLoadFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
+  const [runsCompleted, setRunsCompleted] = useState(0);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
   const onChangedRef = useRef(onSessionChanged);
@@ -58,6 +61,7 @@ export function useConversation(
         if (!active) return;
         dispatch({ type: "frame", frame });
         if (SESSION_CHANGES.has(frame.type)) onChangedRef.current(sessionId);
+        if (frame.type === "run_completed") setRunsCompleted((n) => n + 1);
       });
       const subscribed = subscription.snapshot.then(
         (snapshot) => {
@@ -83,5 +87,5 @@ export function useConversation(
     };
   }, [api, sessionId, attempt]);
 
-  return { state, loadFailed, reload: () => setAttempt((n) => n + 1) };
+  return { state, loadFailed, runsCompleted, reload: () => setAttempt((n) => n + 1) };
 }

@@ -15,6 +15,7 @@ import {
 import type { UiError } from "../api";
 import type { AccountKind } from "../bindings/AccountKind";
 import type { NewAccount } from "../bindings/NewAccount";
+import { ErrorHint } from "./ErrorHint";
 
 export interface AccountFormProps {
   /** Resolves null once the account is added, or the backend's error to show. */
@@ -235,7 +236,10 @@ export function AccountForm({ onAdd }: AccountFormProps) {
           role="alert"
         >
           {failure ? (
-            <p>Couldn’t add the account: {failure.message}</p>
+            <>
+              <p>Couldn’t add the account: {failure.message}</p>
+              <ErrorHint error={failure} testId="account-error-hint" />
+            </>
           ) : (
             <ul>
               {shownProblems.map((field) => (

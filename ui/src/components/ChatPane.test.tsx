@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { Frame } from "../bindings/Frame";
 import type { ModelList } from "../bindings/ModelList";
 import type { QueuedRun } from "../bindings/QueuedRun";
+import type { UsageSummary } from "../bindings/UsageSummary";
 import { retryLabel } from "../chatFormat";
 import {
   conversationReducer,
@@ -12,7 +13,7 @@ import {
   type ConversationState,
 } from "../conversation";
 import { session } from "../test/fixtures";
-import { FrameLog, SESSION, snapshotAt } from "../test/frames";
+import { FrameLog, NO_USAGE, SESSION, snapshotAt } from "../test/frames";
 import { ChatPane, type ChatPaneProps } from "./ChatPane";
 
 const SESSION_ROW = session(SESSION, 1_000, { title: "Trip plans" });
@@ -42,6 +43,7 @@ function renderPane(overrides: Partial<ChatPaneProps> = {}) {
     conversation: watched(),
     loadFailed: false,
     models: { list: MODELS, failed: false },
+    usage: null,
     onNewSession: vi.fn(),
     onSend: vi.fn(() => Promise.resolve(true)),
     onSteer: vi.fn(() => Promise.resolve(true)),
@@ -157,6 +159,33 @@ describe("ChatPane messages", () => {
     expect(screen.getByTestId("run-error").textContent).toBe("401: invalid API key");
     await user.click(screen.getByTestId("run-retry"));
     expect(props.onRetry).toHaveBeenCalledOnce();
+  });
+
+  it("says what to do under a failed run's error, when its code has a hint", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add(
+        "r1",
+        { type: "phase", phase: "idle" },
+        { type: "run_completed", status: "error", usage: NO_USAGE, error: { code: "RATE_LIMITED", message: "429: slow down" } },
+      ).frames;
+    renderPane({ conversation: watched(frames) });
+    expect(screen.getByTestId("run-error").textContent, "the hint is not part of the message").toBe("429: slow down");
+    expect(screen.getByTestId("run-error-hint").textContent).toBe("The provider is rate limiting. Wait a moment, then Retry.");
+  });
+
+  it("shows no hint for an error code without one, nor for a failure known only from the history", () => {
+    const frames = new FrameLog().startRun("r1", "u1", "Hi").finish("r1", "error", "something broke").frames;
+    const { rerenderWith } = renderPane({ conversation: watched(frames) });
+    expect(screen.getByTestId("run-error").textContent).toBe("something broke");
+    expect(screen.queryByTestId("run-error-hint")).toBeNull();
+
+    const interrupted = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .add("r1", { type: "phase", phase: "idle" }, { type: "run_completed", status: "interrupted", usage: NO_USAGE }).frames;
+    rerenderWith({ conversation: watched(interrupted) });
+    expect(screen.getByTestId("run-error").textContent).toBe("Interrupted");
+    expect(screen.queryByTestId("run-error-hint")).toBeNull();
   });
 
   it("shows Interrupted with a Retry for a run cut off by a restart", () => {
@@ -310,6 +339,38 @@ describe("ChatPane model picker", () => {
     const hint = screen.getByTestId("model-hint").textContent;
     expect(hint).toContain("Add a model account in Settings");
     expect(hint).toContain("set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart");
+  });
+});
+
+describe("ChatPane session usage", () => {
+  const summary = (input: number, output: number, cost: number | null, fullyPriced = cost !== null): UsageSummary => ({
+    usage: { input_tokens: input, output_tokens: output, cache_read_tokens: 0, cache_write_tokens: 0 },
+    cost_usd: cost,
+    fully_priced: fullyPriced,
+  });
+
+  it("shows the session's tokens and cost in the header", () => {
+    renderPane({ usage: summary(1_000, 234, 0.42) });
+    const label = screen.getByTestId("session-usage");
+    expect(label.textContent).toBe("1.2k tokens · $0.42");
+    expect(label.closest("header"), "in the chat header").toBeTruthy();
+    expect(label.getAttribute("title")).toContain("Input: 1,000 tokens");
+  });
+
+  it("shows tokens only when no price is known, a tiny cost as <$0.01, and follows new numbers", () => {
+    const { rerenderWith } = renderPane({ usage: summary(40, 2, null) });
+    expect(screen.getByTestId("session-usage").textContent).toBe("42 tokens");
+    rerenderWith({ usage: summary(900, 300, 0.003) });
+    expect(screen.getByTestId("session-usage").textContent).toBe("1.2k tokens · <$0.01");
+    rerenderWith({ usage: summary(900, 300, 0.5, false) });
+    expect(screen.getByTestId("session-usage").textContent).toBe("1.2k tokens · ≥ $0.50");
+  });
+
+  it("is hidden until the session has used a token", () => {
+    const { rerenderWith } = renderPane({ usage: null });
+    expect(screen.queryByTestId("session-usage")).toBeNull();
+    rerenderWith({ usage: summary(0, 0, 0) });
+    expect(screen.queryByTestId("session-usage")).toBeNull();
   });
 });
 

@@ -2,7 +2,9 @@ import { useMemo } from "react";
 import type { ModelList } from "../bindings/ModelList";
 import type { Priority } from "../bindings/Priority";
 import type { Session } from "../bindings/Session";
+import type { UsageSummary } from "../bindings/UsageSummary";
 import { isRunning, runFailure, visibleMessages, type ConversationState } from "../conversation";
+import { sessionUsageLabel, usageDetails } from "../usageFormat";
 import { Composer } from "./Composer";
 import { ConversationView } from "./ConversationView";
 import { ComposeIcon, FlameIcon } from "./icons";
@@ -23,6 +25,8 @@ export interface ChatPaneProps {
   /** The history or the subscription failed. */
   loadFailed: boolean;
   models: ModelsState;
+  /** The session's tokens and cost; null until known. Hidden while no tokens are used. */
+  usage: UsageSummary | null;
   onNewSession(): void;
   /** Resolves false if the backend refused (the text goes back into the composer). */
   onSend(text: string, priority: Priority): Promise<boolean>;
@@ -62,12 +66,13 @@ export function ChatPane(props: ChatPaneProps) {
   );
 }
 
-function Chat({ session, conversation, loadFailed, models, ...on }: ChatPaneProps & { session: Session }) {
+function Chat({ session, conversation, loadFailed, models, usage, ...on }: ChatPaneProps & { session: Session }) {
   const ready = conversation.sessionId === session.id && conversation.loaded;
   const running = ready && isRunning(conversation);
   const { messages, queue } = conversation;
   const shown = useMemo(() => visibleMessages({ messages, queue }), [messages, queue]);
   const noModel = models.list !== null && models.list.models.length === 0;
+  const usageLabel = sessionUsageLabel(usage);
 
   return (
     <>
@@ -75,6 +80,11 @@ function Chat({ session, conversation, loadFailed, models, ...on }: ChatPaneProp
         <h1 className="chat-header" data-testid="chat-header" title={session.title}>
           {session.title}
         </h1>
+        {usage && usageLabel !== null && (
+          <span className="session-usage" data-testid="session-usage" title={usageDetails(usage)}>
+            {usageLabel}
+          </span>
+        )}
         <ModelPicker models={models.list} failed={models.failed} value={session.model} onChange={on.onModelChange} />
       </header>
       {ready ? (

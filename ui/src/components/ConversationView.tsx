@@ -2,6 +2,7 @@ import { useLayoutEffect, useRef, useState } from "react";
 import type { Phase } from "../bindings/Phase";
 import { failureText, phaseLabel, retryLabel } from "../chatFormat";
 import type { ChatMessage, Retrying, RunFailure } from "../conversation";
+import { ErrorHint } from "./ErrorHint";
 import { AlertIcon, ArrowDownIcon, ChatIcon, RetryIcon } from "./icons";
 import { MessageView } from "./MessageView";
 
@@ -94,9 +95,12 @@ export function ConversationView({ messages, phase, running, retrying, failure, 
         {failure && (
           <div className={`run-failure is-${failure.status}`} role="alert">
             <AlertIcon size={16} className="run-failure-icon" />
-            <span className="run-failure-text" data-testid="run-error">
-              {failureText(failure)}
-            </span>
+            <div className="run-failure-body">
+              <span className="run-failure-text" data-testid="run-error">
+                {failureText(failure)}
+              </span>
+              {failure.error && <ErrorHint error={failure.error} testId="run-error-hint" className="run-failure-hint" />}
+            </div>
             <button type="button" className="secondary-button" data-testid="run-retry" onClick={onRetry}>
               <RetryIcon size={14} />
               <span>Retry</span>

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { UiError } from "../api";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { NewAccount } from "../bindings/NewAccount";
+import type { AccountTestResult } from "./AccountList";
 import { SettingsDialog, type SettingsDialogProps } from "./SettingsDialog";
 
 const ACCOUNTS: AccountInfo[] = [
@@ -32,9 +33,12 @@ function renderDialog(overrides: Partial<SettingsDialogProps> = {}) {
   const props: SettingsDialogProps = {
     accounts: ACCOUNTS,
     accountsFailed: false,
+    accountUsage: null,
     onReloadAccounts: vi.fn(),
     onAddAccount: vi.fn(() => Promise.resolve(null)),
     onRemoveAccount: vi.fn(() => Promise.resolve(null)),
+    onUpdateAccount: vi.fn(() => Promise.resolve(null)),
+    onTestAccount: vi.fn(() => Promise.resolve<AccountTestResult>({ ok: true, check: { models: 3 } })),
     onClose: vi.fn(),
     ...overrides,
   };
@@ -119,9 +123,12 @@ describe("SettingsDialog", () => {
             <SettingsDialog
               accounts={[]}
               accountsFailed={false}
+              accountUsage={null}
               onReloadAccounts={() => undefined}
               onAddAccount={() => Promise.resolve(null)}
               onRemoveAccount={() => Promise.resolve(null)}
+              onUpdateAccount={() => Promise.resolve(null)}
+              onTestAccount={() => Promise.resolve({ ok: true, check: { models: 0 } })}
               onClose={() => setOpen(false)}
               returnFocusRef={gear}
             />
@@ -337,5 +344,245 @@ describe("SettingsDialog add account form", () => {
     expect(field("account-add-label").value).toBe("Work");
     expect(field("account-add-key").value, "the key is not kept, even after a failure").toBe("");
     expect(screen.queryByTestId("account-add-done")).toBeNull();
+  });
+});
+
+describe("SettingsDialog account Test", () => {
+  it("is offered on every account, from the environment too; Edit only on settings accounts", () => {
+    renderDialog();
+    expect(within(item("env:openai")).getByTestId("account-test").getAttribute("aria-label")).toBe("Test “OpenAI (environment)”");
+    expect(within(item("env:openai")).queryByTestId("account-edit")).toBeNull();
+    expect(within(item("ollama")).getByTestId("account-test")).toBeTruthy();
+    expect(within(item("ollama")).getByTestId("account-edit").getAttribute("aria-label")).toBe("Edit “Ollama”");
+  });
+
+  it("shows how many models the server lists, on that row only", async () => {
+    const answer = deferred<AccountTestResult>();
+    const { user, props } = renderDialog({ onTestAccount: vi.fn(() => answer.promise) });
+    const row = within(item("env:openai"));
+    await user.click(row.getByTestId("account-test"));
+    expect(props.onTestAccount).toHaveBeenCalledExactlyOnceWith("env:openai");
+    const button = row.getByTestId("account-test") as HTMLButtonElement;
+    expect(button.disabled, "one test at a time").toBe(true);
+    expect(button.textContent).toBe("Testing…");
+
+    await act(async () => answer.resolve({ ok: true, check: { models: 12 } }));
+    const result = row.getByTestId("account-test-result");
+    expect(result.textContent).toBe("Connected · 12 models");
+    expect(result.dataset.ok).toBe("true");
+    expect(within(item("ollama")).queryByTestId("account-test-result")).toBeNull();
+    expect(button.disabled).toBe(false);
+  });
+
+  it("shows the error's message and what to do about it", async () => {
+    const onTestAccount = vi.fn(() =>
+      Promise.resolve<AccountTestResult>({ ok: false, error: { code: "AUTH_FAILED", message: "401: invalid API key" } }),
+    );
+    const { user } = renderDialog({ onTestAccount });
+    const row = within(item("ollama"));
+    await user.click(row.getByTestId("account-test"));
+    const result = row.getByTestId("account-test-result");
+    expect(result.dataset.ok).toBe("false");
+    expect(result.dataset.errorCode).toBe("AUTH_FAILED");
+    expect(result.getAttribute("role")).toBe("alert");
+    expect(result.textContent).toContain("401: invalid API key");
+    expect(row.getByTestId("account-error-hint").textContent).toBe(
+      "Check the API key in Settings → Model accounts (Replace key).",
+    );
+  });
+
+  it("shows no hint for an error without one, and clears the last answer when testing again", async () => {
+    const onTestAccount = vi
+      .fn<(id: string) => Promise<AccountTestResult>>()
+      .mockResolvedValueOnce({ ok: false, error: { code: "NETWORK", message: "connection refused" } })
+      .mockResolvedValueOnce({ ok: false, error: { code: "UNKNOWN", message: "command account_test not found" } });
+    const { user } = renderDialog({ onTestAccount });
+    const row = within(item("ollama"));
+    await user.click(row.getByTestId("account-test"));
+    expect(row.getByTestId("account-error-hint").textContent).toMatch(/could not reach the provider/);
+    await user.click(row.getByTestId("account-test"));
+    expect(row.getByTestId("account-test-result").textContent).toContain("command account_test not found");
+    expect(row.queryByTestId("account-error-hint")).toBeNull();
+  });
+});
+
+describe("SettingsDialog account Edit", () => {
+  const KEYED: AccountInfo = {
+    id: "lm-studio",
+    label: "LM Studio",
+    kind: "openai_compatible",
+    base_url: "http://127.0.0.1:1234/v1",
+    default_model: "qwen2.5-7b",
+    source: "settings",
+    has_key: true,
+  };
+
+  it("opens in place with the account's values, an empty password field for the key, and focus on the label", async () => {
+    const { user } = renderDialog({ accounts: [...ACCOUNTS, KEYED] });
+    const row = within(item("lm-studio"));
+    await user.click(row.getByTestId("account-edit"));
+    expect(field("account-edit-label").value).toBe("LM Studio");
+    expect(field("account-edit-url").value).toBe("http://127.0.0.1:1234/v1");
+    expect(field("account-edit-model").value).toBe("qwen2.5-7b");
+    expect(field("account-edit-key").value).toBe("");
+    expect(field("account-edit-key").type).toBe("password");
+    expect(field("account-edit-key").autocomplete).toBe("off");
+    expect(document.activeElement).toBe(field("account-edit-label"));
+    expect(row.queryByTestId("account-remove"), "the row's actions wait while editing").toBeNull();
+  });
+
+  it("saves only the changed fields with the replacement key, clears the key as it is sent, then closes", async () => {
+    const answer = deferred<UiError | null>();
+    const { user, props } = renderDialog({ accounts: [...ACCOUNTS, KEYED], onUpdateAccount: vi.fn(() => answer.promise) });
+    const row = within(item("lm-studio"));
+    await user.click(row.getByTestId("account-edit"));
+    await user.clear(field("account-edit-label"));
+    await user.type(field("account-edit-label"), " Desk GPU ");
+    await user.type(field("account-edit-key"), "sk-rotated-42");
+    await user.click(screen.getByTestId("account-edit-save"));
+
+    expect(props.onUpdateAccount).toHaveBeenCalledExactlyOnceWith("lm-studio", { label: "Desk GPU", api_key: "sk-rotated-42" });
+    expect(field("account-edit-key").value, "cleared before the backend answers").toBe("");
+    expect((screen.getByTestId("account-edit-save") as HTMLButtonElement).disabled, "no double save").toBe(true);
+    expect(document.body.innerHTML).not.toContain("sk-rotated-42");
+
+    await act(async () => answer.resolve(null));
+    expect(screen.queryByTestId("account-edit-label"), "the row shows its details again").toBeNull();
+    expect(document.activeElement, "focus goes back to Edit").toBe(row.getByTestId("account-edit"));
+  });
+
+  it("sends nothing when nothing changed, and an empty key field keeps the key", async () => {
+    const { user, props } = renderDialog({ accounts: [...ACCOUNTS, KEYED] });
+    await user.click(within(item("lm-studio")).getByTestId("account-edit"));
+    await user.click(screen.getByTestId("account-edit-save"));
+    expect(props.onUpdateAccount).not.toHaveBeenCalled();
+    expect(screen.queryByTestId("account-edit-label")).toBeNull();
+
+    await user.click(within(item("lm-studio")).getByTestId("account-edit"));
+    await user.clear(field("account-edit-model"));
+    await user.click(screen.getByTestId("account-edit-save"));
+    expect(props.onUpdateAccount, "a cleared default model is sent as empty").toHaveBeenCalledExactlyOnceWith("lm-studio", {
+      default_model: "",
+    });
+  });
+
+  it("removes the key with an empty api_key, as its own action", async () => {
+    const { user, props, rerender } = renderDialog({ accounts: [...ACCOUNTS, KEYED] });
+    await user.click(within(item("lm-studio")).getByTestId("account-edit"));
+    await user.type(field("account-edit-label"), " 2");
+    await user.click(screen.getByTestId("account-remove-key"));
+    expect(props.onUpdateAccount).toHaveBeenCalledExactlyOnceWith("lm-studio", { api_key: "" });
+    expect(screen.getByRole("status").textContent).toMatch(/Key removed/);
+    expect(field("account-edit-label").value, "other edits wait for Save").toBe("LM Studio 2");
+
+    // The list comes back without the key: no key to remove any more.
+    rerender(<SettingsDialog {...props} accounts={[...ACCOUNTS, { ...KEYED, has_key: false }]} />);
+    expect(screen.queryByTestId("account-remove-key")).toBeNull();
+    expect(document.activeElement).toBe(field("account-edit-key"));
+    expect(within(item("ollama")).queryByTestId("account-edit-label")).toBeNull();
+  });
+
+  it("offers no Remove key for an account without one", async () => {
+    const { user } = renderDialog();
+    await user.click(within(item("ollama")).getByTestId("account-edit"));
+    expect(screen.queryByTestId("account-remove-key")).toBeNull();
+  });
+
+  it("shows the backend's refusal inline with its hint, keeps the fields, and still forgets the key", async () => {
+    const onUpdateAccount = vi.fn(() =>
+      Promise.resolve<UiError | null>({ code: "NETWORK", message: "the keyring could not be reached" }),
+    );
+    const { user } = renderDialog({ accounts: [...ACCOUNTS, KEYED], onUpdateAccount });
+    await user.click(within(item("lm-studio")).getByTestId("account-edit"));
+    await user.clear(field("account-edit-url"));
+    await user.type(field("account-edit-url"), "http://gpu-box:1234/v1");
+    await user.type(field("account-edit-key"), "sk-secret-9");
+    await user.click(screen.getByTestId("account-edit-save"));
+
+    const error = screen.getByTestId("account-edit-error");
+    expect(error.getAttribute("role")).toBe("alert");
+    expect(error.dataset.errorCode).toBe("NETWORK");
+    expect(error.textContent).toContain("the keyring could not be reached");
+    expect(within(error).getByTestId("account-error-hint").textContent).toMatch(/check the base URL/);
+    expect(field("account-edit-url").value).toBe("http://gpu-box:1234/v1");
+    expect(field("account-edit-key").value, "the key is not kept, even after a failure").toBe("");
+  });
+
+  it("checks the fields before sending and marks the first bad one", async () => {
+    const { user, props } = renderDialog();
+    await user.click(within(item("ollama")).getByTestId("account-edit"));
+    await user.clear(field("account-edit-label"));
+    await user.clear(field("account-edit-url"));
+    await user.type(field("account-edit-url"), "gpu-box:1234");
+    await user.click(screen.getByTestId("account-edit-save"));
+    expect(props.onUpdateAccount).not.toHaveBeenCalled();
+    const error = screen.getByTestId("account-edit-error");
+    expect(error.textContent).toMatch(/label/);
+    expect(error.textContent).toMatch(/http:\/\/ or https:\/\//);
+    expect(field("account-edit-label").getAttribute("aria-invalid")).toBe("true");
+    expect(document.activeElement).toBe(field("account-edit-label"));
+  });
+
+  it("leaves without saving on Cancel or Escape, and Escape does not close Settings", async () => {
+    const { user, props } = renderDialog();
+    const row = within(item("ollama"));
+    await user.click(row.getByTestId("account-edit"));
+    await user.type(field("account-edit-label"), " changed");
+    await user.click(screen.getByTestId("account-edit-cancel"));
+    expect(screen.queryByTestId("account-edit-label")).toBeNull();
+    expect(row.getByTestId("account-label").textContent).toBe("Ollama");
+
+    await user.click(row.getByTestId("account-edit"));
+    expect(field("account-edit-label").value, "a new edit starts from the account").toBe("Ollama");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("account-edit-label")).toBeNull();
+    expect(props.onClose).not.toHaveBeenCalled();
+    expect(document.activeElement).toBe(row.getByTestId("account-edit"));
+    expect(props.onUpdateAccount).not.toHaveBeenCalled();
+  });
+
+  it("forgets the last Test's answer once a change is saved", async () => {
+    const { user } = renderDialog();
+    const row = within(item("ollama"));
+    await user.click(row.getByTestId("account-test"));
+    expect(row.getByTestId("account-test-result")).toBeTruthy();
+    await user.click(row.getByTestId("account-edit"));
+    await user.type(field("account-edit-model"), "-q4");
+    await user.click(screen.getByTestId("account-edit-save"));
+    expect(row.queryByTestId("account-test-result")).toBeNull();
+  });
+});
+
+describe("SettingsDialog account usage", () => {
+  it("shows each account's tokens and cost, and nothing for an account not used yet", () => {
+    renderDialog({
+      accountUsage: [
+        {
+          account_id: "ollama",
+          summary: {
+            usage: { input_tokens: 12_300, output_tokens: 4_500, cache_read_tokens: 0, cache_write_tokens: 0 },
+            cost_usd: null,
+            fully_priced: false,
+          },
+        },
+        {
+          account_id: "env:openai",
+          summary: {
+            usage: { input_tokens: 10_000, output_tokens: 2_000, cache_read_tokens: 2_300, cache_write_tokens: 0 },
+            cost_usd: 0.42,
+            fully_priced: false,
+          },
+        },
+      ],
+    });
+    expect(within(item("ollama")).getByTestId("account-usage").textContent).toBe("12.3k in · 4.5k out");
+    expect(within(item("env:openai")).getByTestId("account-usage").textContent).toBe("12.3k in · 2k out · ≥ $0.42");
+  });
+
+  it("shows no usage line before the usage is known or for an unused account", () => {
+    const { rerender, props } = renderDialog();
+    expect(screen.queryAllByTestId("account-usage")).toEqual([]);
+    rerender(<SettingsDialog {...props} accountUsage={[]} />);
+    expect(screen.queryAllByTestId("account-usage")).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 import type { RefObject } from "react";
 import type { UiError } from "../api";
 import type { AccountInfo } from "../bindings/AccountInfo";
+import type { AccountPatch } from "../bindings/AccountPatch";
+import type { AccountUsage } from "../bindings/AccountUsage";
 import type { NewAccount } from "../bindings/NewAccount";
 import { AccountForm } from "./AccountForm";
-import { AccountList } from "./AccountList";
+import { AccountList, type AccountTestResult } from "./AccountList";
 import { Dialog } from "./Dialog";
 
 export interface SettingsDialogProps {
@@ -11,11 +13,17 @@ export interface SettingsDialogProps {
   accounts: readonly AccountInfo[] | null;
   /** accounts_list failed. */
   accountsFailed: boolean;
+  /** Tokens and cost per account; null until known (or if they could not be read). */
+  accountUsage: readonly AccountUsage[] | null;
   onReloadAccounts(): void;
   /** Resolves null once added, or the backend's error (shown in the form). */
   onAddAccount(req: NewAccount): Promise<UiError | null>;
   /** Resolves null once removed, or the backend's error (shown on the row). */
   onRemoveAccount(accountId: string): Promise<UiError | null>;
+  /** Resolves null once stored, or the backend's error (shown in the row's edit form). */
+  onUpdateAccount(accountId: string, patch: AccountPatch): Promise<UiError | null>;
+  /** What Test found, shown on the row. */
+  onTestAccount(accountId: string): Promise<AccountTestResult>;
   onClose(): void;
   /** Where focus goes back to on close (the gear button). */
   returnFocusRef?: RefObject<HTMLElement | null>;
@@ -43,8 +51,11 @@ export function SettingsDialog(props: SettingsDialogProps) {
         <AccountList
           accounts={props.accounts}
           loadFailed={props.accountsFailed}
+          usage={props.accountUsage}
           onReload={props.onReloadAccounts}
           onRemove={props.onRemoveAccount}
+          onUpdate={props.onUpdateAccount}
+          onTest={props.onTestAccount}
         />
         <AccountForm onAdd={props.onAddAccount} />
       </section>

@@ -169,3 +169,13 @@ export function KeyIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function PlugIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M9 3v5M15 3v5" />
+      <path d="M6 8h12v3a6 6 0 0 1-12 0z" />
+      <path d="M12 17v4" />
+    </Icon>
+  );
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import type { ErrorCode } from "./bindings/ErrorCode";
+import { hintFor, hintForError } from "./errorHints";
+
+// Every code the backend has (a Record, so a new code fails to compile here until it is listed),
+// with the hint it gets.
+const EXPECTED: Record<ErrorCode, string | null> = {
+  AUTH_FAILED: "Check the API key in Settings → Model accounts (Replace key).",
+  BILLING: "The provider's account needs billing attention (credits or a payment method).",
+  INVALID_REQUEST: "The provider refused the request; the message above says why.",
+  RATE_LIMITED: "The provider is rate limiting. Wait a moment, then Retry.",
+  PROVIDER_UNAVAILABLE: "The provider is down or overloaded. Retry in a little while.",
+  NETWORK: "Hearth could not reach the provider: check the base URL and that the server is running.",
+  MODEL_NOT_FOUND: "This model is not available on that account: pick another in the chat header.",
+  NO_MODEL: "Add a model account in Settings (the gear at the bottom of the sidebar).",
+  TOOL_CALL_TRUNCATED: "Ask for less at once, or raise the model's output limit.",
+  STREAM_INTERRUPTED: "The connection broke mid-reply. Retry.",
+  SESSION_NOT_FOUND: null,
+  INVALID_TITLE: null,
+  INVALID_CURSOR: null,
+  INVALID_LIMIT: null,
+  INVALID_MODEL: null,
+  INVALID_WORKSPACE: null,
+  INVALID_INPUT: null,
+  MESSAGE_EMPTY: null,
+  MESSAGE_TOO_LONG: null,
+  QUEUE_FULL: null,
+  SEQ_OUT_OF_RANGE: null,
+  NOTHING_TO_RETRY: null,
+  UNAUTHORIZED: null,
+  NOT_FOUND: null,
+  PROVIDER_ERROR: null,
+  BAD_PROVIDER_STREAM: null,
+  ACCOUNT_NOT_FOUND: null,
+  INVALID_ACCOUNT: null,
+  KEYRING_UNAVAILABLE: null,
+  DATA_DIR_LOCKED: null,
+  STORAGE: null,
+  INTERNAL: null,
+};
+
+describe("hintFor", () => {
+  it.each(Object.entries(EXPECTED).filter(([, hint]) => hint !== null))("gives %s its hint", (code, hint) => {
+    expect(hintFor(code as ErrorCode)).toBe(hint);
+  });
+
+  it("has no hint for the other codes", () => {
+    const others = Object.entries(EXPECTED).filter(([, hint]) => hint === null);
+    expect(others.length).toBeGreaterThan(0);
+    for (const [code] of others) expect(hintFor(code as ErrorCode), code).toBeNull();
+  });
+
+  it("gives an error as the UI holds it the same hint, and none for UNKNOWN", () => {
+    expect(hintForError({ code: "NETWORK" })).toBe(EXPECTED.NETWORK);
+    expect(hintForError({ code: "STORAGE" })).toBeNull();
+    expect(hintForError({ code: "UNKNOWN" })).toBeNull();
+  });
+});
