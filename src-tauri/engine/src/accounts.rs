@@ -320,14 +320,12 @@ impl Accounts {
                 _ => req.bearer_auth(key),
             };
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| ApiError::from(crate::provider::openai::network_error(e)))?;
+        let resp =
+            req.send().await.map_err(|e| ApiError::from(crate::provider::network_error(e)))?;
         let status = resp.status();
         if !status.is_success() {
             let body = resp.text().await.unwrap_or_default();
-            return Err(crate::provider::openai::http_error(status.as_u16(), &body, None).into());
+            return Err(crate::provider::http_error(status.as_u16(), &body, None).into());
         }
         let value: Value = resp.json().await.map_err(|e| {
             ApiError::new(ErrorCode::BadProviderStream, format!("the models list is not JSON: {e}"))

@@ -5,12 +5,10 @@
 //! `server_tool_use` with `input_json_delta` fragments; `ping`; usage from `message_start`
 //! and `message_delta`; `event: error`). [`AnthropicMessages`] does the HTTP.
 
-use std::time::Duration;
-
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 
-use super::{EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
+use super::{Decoder, EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
 use crate::chat::{ContentBlock, Role};
 use crate::error::ErrorCode;
 use crate::frames::{StopReason, Usage};
@@ -25,15 +23,11 @@ pub struct MessagesStreamParser {
     stopped: bool,
     finished: bool,
     /// Any content has been yielded (an error after this is not retried).
-    pub started: bool,
+    started: bool,
 }
 
-impl MessagesStreamParser {
-    pub fn on_event(
-        &mut self,
-        event: &str,
-        data: &str,
-    ) -> Result<Vec<ProviderEvent>, ProviderError> {
+impl Decoder for MessagesStreamParser {
+    fn on_event(&mut self, event: &str, data: &str) -> Result<Vec<ProviderEvent>, ProviderError> {
         if self.stopped {
             return Ok(Vec::new());
         }
@@ -147,7 +141,7 @@ impl MessagesStreamParser {
         Ok(out)
     }
 
-    pub fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
         if self.stopped || self.finished {
             return Ok(Vec::new());
         }
@@ -156,6 +150,10 @@ impl MessagesStreamParser {
             "the provider's stream ended before the reply was complete",
         );
         Err(if self.started { e } else { e.retryable(None) })
+    }
+
+    fn started(&self) -> bool {
+        self.started
     }
 }
 
@@ -191,11 +189,7 @@ pub struct AnthropicMessages {
 impl AnthropicMessages {
     /// `base_url` is the API's root (`https://api.anthropic.com`), as the SDKs take it.
     pub fn new(base_url: &str, api_key: Option<String>) -> AnthropicMessages {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(15))
-            .read_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap_or_default();
+        let client = super::http_client();
         AnthropicMessages { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
     }
 
@@ -274,28 +268,7 @@ impl Provider for AnthropicMessages {
         if let Some(key) = &self.api_key {
             http = http.header("x-api-key", key);
         }
-        Box::pin(async move {
-            let response = http.send().await.map_err(super::openai::network_error)?;
-            let status = response.status();
-            if !status.is_success() {
-                let retry_after = super::retry::retry_after(response.headers());
-                let body = response.text().await.unwrap_or_default();
-                // 529 is Anthropic's "overloaded": like a 503.
-                return Err(super::openai::http_error(status.as_u16(), &body, retry_after));
-            }
-            let mut parser = MessagesStreamParser::default();
-            let events = eventsource_stream::EventStream::new(response.bytes_stream());
-            Ok(super::openai::event_stream(events, move |item| match item {
-                Some(Ok(ev)) => parser.on_event(&ev.event, &ev.data),
-                Some(Err(e)) => {
-                    let err = ProviderError::new(
-                        ErrorCode::StreamInterrupted,
-                        format!("the connection to the provider broke: {e}"),
-                    );
-                    Err(if parser.started { err } else { err.retryable(None) })
-                }
-                None => parser.on_end(),
-            }))
-        })
+        // 529 is Anthropic's "overloaded": a 5xx, so it is retried like a 503.
+        super::stream_sse(http, MessagesStreamParser::default())
     }
 }

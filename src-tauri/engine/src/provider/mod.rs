@@ -9,8 +9,10 @@ pub mod retry;
 use std::pin::Pin;
 use std::time::Duration;
 
-use futures_util::Stream;
+use serde_json::Value;
+
 use futures_util::future::BoxFuture;
+use futures_util::{Stream, StreamExt};
 
 use crate::chat::{ContentBlock, Role};
 use crate::error::{ApiError, ErrorCode};
@@ -84,10 +86,164 @@ impl From<ProviderError> for ApiError {
 
 pub type EventStream = Pin<Box<dyn Stream<Item = Result<ProviderEvent, ProviderError>> + Send>>;
 
+/// A stream protocol as a state machine, with no IO: SSE events in, provider events out.
+pub trait Decoder: Send + 'static {
+    /// One SSE event (`event` is its name, "message" when absent).
+    fn on_event(&mut self, event: &str, data: &str) -> Result<Vec<ProviderEvent>, ProviderError>;
+    /// The body ended (without the protocol's end marker this is a cut connection).
+    fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError>;
+    /// Whether any content has been yielded: a failure after it is never retried.
+    fn started(&self) -> bool;
+}
+
+/// The HTTP client every provider uses: bounded connect, generous read (long thoughts).
+pub(crate) fn http_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(15))
+        .read_timeout(Duration::from_secs(300))
+        .build()
+        .unwrap_or_default()
+}
+
+/// Sends a streaming request; an error answer becomes a typed (maybe retryable) error, a
+/// success is decoded by `decoder` from its SSE body.
+pub(crate) fn stream_sse(
+    request: reqwest::RequestBuilder,
+    mut decoder: impl Decoder,
+) -> BoxFuture<'static, Result<EventStream, ProviderError>> {
+    Box::pin(async move {
+        let response = request.send().await.map_err(network_error)?;
+        let status = response.status();
+        if !status.is_success() {
+            let retry_after = retry::retry_after(response.headers());
+            let body = response.text().await.unwrap_or_default();
+            return Err(http_error(status.as_u16(), &body, retry_after));
+        }
+        let events = eventsource_stream::EventStream::new(response.bytes_stream());
+        Ok(event_stream(events, move |item| match item {
+            Some(Ok(ev)) => decoder.on_event(&ev.event, &ev.data),
+            Some(Err(e)) => {
+                let err = ProviderError::new(
+                    ErrorCode::StreamInterrupted,
+                    format!("the connection to the provider broke: {e}"),
+                );
+                Err(if decoder.started() { err } else { err.retryable(None) })
+            }
+            None => decoder.on_end(),
+        }))
+    })
+}
+
+/// Decodes a body that arrives in `pieces`, as the app would (tests and fuzzing): every
+/// event, and the error that ended it, if any.
+pub fn decode_pieces(
+    decoder: impl Decoder,
+    pieces: impl IntoIterator<Item = Vec<u8>>,
+) -> Vec<Result<ProviderEvent, ProviderError>> {
+    use futures_util::FutureExt;
+    let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
+        pieces.into_iter().map(|p| Ok(bytes::Bytes::from(p))).collect();
+    let mut decoder = decoder;
+    let events = eventsource_stream::EventStream::new(futures_util::stream::iter(chunks));
+    let mut stream = event_stream(events, move |item| match item {
+        Some(Ok(ev)) => decoder.on_event(&ev.event, &ev.data),
+        Some(Err(e)) => Err(ProviderError::new(ErrorCode::BadProviderStream, e.to_string())),
+        None => decoder.on_end(),
+    });
+    let mut out = Vec::new();
+    // An in-memory body is always ready: the stream never waits.
+    while let Some(Some(item)) = stream.next().now_or_never() {
+        out.push(item);
+    }
+    out
+}
+
 pub trait Provider: Send + Sync {
     /// Starts a streaming request. An error here happened before any event.
     fn stream(
         &self,
         request: ModelRequest,
     ) -> BoxFuture<'static, Result<EventStream, ProviderError>>;
+}
+
+/// Turns a stream of SSE items into provider events through `step`, which also sees the end
+/// (`None`). Stops after the first error.
+pub(crate) fn event_stream<S, E>(
+    events: S,
+    mut step: impl FnMut(
+        Option<Result<eventsource_stream::Event, E>>,
+    ) -> Result<Vec<ProviderEvent>, ProviderError>
+    + Send
+    + 'static,
+) -> EventStream
+where
+    S: futures_util::Stream<Item = Result<eventsource_stream::Event, E>> + Send + 'static,
+    E: 'static,
+{
+    let items = events.map(Some).chain(futures_util::stream::once(async { None }));
+    let mut failed = false;
+    Box::pin(
+        items
+            .map(move |item| {
+                if failed {
+                    return Vec::new();
+                }
+                match step(item) {
+                    Ok(events) => events.into_iter().map(Ok).collect(),
+                    Err(e) => {
+                        failed = true;
+                        vec![Err(e)]
+                    }
+                }
+            })
+            .flat_map(futures_util::stream::iter),
+    )
+}
+
+pub(crate) fn network_error(e: reqwest::Error) -> ProviderError {
+    ProviderError::new(
+        ErrorCode::Network,
+        format!("cannot reach the provider: {}", error_chain(&e)),
+    )
+    .retryable(None)
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut source = e.source();
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}
+
+/// Maps an HTTP error answer to a code; 429 and 5xx may be retried.
+pub fn http_error(status: u16, body: &str, retry_after: Option<Duration>) -> ProviderError {
+    let detail = serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.pointer("/error/message").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| body.chars().take(300).collect());
+    let msg = |what: &str| format!("{what} (HTTP {status}): {detail}");
+    match status {
+        401 | 403 => {
+            ProviderError::new(ErrorCode::AuthFailed, msg("the provider refused the API key"))
+        }
+        402 => ProviderError::new(
+            ErrorCode::Billing,
+            msg("the provider's account needs billing attention"),
+        ),
+        404 => ProviderError::new(
+            ErrorCode::ModelNotFound,
+            msg("the provider does not know this model or endpoint"),
+        ),
+        429 => ProviderError::new(ErrorCode::RateLimited, msg("the provider is rate limiting"))
+            .retryable(retry_after),
+        500..=599 => ProviderError::new(ErrorCode::ProviderUnavailable, msg("the provider failed"))
+            .retryable(retry_after),
+        _ => {
+            ProviderError::new(ErrorCode::InvalidRequest, msg("the provider rejected the request"))
+        }
+    }
 }

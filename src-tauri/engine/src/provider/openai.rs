@@ -5,14 +5,11 @@
 //! `eventsource-stream`) and yields provider events, so recorded streams test it directly.
 //! [`OpenAiChat`] does the HTTP.
 
-use std::time::Duration;
-
-use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
+use super::{Decoder, EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
 use crate::chat::{ContentBlock, Role};
 use crate::error::ErrorCode;
 use crate::frames::{StopReason, Usage};
@@ -94,17 +91,13 @@ pub struct ChatStreamParser {
     done: bool,
     finished: bool,
     /// Any content (text, reasoning, tool call) has been yielded.
-    pub started: bool,
+    started: bool,
     tool_calls_seen: std::collections::HashSet<u32>,
 }
 
-impl ChatStreamParser {
+impl Decoder for ChatStreamParser {
     /// One SSE event (`event` is its name, "message" when absent).
-    pub fn on_event(
-        &mut self,
-        event: &str,
-        data: &str,
-    ) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn on_event(&mut self, event: &str, data: &str) -> Result<Vec<ProviderEvent>, ProviderError> {
         if self.done {
             return Ok(Vec::new());
         }
@@ -191,7 +184,7 @@ impl ChatStreamParser {
     }
 
     /// The body ended. Without `[DONE]` or a finish reason the connection was cut.
-    pub fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
         if self.done || self.finished {
             return Ok(Vec::new());
         }
@@ -200,6 +193,10 @@ impl ChatStreamParser {
             "the provider's stream ended before the reply was complete",
         );
         Err(if self.started { e } else { e.retryable(None) })
+    }
+
+    fn started(&self) -> bool {
+        self.started
     }
 }
 
@@ -230,11 +227,7 @@ pub struct OpenAiChat {
 
 impl OpenAiChat {
     pub fn new(base_url: &str, api_key: Option<String>) -> OpenAiChat {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(15))
-            .read_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap_or_default();
+        let client = super::http_client();
         OpenAiChat { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
     }
 
@@ -288,110 +281,6 @@ impl Provider for OpenAiChat {
         if let Some(key) = &self.api_key {
             http = http.bearer_auth(key);
         }
-        Box::pin(async move {
-            let response = http.send().await.map_err(network_error)?;
-            let status = response.status();
-            if !status.is_success() {
-                let retry_after = super::retry::retry_after(response.headers());
-                let body = response.text().await.unwrap_or_default();
-                return Err(http_error(status.as_u16(), &body, retry_after));
-            }
-            let mut parser = ChatStreamParser::default();
-            let events = eventsource_stream::EventStream::new(response.bytes_stream());
-            let stream = event_stream(events, move |item| match item {
-                Some(Ok(ev)) => parser.on_event(&ev.event, &ev.data),
-                Some(Err(e)) => {
-                    let err = ProviderError::new(
-                        ErrorCode::StreamInterrupted,
-                        format!("the connection to the provider broke: {e}"),
-                    );
-                    Err(if parser.started { err } else { err.retryable(None) })
-                }
-                None => parser.on_end(),
-            });
-            Ok(stream)
-        })
-    }
-}
-
-/// Turns a stream of SSE items into provider events through `step`, which also sees the end
-/// (`None`). Stops after the first error.
-pub(crate) fn event_stream<S, E>(
-    events: S,
-    mut step: impl FnMut(
-        Option<Result<eventsource_stream::Event, E>>,
-    ) -> Result<Vec<ProviderEvent>, ProviderError>
-    + Send
-    + 'static,
-) -> EventStream
-where
-    S: futures_util::Stream<Item = Result<eventsource_stream::Event, E>> + Send + 'static,
-    E: 'static,
-{
-    let items = events.map(Some).chain(futures_util::stream::once(async { None }));
-    let mut failed = false;
-    Box::pin(
-        items
-            .map(move |item| {
-                if failed {
-                    return Vec::new();
-                }
-                match step(item) {
-                    Ok(events) => events.into_iter().map(Ok).collect(),
-                    Err(e) => {
-                        failed = true;
-                        vec![Err(e)]
-                    }
-                }
-            })
-            .flat_map(futures_util::stream::iter),
-    )
-}
-
-pub(crate) fn network_error(e: reqwest::Error) -> ProviderError {
-    ProviderError::new(
-        ErrorCode::Network,
-        format!("cannot reach the provider: {}", error_chain(&e)),
-    )
-    .retryable(None)
-}
-
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut source = e.source();
-    while let Some(inner) = source {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    s
-}
-
-/// Maps an HTTP error answer to a code; 429 and 5xx may be retried.
-pub fn http_error(status: u16, body: &str, retry_after: Option<Duration>) -> ProviderError {
-    let detail = serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.pointer("/error/message").and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_else(|| body.chars().take(300).collect());
-    let msg = |what: &str| format!("{what} (HTTP {status}): {detail}");
-    match status {
-        401 | 403 => {
-            ProviderError::new(ErrorCode::AuthFailed, msg("the provider refused the API key"))
-        }
-        402 => ProviderError::new(
-            ErrorCode::Billing,
-            msg("the provider's account needs billing attention"),
-        ),
-        404 => ProviderError::new(
-            ErrorCode::ModelNotFound,
-            msg("the provider does not know this model or endpoint"),
-        ),
-        429 => ProviderError::new(ErrorCode::RateLimited, msg("the provider is rate limiting"))
-            .retryable(retry_after),
-        500..=599 => ProviderError::new(ErrorCode::ProviderUnavailable, msg("the provider failed"))
-            .retryable(retry_after),
-        _ => {
-            ProviderError::new(ErrorCode::InvalidRequest, msg("the provider rejected the request"))
-        }
+        super::stream_sse(http, ChatStreamParser::default())
     }
 }

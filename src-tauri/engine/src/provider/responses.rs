@@ -5,12 +5,11 @@
 //! `response.incomplete`, and failures (`error`, `response.failed`).
 
 use std::collections::HashSet;
-use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use serde_json::{Value, json};
 
-use super::{EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
+use super::{Decoder, EventStream, ModelRequest, Provider, ProviderError, ProviderEvent};
 use crate::chat::{ContentBlock, Role};
 use crate::error::ErrorCode;
 use crate::frames::{StopReason, Usage};
@@ -20,15 +19,11 @@ pub struct ResponsesStreamParser {
     done: bool,
     calls: HashSet<u32>,
     /// Any content has been yielded (an error after this is not retried).
-    pub started: bool,
+    started: bool,
 }
 
-impl ResponsesStreamParser {
-    pub fn on_event(
-        &mut self,
-        event: &str,
-        data: &str,
-    ) -> Result<Vec<ProviderEvent>, ProviderError> {
+impl Decoder for ResponsesStreamParser {
+    fn on_event(&mut self, event: &str, data: &str) -> Result<Vec<ProviderEvent>, ProviderError> {
         if self.done {
             return Ok(Vec::new());
         }
@@ -103,7 +98,7 @@ impl ResponsesStreamParser {
         Ok(out)
     }
 
-    pub fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
+    fn on_end(&mut self) -> Result<Vec<ProviderEvent>, ProviderError> {
         if self.done {
             return Ok(Vec::new());
         }
@@ -112,6 +107,10 @@ impl ResponsesStreamParser {
             "the provider's stream ended before the reply was complete",
         );
         Err(if self.started { e } else { e.retryable(None) })
+    }
+
+    fn started(&self) -> bool {
+        self.started
     }
 }
 
@@ -147,11 +146,7 @@ pub struct OpenAiResponses {
 
 impl OpenAiResponses {
     pub fn new(base_url: &str, api_key: Option<String>) -> OpenAiResponses {
-        let client = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(15))
-            .read_timeout(Duration::from_secs(300))
-            .build()
-            .unwrap_or_default();
+        let client = super::http_client();
         OpenAiResponses { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
     }
 
@@ -199,27 +194,6 @@ impl Provider for OpenAiResponses {
         if let Some(key) = &self.api_key {
             http = http.bearer_auth(key);
         }
-        Box::pin(async move {
-            let response = http.send().await.map_err(super::openai::network_error)?;
-            let status = response.status();
-            if !status.is_success() {
-                let retry_after = super::retry::retry_after(response.headers());
-                let body = response.text().await.unwrap_or_default();
-                return Err(super::openai::http_error(status.as_u16(), &body, retry_after));
-            }
-            let mut parser = ResponsesStreamParser::default();
-            let events = eventsource_stream::EventStream::new(response.bytes_stream());
-            Ok(super::openai::event_stream(events, move |item| match item {
-                Some(Ok(ev)) => parser.on_event(&ev.event, &ev.data),
-                Some(Err(e)) => {
-                    let err = ProviderError::new(
-                        ErrorCode::StreamInterrupted,
-                        format!("the connection to the provider broke: {e}"),
-                    );
-                    Err(if parser.started { err } else { err.retryable(None) })
-                }
-                None => parser.on_end(),
-            }))
-        })
+        super::stream_sse(http, ResponsesStreamParser::default())
     }
 }

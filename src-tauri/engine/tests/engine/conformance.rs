@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use futures_util::StreamExt;
 use hearth_engine::frames::StopReason;
-use hearth_engine::provider::ProviderEvent;
 use hearth_engine::provider::anthropic::MessagesStreamParser;
 use hearth_engine::provider::openai::ChatStreamParser;
 use hearth_engine::provider::responses::ResponsesStreamParser;
+use hearth_engine::provider::{Decoder, ProviderEvent};
 use rand::Rng;
 use serde_json::Value;
 
