@@ -145,11 +145,7 @@ impl Decoder for MessagesStreamParser {
         if self.stopped || self.finished {
             return Ok(Vec::new());
         }
-        let e = ProviderError::new(
-            ErrorCode::StreamInterrupted,
-            "the provider's stream ended before the reply was complete",
-        );
-        Err(if self.started { e } else { e.retryable(None) })
+        Err(super::ended_early(self.started))
     }
 
     fn started(&self) -> bool {

@@ -96,6 +96,16 @@ pub trait Decoder: Send + 'static {
     fn started(&self) -> bool;
 }
 
+/// A body that ended before its protocol's end: a cut connection, retried only if nothing
+/// was yielded yet.
+pub(crate) fn ended_early(started: bool) -> ProviderError {
+    let e = ProviderError::new(
+        ErrorCode::StreamInterrupted,
+        "the provider's stream ended before the reply was complete",
+    );
+    if started { e } else { e.retryable(None) }
+}
+
 /// The HTTP client every provider uses: bounded connect, generous read (long thoughts).
 pub(crate) fn http_client() -> reqwest::Client {
     reqwest::Client::builder()

@@ -188,11 +188,7 @@ impl Decoder for ChatStreamParser {
         if self.done || self.finished {
             return Ok(Vec::new());
         }
-        let e = ProviderError::new(
-            ErrorCode::StreamInterrupted,
-            "the provider's stream ended before the reply was complete",
-        );
-        Err(if self.started { e } else { e.retryable(None) })
+        Err(super::ended_early(self.started))
     }
 
     fn started(&self) -> bool {

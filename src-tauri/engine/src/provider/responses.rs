@@ -102,11 +102,7 @@ impl Decoder for ResponsesStreamParser {
         if self.done {
             return Ok(Vec::new());
         }
-        let e = ProviderError::new(
-            ErrorCode::StreamInterrupted,
-            "the provider's stream ended before the reply was complete",
-        );
-        Err(if self.started { e } else { e.retryable(None) })
+        Err(super::ended_early(self.started))
     }
 
     fn started(&self) -> bool {
