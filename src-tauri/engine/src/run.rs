@@ -67,21 +67,25 @@ pub(crate) async fn execute(mut ctx: RunContext) {
             "Hearth stopped while this reply was being written; retry to run it again",
         ));
     }
-    ctx.phase(Phase::Idle);
-    ctx.emit(FrameBody::RunCompleted { status, usage, error: error.clone() });
-    let run_id = ctx.run_id.clone();
+    // The run's row (status, usage) is committed before its end is announced, so whoever
+    // sees `run_completed` reads the finished run.
+    let (run_id, recorded_error) = (ctx.run_id.clone(), error.clone());
     let finished = ctx
         .shared
         .write(move |tx, now| {
-            let code = error.as_ref().map(|e| e.code.name());
-            let error =
-                error.as_ref().zip(code.as_deref()).map(|(e, code)| (code, e.message.as_str()));
-            runs::finish(tx, &run_id, status, error, &usage, now)
+            let code = recorded_error.as_ref().map(|e| e.code.name());
+            let recorded = recorded_error
+                .as_ref()
+                .zip(code.as_deref())
+                .map(|(e, code)| (code, e.message.as_str()));
+            runs::finish(tx, &run_id, status, recorded, &usage, now)
         })
         .await;
     if let Err(e) = finished {
         tracing::error!(run = %ctx.run_id, error = %e, "could not record the end of a run");
     }
+    ctx.phase(Phase::Idle);
+    ctx.emit(FrameBody::RunCompleted { status, usage, error });
     let _ = ctx.shared.writer.flush(&ctx.session_id).await;
     tracing::info!(session = %ctx.session_id, run = %ctx.run_id, status = status.as_str(), "run ended");
     if status == RunStatus::Done && ctx.shared.auto_title {

@@ -18,22 +18,41 @@ struct Setup {
     _dir: tempfile::TempDir,
 }
 
+/// The loopback server as the `env:openai` account, `model` the default; no auto-title (the
+/// scripted servers expect only the turns' requests).
+fn openai_options(server: &ModelServer, model: &str) -> EngineOptions {
+    options_with(AccountsConfig {
+        openai: vec![AccountConfig {
+            id: "env:openai".into(),
+            base_url: server.base_url(),
+            api_key: Some("test-key".into()),
+        }],
+        default_model: Some(format!("env:openai/{model}")),
+        ..Default::default()
+    })
+}
+
+/// The same as the `env:anthropic` account.
+fn anthropic_options(server: &ModelServer, model: &str) -> EngineOptions {
+    options_with(AccountsConfig {
+        anthropic: vec![AccountConfig {
+            id: "env:anthropic".into(),
+            base_url: server.root_url(),
+            api_key: Some("sk-ant-test".into()),
+        }],
+        default_model: Some(format!("env:anthropic/{model}")),
+        ..Default::default()
+    })
+}
+
+fn options_with(accounts: AccountsConfig) -> EngineOptions {
+    EngineOptions { store: StoreOptions::default(), accounts, auto_title: false }
+}
+
 async fn setup() -> Setup {
     let server = ModelServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        auto_title: false,
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: Some("test-key".into()),
-            }],
-            default_model: Some("env:openai/test-model".into()),
-            ..Default::default()
-        },
-    };
+    let options = openai_options(&server, "test-model");
     let engine = Arc::new(Engine::open_with(dir.path(), options).unwrap());
     let session = engine.create_session(&CreateSession::default()).unwrap().id;
     Setup { engine, server, session, _dir: dir }
@@ -428,19 +447,7 @@ async fn queued_sends_survive_a_restart_and_run_in_order() {
     server.push(Reply::slow_text(&["long ", "long ", "long ", "long"], Duration::from_millis(400)));
     server.set_fallback(Reply::text(&["ok"]));
     let dir = tempfile::tempdir().unwrap();
-    let options = || EngineOptions {
-        store: StoreOptions::default(),
-        auto_title: false,
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: None,
-            }],
-            default_model: Some("env:openai/test-model".into()),
-            ..Default::default()
-        },
-    };
+    let options = || openai_options(&server, "test-model");
     let engine = Engine::open_with(dir.path(), options()).unwrap();
     let session = engine.create_session(&CreateSession::default()).unwrap().id;
     engine.send(&session, text("running")).await.unwrap();
@@ -502,19 +509,7 @@ async fn an_anthropic_turn_keeps_signed_thinking_for_the_next_request() {
         &[],
     ));
     let data = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        auto_title: false,
-        accounts: AccountsConfig {
-            anthropic: vec![AccountConfig {
-                id: "env:anthropic".into(),
-                base_url: server.root_url(),
-                api_key: Some("sk-ant-test".into()),
-            }],
-            default_model: Some("env:anthropic/claude-test".into()),
-            ..Default::default()
-        },
-    };
+    let options = anthropic_options(&server, "claude-test");
     let engine = Engine::open_with(data.path(), options).unwrap();
     let session = engine
         .create_session(&CreateSession {
@@ -566,19 +561,7 @@ async fn an_anthropic_turn_keeps_signed_thinking_for_the_next_request() {
 async fn the_first_reply_titles_an_unnamed_session_but_never_a_named_one() {
     let server = ModelServer::start().await;
     let dir = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        auto_title: true,
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: None,
-            }],
-            default_model: Some("env:openai/test-model".into()),
-            ..Default::default()
-        },
-    };
+    let options = EngineOptions { auto_title: true, ..openai_options(&server, "test-model") };
     let engine = Engine::open_with(dir.path(), options).unwrap();
     let unnamed = engine.create_session(&CreateSession::default()).unwrap().id;
     server.push(Reply::text(&["Hi there"]));
@@ -626,19 +609,7 @@ async fn max_tokens_inside_a_tool_call_ends_the_run_with_a_clear_error() {
     let server = ModelServer::start().await;
     server.push(Reply::split_at(&recorded, &[100, 101, 1000]));
     let data = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        auto_title: false,
-        accounts: AccountsConfig {
-            anthropic: vec![AccountConfig {
-                id: "env:anthropic".into(),
-                base_url: server.root_url(),
-                api_key: Some("k".into()),
-            }],
-            default_model: Some("env:anthropic/claude-test".into()),
-            ..Default::default()
-        },
-    };
+    let options = anthropic_options(&server, "claude-test");
     let engine = Engine::open_with(data.path(), options).unwrap();
     let session = engine.create_session(&CreateSession::default()).unwrap().id;
     engine.send(&session, text("write my tax guide to a file")).await.unwrap();
@@ -665,19 +636,7 @@ async fn usage_and_cost_add_up_per_session_and_account() {
     let server = ModelServer::start().await;
     server.set_fallback(Reply::text(&["a", "b", "c"])); // usage: 11 in, 3 out
     let dir = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        auto_title: false,
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: None,
-            }],
-            default_model: Some("env:openai/gpt-4o-mini".into()),
-            ..Default::default()
-        },
-    };
+    let options = openai_options(&server, "gpt-4o-mini");
     let engine = Engine::open_with(dir.path(), options).unwrap();
     let priced = engine.create_session(&CreateSession::default()).unwrap().id;
     for t in ["one", "two"] {
