@@ -265,12 +265,7 @@ async fn call_model(
         ctx.phase(Phase::Connecting);
     };
 
-    if let Some((index, is_text)) = open.take() {
-        let close = if is_text {
-            FrameBody::TextEnd { index }
-        } else {
-            FrameBody::ThinkingEnd { index, signature: None }
-        };
+    if let Some(close) = close_block(&mut open) {
         ctx.emit(close);
     }
     let shutting_down = ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst);
@@ -311,6 +306,17 @@ async fn call_model(
     (end, usage)
 }
 
+/// The frame that ends the text or thinking block being streamed, if one is open.
+fn close_block(open: &mut Option<(u32, bool)>) -> Option<FrameBody> {
+    open.take().map(|(index, is_text)| {
+        if is_text {
+            FrameBody::TextEnd { index }
+        } else {
+            FrameBody::ThinkingEnd { index, signature: None }
+        }
+    })
+}
+
 /// Turns a content event into frames, opening and closing blocks as their kind changes.
 fn block_frames(
     event: ProviderEvent,
@@ -322,13 +328,7 @@ fn block_frames(
         match *open {
             Some((index, is_text)) if is_text == want_text => index,
             _ => {
-                if let Some((index, is_text)) = open.take() {
-                    out.push(if is_text {
-                        FrameBody::TextEnd { index }
-                    } else {
-                        FrameBody::ThinkingEnd { index, signature: None }
-                    });
-                }
+                out.extend(close_block(open));
                 let index = *next_index;
                 *next_index += 1;
                 *open = Some((index, want_text));
@@ -351,13 +351,7 @@ fn block_frames(
             out.push(FrameBody::ThinkingDelta { index, text });
         }
         ProviderEvent::ToolCallStart { id, name, .. } => {
-            if let Some((index, is_text)) = open.take() {
-                out.push(if is_text {
-                    FrameBody::TextEnd { index }
-                } else {
-                    FrameBody::ThinkingEnd { index, signature: None }
-                });
-            }
+            out.extend(close_block(open));
             let index = *next_index;
             *next_index += 1;
             out.push(FrameBody::ToolCallStart { index, id, name });
@@ -375,13 +369,7 @@ fn block_frames(
             }
         }
         ProviderEvent::RedactedThinking(data) => {
-            if let Some((index, is_text)) = open.take() {
-                out.push(if is_text {
-                    FrameBody::TextEnd { index }
-                } else {
-                    FrameBody::ThinkingEnd { index, signature: None }
-                });
-            }
+            out.extend(close_block(open));
             let index = *next_index;
             *next_index += 1;
             out.push(FrameBody::RedactedThinking { index, data });

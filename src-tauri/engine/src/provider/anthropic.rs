@@ -177,16 +177,15 @@ fn stream_error(error: &Value, started: bool) -> ProviderError {
 }
 
 pub struct AnthropicMessages {
-    client: reqwest::Client,
-    base_url: String,
-    api_key: Option<String>,
+    endpoint: super::Endpoint,
 }
 
 impl AnthropicMessages {
     /// `base_url` is the API's root (`https://api.anthropic.com`), as the SDKs take it.
     pub fn new(base_url: &str, api_key: Option<String>) -> AnthropicMessages {
-        let client = super::http_client();
-        AnthropicMessages { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
+        AnthropicMessages {
+            endpoint: super::Endpoint::new(base_url, api_key, super::Auth::Header("x-api-key")),
+        }
     }
 
     /// The request body: blocks converted to Anthropic's, the system prompt and the
@@ -256,15 +255,11 @@ impl Provider for AnthropicMessages {
         &self,
         request: ModelRequest,
     ) -> BoxFuture<'static, Result<EventStream, ProviderError>> {
-        let mut http = self
-            .client
-            .post(format!("{}/v1/messages", self.base_url))
+        let http = self
+            .endpoint
+            .post("/v1/messages")
             .header("anthropic-version", API_VERSION)
             .json(&Self::body(&request));
-        if let Some(key) = &self.api_key {
-            http = http.header("x-api-key", key);
-        }
-        // 529 is Anthropic's "overloaded": a 5xx, so it is retried like a 503.
         super::stream_sse(http, MessagesStreamParser::default())
     }
 }

@@ -106,6 +106,43 @@ pub(crate) fn ended_early(started: bool) -> ProviderError {
     if started { e } else { e.retryable(None) }
 }
 
+/// How a provider takes its key.
+pub(crate) enum Auth {
+    /// `Authorization: Bearer <key>` (OpenAI and compatible servers).
+    Bearer,
+    /// The key in a header of its own (`x-api-key` for Anthropic).
+    Header(&'static str),
+}
+
+/// Where a provider lives and how it is authorized: what every provider client holds.
+pub(crate) struct Endpoint {
+    client: reqwest::Client,
+    base_url: String,
+    api_key: Option<String>,
+    auth: Auth,
+}
+
+impl Endpoint {
+    pub(crate) fn new(base_url: &str, api_key: Option<String>, auth: Auth) -> Endpoint {
+        Endpoint {
+            client: http_client(),
+            base_url: base_url.trim_end_matches('/').to_owned(),
+            api_key,
+            auth,
+        }
+    }
+
+    /// A POST to `<base URL><path>` with the key attached.
+    pub(crate) fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        let request = self.client.post(format!("{}{path}", self.base_url));
+        match (&self.api_key, &self.auth) {
+            (None, _) => request,
+            (Some(key), Auth::Bearer) => request.bearer_auth(key),
+            (Some(key), Auth::Header(name)) => request.header(*name, key),
+        }
+    }
+}
+
 /// The HTTP client every provider uses: bounded connect, generous read (long thoughts).
 pub(crate) fn http_client() -> reqwest::Client {
     reqwest::Client::builder()

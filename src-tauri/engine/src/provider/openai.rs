@@ -216,15 +216,12 @@ fn in_band_error(error: &Value, started: bool) -> ProviderError {
 
 /// An OpenAI-compatible endpoint: base URL (…/v1) and API key.
 pub struct OpenAiChat {
-    client: reqwest::Client,
-    base_url: String,
-    api_key: Option<String>,
+    endpoint: super::Endpoint,
 }
 
 impl OpenAiChat {
     pub fn new(base_url: &str, api_key: Option<String>) -> OpenAiChat {
-        let client = super::http_client();
-        OpenAiChat { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
+        OpenAiChat { endpoint: super::Endpoint::new(base_url, api_key, super::Auth::Bearer) }
     }
 
     pub fn body(request: &ModelRequest) -> Value {
@@ -270,13 +267,7 @@ impl Provider for OpenAiChat {
         &self,
         request: ModelRequest,
     ) -> BoxFuture<'static, Result<EventStream, ProviderError>> {
-        let mut http = self
-            .client
-            .post(format!("{}/chat/completions", self.base_url))
-            .json(&Self::body(&request));
-        if let Some(key) = &self.api_key {
-            http = http.bearer_auth(key);
-        }
+        let http = self.endpoint.post("/chat/completions").json(&Self::body(&request));
         super::stream_sse(http, ChatStreamParser::default())
     }
 }

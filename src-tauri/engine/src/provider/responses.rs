@@ -135,15 +135,12 @@ fn failure(error: &Value, started: bool) -> ProviderError {
 }
 
 pub struct OpenAiResponses {
-    client: reqwest::Client,
-    base_url: String,
-    api_key: Option<String>,
+    endpoint: super::Endpoint,
 }
 
 impl OpenAiResponses {
     pub fn new(base_url: &str, api_key: Option<String>) -> OpenAiResponses {
-        let client = super::http_client();
-        OpenAiResponses { client, base_url: base_url.trim_end_matches('/').to_owned(), api_key }
+        OpenAiResponses { endpoint: super::Endpoint::new(base_url, api_key, super::Auth::Bearer) }
     }
 
     pub fn body(request: &ModelRequest) -> Value {
@@ -185,11 +182,7 @@ impl Provider for OpenAiResponses {
         &self,
         request: ModelRequest,
     ) -> BoxFuture<'static, Result<EventStream, ProviderError>> {
-        let mut http =
-            self.client.post(format!("{}/responses", self.base_url)).json(&Self::body(&request));
-        if let Some(key) = &self.api_key {
-            http = http.bearer_auth(key);
-        }
+        let http = self.endpoint.post("/responses").json(&Self::body(&request));
         super::stream_sse(http, ResponsesStreamParser::default())
     }
 }
