@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "chat_clear_queue",
     "chat_retry",
     "models_list",
+    "local_servers_probe",
     "accounts_list",
     "account_add",
     "account_update",

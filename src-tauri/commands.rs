@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use hearth_engine::chat::ModelList;
+use hearth_engine::local::LocalServer;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
 use hearth_engine::usage::{AccountUsage, UsageSummary};
 use hearth_engine::{
@@ -176,8 +177,17 @@ pub async fn chat_retry(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn models_list(engine: Engine_<'_>) -> Result<ModelList, ApiError> {
-    Ok(engine.models().await)
+pub async fn models_list(
+    engine: Engine_<'_>,
+    refresh: Arg<Option<bool>>,
+) -> Result<ModelList, ApiError> {
+    Ok(engine.models_refreshed(refresh.0.unwrap_or(false)).await)
+}
+
+/// Ollama and LM Studio on this machine, when they answer (the first-run screen offers them).
+#[tauri::command(rename_all = "snake_case")]
+pub async fn local_servers_probe() -> Result<Vec<LocalServer>, ApiError> {
+    Ok(hearth_engine::local::probe().await)
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -243,6 +253,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         chat_clear_queue,
         chat_retry,
         models_list,
+        local_servers_probe,
         accounts_list,
         account_add,
         account_update,

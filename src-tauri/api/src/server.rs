@@ -279,8 +279,21 @@ async fn clear_queue(
     Ok(Json(json!({"cleared": s.engine.clear_queue(&id).await?})))
 }
 
-async fn models(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
-    Ok(Json(s.engine.models().await))
+/// `GET /v1/models[?refresh=true]`: each account's list, cached for ten minutes unless
+/// `refresh` asks the servers again.
+async fn models(State(s): State<Arc<AppState>>, params: Params) -> Answer<impl IntoResponse> {
+    only(&params, &["refresh"])?;
+    let refresh = match params.get("refresh").map(String::as_str) {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return Err(bad(
+                ErrorCode::InvalidInput,
+                format!("refresh must be true or false; got {other:?}"),
+            ));
+        }
+    };
+    Ok(Json(s.engine.models_refreshed(refresh).await))
 }
 
 /// `GET /v1/sessions/{id}/events`: replay after `after_seq` (or `Last-Event-ID`), then live.

@@ -256,6 +256,44 @@ impl Accounts {
         })
     }
 
+    /// Forgets every cached model list: the next listing asks each server again.
+    pub fn forget_models(&self) {
+        self.models.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// What a model (`<account>/<model>`) can do: as its account lists it, else as the
+    /// catalog knows its name.
+    pub async fn capabilities(&self, model_id: &str) -> Vec<String> {
+        let Some((account_id, name)) = model_id.split_once('/') else { return Vec::new() };
+        let listed = self
+            .models
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(account_id)
+            .and_then(|(_, list)| list.iter().find(|m| m.id == model_id).cloned());
+        listed.map(|m| m.capabilities).unwrap_or_else(|| crate::models::capabilities(name))
+    }
+
+    /// The model that titles a chat held by `model_id`: a small model of the same account
+    /// when it lists one, else the chat's own model.
+    pub async fn title_model(&self, model_id: &str) -> String {
+        let Some((account_id, _)) = model_id.split_once('/') else { return model_id.to_owned() };
+        let target = self
+            .accounts
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .find(|a| a.info.id == account_id)
+            .map(|a| (a.info.clone(), a.api_key.clone()));
+        let Some((info, key)) = target else { return model_id.to_owned() };
+        let names: Vec<String> =
+            self.account_models(&info, key.as_deref()).await.into_iter().map(|m| m.name).collect();
+        match crate::models::title_model(info.kind, &names) {
+            Some(small) => format!("{account_id}/{small}"),
+            None => model_id.to_owned(),
+        }
+    }
+
     /// Every account's models (each list cached for ten minutes).
     pub async fn list(&self) -> ModelList {
         let targets: Vec<(AccountInfo, Option<String>)> = self
@@ -336,12 +374,15 @@ impl Accounts {
             .cloned()
             .unwrap_or_default()
             .iter()
-            .filter_map(|m| m.get("id").and_then(Value::as_str))
-            .map(|name| ModelInfo {
-                id: format!("{}/{name}", account.id),
-                provider: account.kind.as_str().to_owned(),
-                name: name.to_owned(),
-                capabilities: Vec::new(),
+            .filter_map(|entry| {
+                let name = entry.get("id").and_then(Value::as_str)?;
+                Some(ModelInfo {
+                    id: format!("{}/{name}", account.id),
+                    provider: account.kind.as_str().to_owned(),
+                    name: name.to_owned(),
+                    capabilities: crate::models::listed_capabilities(entry)
+                        .unwrap_or_else(|| crate::models::capabilities(name)),
+                })
             })
             .collect())
     }

@@ -62,6 +62,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     AccountPatch::export_all(cfg)?;
     AccountCheck::export_all(cfg)?;
     UsageSummary::export_all(cfg)?;
+    crate::local::LocalServer::export_all(cfg)?;
     AccountUsage::export_all(cfg)?;
     Ok(())
 }

@@ -13,7 +13,9 @@ pub mod bindings;
 pub mod chat;
 pub mod error;
 pub mod frames;
+pub mod local;
 pub mod logging;
+pub mod models;
 pub mod paths;
 pub mod provider;
 mod repair;
@@ -452,6 +454,14 @@ impl Engine {
     pub fn usage_by_account(&self) -> Result<Vec<usage::AccountUsage>> {
         let prices = usage::Prices::bundled();
         self.shared.store.read(|conn| prices.by_account(conn))
+    }
+
+    /// Every account's models; `refresh` asks the servers again instead of the cache.
+    pub async fn models_refreshed(&self, refresh: bool) -> chat::ModelList {
+        if refresh {
+            self.shared.accounts.forget_models();
+        }
+        self.shared.accounts.list().await
     }
 
     pub async fn models(&self) -> chat::ModelList {

@@ -18,7 +18,7 @@ use crate::chat::{ContentBlock, MessageSource, MessageStatus, Role};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, RunStatus, StopReason, Usage};
 use crate::provider::{ModelMessage, ModelRequest, Provider, ProviderError, ProviderEvent, retry};
-use crate::store::{messages, runs, sessions};
+use crate::store::{attachments, messages, runs, sessions};
 
 pub(crate) struct RunContext {
     pub shared: Arc<Shared>,
@@ -114,11 +114,19 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
             .await?;
     }
     ctx.emit(FrameBody::RunStarted { message_id: ctx.message_id.clone(), model: model_id });
-    let (provider, model_name, _) = resolved?;
+    let (provider, model_name, model_id) = resolved?;
+    let can_think = session.thinking_budget.is_some()
+        && ctx
+            .shared
+            .accounts
+            .capabilities(&model_id)
+            .await
+            .iter()
+            .any(|c| c == crate::models::REASONING);
 
     let mut total = Usage::default();
     loop {
-        let request = build_request(ctx, &session, &model_name).await?;
+        let request = build_request(ctx, &session, &model_name, can_think).await?;
         let (end, usage) = call_model(ctx, provider.as_ref(), request).await;
         total.add(&usage);
         match end {
@@ -156,24 +164,54 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     }
 }
 
+/// The request for the next model call: the conversation so far, with its images; thinking
+/// only for a model that can think (others refuse the parameter).
 async fn build_request(
     ctx: &RunContext,
     session: &sessions::Session,
     model: &str,
+    can_think: bool,
 ) -> Result<ModelRequest> {
     let sid = ctx.session_id.clone();
     let (timeline, _) =
         ctx.shared.read(move |conn| messages::timeline(conn, &sid, 100_000, None)).await?;
-    let messages = timeline
+    let messages: Vec<ModelMessage> = timeline
         .into_iter()
         .filter(|m| m.status != MessageStatus::Error)
         .map(|m| ModelMessage { role: m.role, content: m.content })
         .collect();
+    // The images the conversation shows, read once per model call.
+    let image_ids: Vec<String> = messages
+        .iter()
+        .flat_map(|m| &m.content)
+        .filter_map(|b| match b {
+            ContentBlock::Image { attachment_id, .. } => Some(attachment_id.clone()),
+            _ => None,
+        })
+        .collect();
+    let images = if image_ids.is_empty() {
+        Default::default()
+    } else {
+        let store = ctx.shared.store.clone();
+        ctx.shared
+            .read(move |conn| {
+                let mut images = std::collections::HashMap::new();
+                for id in image_ids {
+                    if let Some(image) = attachments::load_image(conn, store.dir(), &id)? {
+                        images.insert(id, image);
+                    }
+                }
+                Ok(images)
+            })
+            .await?
+    };
     Ok(ModelRequest {
         model: model.to_owned(),
         system: session.system_prompt.clone(),
         messages,
-        max_tokens: None,
+        thinking_budget: session.thinking_budget.filter(|_| can_think),
+        images: Arc::new(images),
+        ..ModelRequest::default()
     })
 }
 

@@ -1,4 +1,5 @@
-//! Auto-title: after a session's first reply, a short title from the session's own model,
+//! Auto-title: after a session's first reply, a short title from a small model of the same
+//! account (the catalog's `title_models`) or else the session's own model,
 //! only while nobody has named the session (a rename always wins, even one that races this).
 
 use std::sync::Arc;
@@ -32,7 +33,10 @@ pub(crate) async fn maybe_title(shared: Arc<Shared>, session_id: String) {
         })
         .await;
     let Ok(Some((model, timeline))) = context else { return };
-    let Ok((provider, model_name, _)) = shared.accounts.resolve(model.as_deref()).await else {
+    // A small model of the same account names the chat when the account has one.
+    let Ok((_, _, chat_model)) = shared.accounts.resolve(model.as_deref()).await else { return };
+    let title_model = shared.accounts.title_model(&chat_model).await;
+    let Ok((provider, model_name, _)) = shared.accounts.resolve(Some(&title_model)).await else {
         return;
     };
     let clip =
@@ -47,6 +51,7 @@ pub(crate) async fn maybe_title(shared: Arc<Shared>, session_id: String) {
             }],
         }],
         max_tokens: Some(30),
+        ..ModelRequest::default()
     };
     let Ok(mut stream) = provider.stream(request).await else { return };
     let mut text = String::new();

@@ -111,6 +111,8 @@ struct Inner {
     /// Answer when the script is empty.
     fallback: Option<Reply>,
     requests: Vec<Value>,
+    /// The `data` of `GET /v1/models` (None: two plain models, `test-model` and `other-model`).
+    models: Option<Vec<Value>>,
     /// The `Authorization` header of each chat request ("" when absent).
     auth: Vec<String>,
 }
@@ -164,6 +166,16 @@ impl ModelServer {
         self.inner.lock().unwrap().fallback = Some(reply);
     }
 
+    /// What `GET /v1/models` lists from now on: these ids.
+    pub fn set_models(&self, ids: &[&str]) {
+        self.set_model_entries(ids.iter().map(|id| json!({"id": id, "object": "model"})).collect());
+    }
+
+    /// What `GET /v1/models` lists from now on: these entries, as they are.
+    pub fn set_model_entries(&self, entries: Vec<Value>) {
+        self.inner.lock().unwrap().models = Some(entries);
+    }
+
     /// The `Authorization` header of each chat request so far.
     pub fn auth_headers(&self) -> Vec<String> {
         self.inner.lock().unwrap().auth.clone()
@@ -175,10 +187,14 @@ impl ModelServer {
     }
 }
 
-async fn models() -> axum::Json<Value> {
-    axum::Json(
-        json!({"object": "list", "data": [{"id": "test-model", "object": "model"}, {"id": "other-model", "object": "model"}]}),
-    )
+async fn models(State(inner): State<Arc<Mutex<Inner>>>) -> axum::Json<Value> {
+    let data = inner.lock().unwrap().models.clone().unwrap_or_else(|| {
+        vec![
+            json!({"id": "test-model", "object": "model"}),
+            json!({"id": "other-model", "object": "model"}),
+        ]
+    });
+    axum::Json(json!({"object": "list", "data": data}))
 }
 
 async fn chat(

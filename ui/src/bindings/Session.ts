@@ -12,6 +12,10 @@ model: string | null, system_prompt: string | null,
  */
 workspace: string | null, 
 /**
+ * Tokens the model may spend thinking before it answers (null = no extended thinking).
+ */
+thinking_budget: number | null, 
+/**
  * Milliseconds since the Unix epoch.
  */
 created_at: number, updated_at: number, last_message_at: number | null, deleted_at: number | null, status: SessionStatus, queue_depth: number, 

@@ -4,4 +4,8 @@
  * A partial update: absent (or null) fields are left as they are; an empty `model` or
  * `system_prompt` clears it.
  */
-export type UpdateSession = { title?: string, pinned?: boolean, model?: string, system_prompt?: string, };
+export type UpdateSession = { title?: string, pinned?: boolean, model?: string, system_prompt?: string, 
+/**
+ * 0 turns thinking off; otherwise 1,024 to 64,000 tokens.
+ */
+thinking_budget?: number, };

@@ -197,7 +197,8 @@ impl AnthropicMessages {
                 Role::Assistant => "assistant",
                 _ => "user",
             };
-            let content: Vec<Value> = m.content.iter().filter_map(block_json).collect();
+            let content: Vec<Value> =
+                m.content.iter().filter_map(|b| block_json(b, request)).collect();
             if content.is_empty() {
                 continue;
             }
@@ -214,9 +215,14 @@ impl AnthropicMessages {
         {
             last["cache_control"] = json!({"type": "ephemeral"});
         }
+        // The reply's budget includes the thinking budget, which must stay below it.
+        let max_tokens = request
+            .max_tokens
+            .unwrap_or(DEFAULT_MAX_TOKENS)
+            .max(request.thinking_budget.map_or(0, |b| b + DEFAULT_MAX_TOKENS));
         let mut body = json!({
             "model": request.model,
-            "max_tokens": request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+            "max_tokens": max_tokens,
             "messages": messages,
             "stream": true,
         });
@@ -224,11 +230,28 @@ impl AnthropicMessages {
             body["system"] =
                 json!([{"type": "text", "text": system, "cache_control": {"type": "ephemeral"}}]);
         }
+        if let Some(budget) = request.thinking_budget {
+            body["thinking"] = json!({"type": "enabled", "budget_tokens": budget});
+        }
+        if !request.tools.is_empty() {
+            let mut tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({"name": t.name, "description": t.description, "input_schema": t.input_schema})
+                })
+                .collect();
+            // Tool definitions come first in the prompt: cache them with the system prompt.
+            if let Some(last) = tools.last_mut() {
+                last["cache_control"] = json!({"type": "ephemeral"});
+            }
+            body["tools"] = json!(tools);
+        }
         body
     }
 }
 
-fn block_json(block: &ContentBlock) -> Option<Value> {
+fn block_json(block: &ContentBlock, request: &ModelRequest) -> Option<Value> {
     Some(match block {
         ContentBlock::Text { text } if !text.is_empty() => json!({"type": "text", "text": text}),
         ContentBlock::Text { .. } => return None,
@@ -246,7 +269,13 @@ fn block_json(block: &ContentBlock) -> Option<Value> {
         ContentBlock::ToolResult { tool_use_id, content, is_error } => {
             json!({"type": "tool_result", "tool_use_id": tool_use_id, "content": content, "is_error": is_error})
         }
-        ContentBlock::Image { .. } => return None,
+        ContentBlock::Image { attachment_id, .. } => match request.image(attachment_id) {
+            Some(image) => json!({
+                "type": "image",
+                "source": {"type": "base64", "media_type": image.mime, "data": image.base64},
+            }),
+            None => json!({"type": "text", "text": super::MISSING_IMAGE}),
+        },
     })
 }
 

@@ -25,13 +25,68 @@ pub struct ModelMessage {
     pub content: Vec<ContentBlock>,
 }
 
+/// A tool the model may call: its name, what it does, and a JSON schema of its input.
 #[derive(Debug, Clone, PartialEq)]
+pub struct ToolSpec {
+    pub name: String,
+    pub description: String,
+    pub input_schema: Value,
+}
+
+/// The bytes of an image block, base64-encoded, as every protocol sends them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageData {
+    pub mime: String,
+    pub base64: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelRequest {
     /// The model's own name at the provider (without the `<account>/` prefix).
     pub model: String,
     pub system: Option<String>,
     pub messages: Vec<ModelMessage>,
     pub max_tokens: Option<u32>,
+    pub tools: Vec<ToolSpec>,
+    /// Tokens the model may think for (Anthropic's budget; a reasoning effort for OpenAI's
+    /// models); None = no extended thinking.
+    pub thinking_budget: Option<u32>,
+    /// The images the messages' image blocks refer to, by attachment id (shared: a request is
+    /// cloned for each retry).
+    pub images: std::sync::Arc<std::collections::HashMap<String, ImageData>>,
+}
+
+impl ModelRequest {
+    /// The image an image block refers to, or None when its file is gone.
+    pub fn image(&self, attachment_id: &str) -> Option<&ImageData> {
+        self.images.get(attachment_id)
+    }
+}
+
+/// What replaces an image whose file is gone, so the model knows one was there.
+pub(crate) const MISSING_IMAGE: &str = "[an image that is no longer available]";
+
+/// OpenAI's reasoning effort for a thinking budget.
+pub(crate) fn reasoning_effort(budget: u32) -> &'static str {
+    match budget {
+        0..=4096 => "low",
+        4097..=16384 => "medium",
+        _ => "high",
+    }
+}
+
+/// A data URL of an image, as OpenAI's protocols take inline images.
+pub(crate) fn data_url(image: &ImageData) -> String {
+    format!("data:{};base64,{}", image.mime, image.base64)
+}
+
+/// A tool call's input as OpenAI sends arguments: a JSON string (a call whose JSON never
+/// completed is kept as the raw text it was).
+pub(crate) fn arguments_string(input: &Value) -> String {
+    match input {
+        Value::String(raw) => raw.clone(),
+        other => other.to_string(),
+    }
 }
 
 /// What a provider's stream yields, whatever the protocol.

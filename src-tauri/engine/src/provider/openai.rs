@@ -224,30 +224,21 @@ impl OpenAiChat {
         OpenAiChat { endpoint: super::Endpoint::new(base_url, api_key, super::Auth::Bearer) }
     }
 
+    /// The request body: system prompt first; images as data URLs; an assistant's tool calls
+    /// as `tool_calls`, and each result as a `tool` message right after them. Thinking is
+    /// not sent back (compatible servers refuse or ignore it).
     pub fn body(request: &ModelRequest) -> Value {
         let mut messages = Vec::new();
-        if let Some(system) = &request.system {
+        if let Some(system) = request.system.as_ref().filter(|s| !s.is_empty()) {
             messages.push(json!({"role": "system", "content": system}));
         }
         for m in &request.messages {
-            let text: String = m
-                .content
-                .iter()
-                .filter_map(|b| match b {
-                    ContentBlock::Text { text } => Some(text.as_str()),
-                    _ => None,
-                })
-                .collect::<Vec<_>>()
-                .join("\n");
-            if text.is_empty() {
-                continue;
+            match m.role {
+                Role::Assistant => messages.extend(assistant_message(&m.content)),
+                Role::User | Role::System => {
+                    messages.extend(user_messages(&m.content, m.role, request));
+                }
             }
-            let role = match m.role {
-                Role::User => "user",
-                Role::Assistant => "assistant",
-                Role::System => "system",
-            };
-            messages.push(json!({"role": role, "content": text}));
         }
         let mut body = json!({
             "model": request.model,
@@ -258,8 +249,97 @@ impl OpenAiChat {
         if let Some(max) = request.max_tokens {
             body["max_tokens"] = json!(max);
         }
+        if let Some(budget) = request.thinking_budget {
+            body["reasoning_effort"] = json!(super::reasoning_effort(budget));
+        }
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({"type": "function", "function": {
+                        "name": t.name, "description": t.description, "parameters": t.input_schema,
+                    }})
+                })
+                .collect();
+            body["tools"] = json!(tools);
+        }
         body
     }
+}
+
+/// An assistant message: its text, and its tool calls.
+fn assistant_message(content: &[ContentBlock]) -> Option<Value> {
+    let text: Vec<&str> = content
+        .iter()
+        .filter_map(|b| match b {
+            ContentBlock::Text { text } if !text.is_empty() => Some(text.as_str()),
+            _ => None,
+        })
+        .collect();
+    let calls: Vec<Value> = content
+        .iter()
+        .filter_map(|b| match b {
+            ContentBlock::ToolUse { id, name, input } => Some(json!({
+                "id": id,
+                "type": "function",
+                "function": {"name": name, "arguments": super::arguments_string(input)},
+            })),
+            _ => None,
+        })
+        .collect();
+    if text.is_empty() && calls.is_empty() {
+        return None;
+    }
+    let mut message = json!({"role": "assistant", "content": text.join("\n")});
+    if !calls.is_empty() {
+        if text.is_empty() {
+            message["content"] = Value::Null;
+        }
+        message["tool_calls"] = json!(calls);
+    }
+    Some(message)
+}
+
+/// A user (or system) message: tool results first, each a `tool` message, then the text
+/// and images as one message (plain text when there is no image).
+fn user_messages(content: &[ContentBlock], role: Role, request: &ModelRequest) -> Vec<Value> {
+    let mut out: Vec<Value> = content
+        .iter()
+        .filter_map(|b| match b {
+            ContentBlock::ToolResult { tool_use_id, content, is_error } => Some(json!({
+                "role": "tool",
+                "tool_call_id": tool_use_id,
+                "content": if *is_error { format!("Error: {content}") } else { content.clone() },
+            })),
+            _ => None,
+        })
+        .collect();
+    let mut parts = Vec::new();
+    for block in content {
+        match block {
+            ContentBlock::Text { text } if !text.is_empty() => {
+                parts.push(json!({"type": "text", "text": text}));
+            }
+            ContentBlock::Image { attachment_id, .. } => match request.image(attachment_id) {
+                Some(image) => parts.push(
+                    json!({"type": "image_url", "image_url": {"url": super::data_url(image)}}),
+                ),
+                None => parts.push(json!({"type": "text", "text": super::MISSING_IMAGE})),
+            },
+            _ => {}
+        }
+    }
+    let role = if role == Role::System { "system" } else { "user" };
+    if parts.iter().all(|p| p["type"] == "text") {
+        let text: Vec<&str> = parts.iter().filter_map(|p| p["text"].as_str()).collect();
+        if !text.is_empty() {
+            out.push(json!({"role": role, "content": text.join("\n")}));
+        }
+    } else {
+        out.push(json!({"role": role, "content": parts}));
+    }
+    out
 }
 
 impl Provider for OpenAiChat {

@@ -143,28 +143,62 @@ impl OpenAiResponses {
         OpenAiResponses { endpoint: super::Endpoint::new(base_url, api_key, super::Auth::Bearer) }
     }
 
+    /// The request body: messages as input items, tool calls as `function_call` items and
+    /// their results as `function_call_output`, images as data URLs, the system prompt as
+    /// `instructions`. Nothing is stored at OpenAI (`store: false`).
     pub fn body(request: &ModelRequest) -> Value {
-        let input: Vec<Value> = request
-            .messages
-            .iter()
-            .filter_map(|m| {
-                let (role, part) = match m.role {
-                    Role::Assistant => ("assistant", "output_text"),
-                    _ => ("user", "input_text"),
-                };
-                let content: Vec<Value> = m
-                    .content
-                    .iter()
-                    .filter_map(|b| match b {
-                        ContentBlock::Text { text } if !text.is_empty() => {
-                            Some(json!({"type": part, "text": text}))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                (!content.is_empty()).then(|| json!({"role": role, "content": content}))
-            })
-            .collect();
+        let mut input: Vec<Value> = Vec::new();
+        for m in &request.messages {
+            let (role, part) = match m.role {
+                Role::Assistant => ("assistant", "output_text"),
+                _ => ("user", "input_text"),
+            };
+            let mut content = Vec::new();
+            let mut items = Vec::new();
+            for block in &m.content {
+                match block {
+                    ContentBlock::Text { text } if !text.is_empty() => {
+                        content.push(json!({"type": part, "text": text}));
+                    }
+                    ContentBlock::Image { attachment_id, .. } if m.role != Role::Assistant => {
+                        content.push(match request.image(attachment_id) {
+                            Some(image) => json!({
+                                "type": "input_image",
+                                "image_url": super::data_url(image),
+                            }),
+                            None => json!({"type": "input_text", "text": super::MISSING_IMAGE}),
+                        });
+                    }
+                    ContentBlock::ToolUse { id, name, input: args } => items.push(json!({
+                        "type": "function_call",
+                        "call_id": id,
+                        "name": name,
+                        "arguments": super::arguments_string(args),
+                    })),
+                    ContentBlock::ToolResult { tool_use_id, content: output, is_error } => {
+                        items.push(json!({
+                            "type": "function_call_output",
+                            "call_id": tool_use_id,
+                            "output": if *is_error { format!("Error: {output}") } else { output.clone() },
+                        }));
+                    }
+                    _ => {}
+                }
+            }
+            // Results answer calls made before: they go first; an assistant's text precedes
+            // its calls.
+            if m.role == Role::Assistant {
+                if !content.is_empty() {
+                    input.push(json!({"role": role, "content": content}));
+                }
+                input.extend(items);
+            } else {
+                input.extend(items);
+                if !content.is_empty() {
+                    input.push(json!({"role": role, "content": content}));
+                }
+            }
+        }
         let mut body =
             json!({"model": request.model, "input": input, "stream": true, "store": false});
         if let Some(system) = request.system.as_ref().filter(|s| !s.is_empty()) {
@@ -172,6 +206,25 @@ impl OpenAiResponses {
         }
         if let Some(max) = request.max_tokens {
             body["max_output_tokens"] = json!(max);
+        }
+        if let Some(budget) = request.thinking_budget {
+            body["reasoning"] =
+                json!({"effort": super::reasoning_effort(budget), "summary": "auto"});
+        }
+        if !request.tools.is_empty() {
+            let tools: Vec<Value> = request
+                .tools
+                .iter()
+                .map(|t| {
+                    json!({
+                        "type": "function",
+                        "name": t.name,
+                        "description": t.description,
+                        "parameters": t.input_schema,
+                    })
+                })
+                .collect();
+            body["tools"] = json!(tools);
         }
         body
     }

@@ -1,5 +1,6 @@
 //! Retrying a model call that failed before its first token: exponential backoff with jitter
-//! (from `backon`), overridden by what the server asks for (`Retry-After`, `retry-after-ms`).
+//! (from `backon`), overridden by what the server asks for (`Retry-After`, `retry-after-ms`,
+//! the rate-limit reset headers).
 
 use std::time::{Duration, SystemTime};
 
@@ -21,41 +22,84 @@ pub fn schedule() -> impl Iterator<Item = Duration> {
         .build()
 }
 
-/// The wait a server asked for: `retry-after-ms`, or `Retry-After` in seconds or as an HTTP
-/// date.
+/// The wait a server asked for: `retry-after-ms`, `Retry-After` (seconds or an HTTP date),
+/// or else when its exhausted rate limit resets (Anthropic's `anthropic-ratelimit-*-reset`,
+/// RFC 3339 times; OpenAI's `x-ratelimit-reset-*`, durations like `6m0s`).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0).min(MAX_DELAY));
     }
-    let value = header("retry-after")?;
-    if let Ok(secs) = value.parse::<f64>() {
-        return Some(Duration::from_secs_f64(secs.max(0.0)).min(MAX_DELAY));
+    if let Some(value) = header("retry-after") {
+        if let Ok(secs) = value.parse::<f64>() {
+            return Some(Duration::from_secs_f64(secs.max(0.0)).min(MAX_DELAY));
+        }
+        if let Ok(when) = httpdate::parse_http_date(value) {
+            return Some(until(when));
+        }
     }
-    let when = httpdate_parse(value)?;
-    Some(when.duration_since(SystemTime::now()).unwrap_or_default().min(MAX_DELAY))
+    rate_limit_reset(headers).map(|d| d.min(MAX_DELAY))
 }
 
-/// IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form servers send.
-fn httpdate_parse(s: &str) -> Option<SystemTime> {
-    let parts: Vec<&str> = s.split_whitespace().collect();
-    let [_, day, month, year, time, "GMT"] = parts.as_slice() else { return None };
-    let month = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        .iter()
-        .position(|m| m == month)? as i64
-        + 1;
-    let (day, year): (i64, i64) = (day.parse().ok()?, year.parse().ok()?);
-    let hms: Vec<i64> = time.split(':').map(|p| p.parse().ok()).collect::<Option<_>>()?;
-    let [h, m, sec] = hms.as_slice() else { return None };
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + h * 3600 + m * 60 + sec;
-    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
+/// The latest reset among the rate limits with nothing remaining (or among all of them when
+/// none says what remains).
+fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let mut exhausted = Vec::new();
+    let mut any = Vec::new();
+    for (name, value) in headers {
+        let name = name.as_str();
+        let Some(value) = value.to_str().ok().map(str::trim) else { continue };
+        let (reset, limit) = if let Some(limit) =
+            name.strip_prefix("anthropic-ratelimit-").and_then(|n| n.strip_suffix("-reset"))
+        {
+            let when = chrono::DateTime::parse_from_rfc3339(value).ok();
+            let reset = when.map(|w| until(SystemTime::from(w)));
+            (reset, format!("anthropic-ratelimit-{limit}-remaining"))
+        } else if let Some(limit) = name.strip_prefix("x-ratelimit-reset-") {
+            (go_duration(value), format!("x-ratelimit-remaining-{limit}"))
+        } else {
+            continue;
+        };
+        let Some(reset) = reset else { continue };
+        any.push(reset);
+        if header(&limit).and_then(|r| r.parse::<u64>().ok()) == Some(0) {
+            exhausted.push(reset);
+        }
+    }
+    exhausted.into_iter().max().or_else(|| any.into_iter().max())
+}
+
+fn until(when: SystemTime) -> Duration {
+    when.duration_since(SystemTime::now()).unwrap_or_default().min(MAX_DELAY)
+}
+
+/// A duration as Go prints one, which is how OpenAI sends its resets: `1s`, `6m0s`, `20ms`,
+/// `1h2m3.5s`.
+fn go_duration(s: &str) -> Option<Duration> {
+    let mut total = 0f64;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let number_end = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'))?;
+        let value: f64 = rest[..number_end].parse().ok()?;
+        rest = &rest[number_end..];
+        let unit_end = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let scale = match &rest[..unit_end] {
+            "h" => 3600.0,
+            "m" => 60.0,
+            "s" => 1.0,
+            "ms" => 1e-3,
+            "us" | "µs" => 1e-6,
+            "ns" => 1e-9,
+            _ => return None,
+        };
+        total += value * scale;
+        rest = &rest[unit_end..];
+    }
+    Some(Duration::from_secs_f64(total))
 }
 
 #[cfg(test)]
@@ -76,13 +120,39 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert("retry-after", "Sun, 06 Nov 1994 08:49:37 GMT".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::ZERO), "a date in the past means now");
-        assert_eq!(
-            httpdate_parse("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777))
-        );
         h.insert("retry-after", "99999".parse().unwrap());
         assert_eq!(retry_after(&h), Some(MAX_DELAY), "a server cannot make us wait forever");
         assert_eq!(retry_after(&HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn rate_limit_resets_are_honoured_when_no_retry_after_is_sent() {
+        let mut h = HeaderMap::new();
+        h.insert("x-ratelimit-remaining-requests", "0".parse().unwrap());
+        h.insert("x-ratelimit-reset-requests", "1.5s".parse().unwrap());
+        h.insert("x-ratelimit-remaining-tokens", "9000".parse().unwrap());
+        h.insert("x-ratelimit-reset-tokens", "6m0s".parse().unwrap());
+        assert_eq!(
+            retry_after(&h),
+            Some(Duration::from_millis(1500)),
+            "the exhausted limit decides, not the longest one"
+        );
+        h.insert("retry-after", "3".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)), "Retry-After wins");
+
+        let mut h = HeaderMap::new();
+        let soon = chrono::Utc::now() + chrono::Duration::seconds(20);
+        h.insert("anthropic-ratelimit-tokens-remaining", "0".parse().unwrap());
+        h.insert("anthropic-ratelimit-tokens-reset", soon.to_rfc3339().parse().unwrap());
+        h.insert("anthropic-ratelimit-requests-remaining", "40".parse().unwrap());
+        h.insert("anthropic-ratelimit-requests-reset", "2000-01-01T00:00:00Z".parse().unwrap());
+        let wait = retry_after(&h).unwrap();
+        assert!(wait > Duration::from_secs(18) && wait <= Duration::from_secs(20), "{wait:?}");
+
+        assert_eq!(go_duration("1h2m3.5s"), Some(Duration::from_secs_f64(3723.5)));
+        assert_eq!(go_duration("20ms"), Some(Duration::from_millis(20)));
+        assert_eq!(go_duration("soon"), None);
+        assert_eq!(go_duration("5parsecs"), None);
     }
 
     #[test]

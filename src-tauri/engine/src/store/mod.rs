@@ -29,6 +29,7 @@ const MIGRATIONS: &[&str] = &[
     events::MIGRATION_1,
     attachments::MIGRATION_1,
     accounts::MIGRATION_1,
+    sessions::MIGRATION_2,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.
@@ -92,6 +93,11 @@ impl Store {
 
     pub fn db_path(&self) -> &Path {
         &self.db_path
+    }
+
+    /// The data dir: the database and the attachment files beside it.
+    pub fn dir(&self) -> &Path {
+        self.db_path.parent().unwrap_or(Path::new("."))
     }
 
     pub fn now(&self) -> i64 {

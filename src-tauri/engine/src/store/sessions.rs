@@ -38,11 +38,19 @@ CREATE INDEX sessions_by_list_order
 CREATE INDEX sessions_by_deleted_at ON sessions (deleted_at) WHERE deleted_at IS NOT NULL;
 ";
 
+/// Per-session settings added after the first release: the thinking budget (null = off).
+pub const MIGRATION_2: &str = "
+ALTER TABLE sessions ADD COLUMN thinking_budget INTEGER;
+";
+
 pub const DEFAULT_TITLE: &str = "New chat";
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_SYSTEM_PROMPT_CHARS: usize = 100_000;
 pub const MAX_MODEL_CHARS: usize = 256;
 pub const MAX_QUERY_CHARS: usize = 200;
+/// The thinking budget's bounds, in tokens (Anthropic's minimum is 1,024).
+pub const MIN_THINKING_BUDGET: u32 = 1024;
+pub const MAX_THINKING_BUDGET: u32 = 64_000;
 pub const DEFAULT_PAGE: u32 = 50;
 pub const MAX_PAGE: u32 = 200;
 
@@ -75,6 +83,8 @@ pub struct Session {
     pub system_prompt: Option<String>,
     /// An absolute directory the session's file tools are confined to.
     pub workspace: Option<String>,
+    /// Tokens the model may spend thinking before it answers (null = no extended thinking).
+    pub thinking_budget: Option<u32>,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     pub updated_at: i64,
@@ -131,6 +141,9 @@ pub struct UpdateSession {
     pub model: Option<String>,
     #[ts(optional)]
     pub system_prompt: Option<String>,
+    /// 0 turns thinking off; otherwise 1,024 to 64,000 tokens.
+    #[ts(optional)]
+    pub thinking_budget: Option<u32>,
 }
 
 /// The sort key of a row, which is also what a cursor carries.
@@ -169,13 +182,14 @@ impl Cursor {
 /// What a `Session` is read from (public so the benchmark's baseline reads the same rows).
 pub const COLUMNS: &str = "s.id, s.title, s.title_source, s.pinned, s.model, s.system_prompt,
     s.workspace, s.created_at, s.updated_at, s.last_message_at, s.deleted_at, s.last_seq,
+    s.thinking_budget,
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'running'),
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'queued')";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
     let title_source: String = row.get(2)?;
-    let running: i64 = row.get(12)?;
-    let queued: i64 = row.get(13)?;
+    let running: i64 = row.get(13)?;
+    let queued: i64 = row.get(14)?;
     Ok(Session {
         id: row.get(0)?,
         title: row.get(1)?,
@@ -188,6 +202,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         model: row.get(4)?,
         system_prompt: row.get(5)?,
         workspace: row.get(6)?,
+        thinking_budget: row.get(12)?,
         created_at: row.get(7)?,
         updated_at: row.get(8)?,
         last_message_at: row.get(9)?,
@@ -270,6 +285,20 @@ fn validate_system_prompt(prompt: &str) -> Result<Option<String>> {
     Ok((!prompt.is_empty()).then(|| prompt.to_owned()))
 }
 
+/// 0 means off (stored as null); anything else must lie within the bounds.
+fn validate_thinking_budget(budget: u32) -> Result<Option<u32>> {
+    match budget {
+        0 => Ok(None),
+        MIN_THINKING_BUDGET..=MAX_THINKING_BUDGET => Ok(Some(budget)),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "the thinking budget is 0 (off) or {MIN_THINKING_BUDGET} to {MAX_THINKING_BUDGET} tokens; got {budget}"
+            ),
+        )),
+    }
+}
+
 fn validate_workspace(dir: &str) -> Result<String> {
     let path = Path::new(dir);
     if !path.is_absolute() || !path.is_dir() {
@@ -344,6 +373,7 @@ impl Store {
         let model = patch.model.as_deref().map(validate_model).transpose()?;
         let system_prompt =
             patch.system_prompt.as_deref().map(validate_system_prompt).transpose()?;
+        let thinking_budget = patch.thinking_budget.map(validate_thinking_budget).transpose()?;
         let now = self.now();
         self.write(|tx| {
             fetch(tx, id, false)?;
@@ -363,6 +393,12 @@ impl Store {
                 tx.execute(
                     "UPDATE sessions SET system_prompt = ?2 WHERE id = ?1",
                     params![id, prompt],
+                )?;
+            }
+            if let Some(budget) = thinking_budget {
+                tx.execute(
+                    "UPDATE sessions SET thinking_budget = ?2 WHERE id = ?1",
+                    params![id, budget],
                 )?;
             }
             tx.execute("UPDATE sessions SET updated_at = ?2 WHERE id = ?1", params![id, now])?;

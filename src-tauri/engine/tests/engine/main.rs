@@ -3,6 +3,7 @@
 
 mod accounts;
 mod conformance;
+mod requests;
 mod resume;
 mod store;
 mod turns;
