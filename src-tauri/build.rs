@@ -19,6 +19,8 @@ const COMMANDS: &[&str] = &[
     "chat_retry",
     "models_list",
     "local_servers_probe",
+    "settings_get",
+    "settings_update",
     "accounts_list",
     "account_add",
     "account_update",

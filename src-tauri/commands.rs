@@ -9,6 +9,7 @@ use std::sync::Mutex;
 use hearth_engine::chat::ModelList;
 use hearth_engine::local::LocalServer;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
+use hearth_engine::store::settings::{Settings, SettingsPatch};
 use hearth_engine::usage::{AccountUsage, UsageSummary};
 use hearth_engine::{
     ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
@@ -184,6 +185,19 @@ pub async fn models_list(
     Ok(engine.models_refreshed(refresh.0.unwrap_or(false)).await)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn settings_get(engine: Engine_<'_>) -> Result<Settings, ApiError> {
+    Ok(engine.settings())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn settings_update(
+    engine: Engine_<'_>,
+    patch: Arg<SettingsPatch>,
+) -> Result<Settings, ApiError> {
+    engine.update_settings(&patch.0)
+}
+
 /// Ollama and LM Studio on this machine, when they answer (the first-run screen offers them).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn local_servers_probe() -> Result<Vec<LocalServer>, ApiError> {
@@ -254,6 +268,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         chat_retry,
         models_list,
         local_servers_probe,
+        settings_get,
+        settings_update,
         accounts_list,
         account_add,
         account_update,

@@ -247,3 +247,29 @@ fn account_commands_refuse_bad_forms() {
         "no account was added: {list}"
     );
 }
+
+#[test]
+fn settings_and_session_preferences_refuse_bad_values_and_keep_good_ones() {
+    let shell = Shell::start();
+    assert_eq!(shell.ok("settings_get", json!({}))["auto_title"], true);
+    let cases = [
+        ("settings_update", json!({"patch": {"auto_title": "no"}})),
+        ("settings_update", json!({"patch": {"theme": "dark"}})),
+        ("settings_update", json!({})),
+        ("models_list", json!({"refresh": "yes"})),
+    ];
+    for (cmd, args) in cases {
+        assert_eq!(shell.err_code(cmd, args.clone()), "INVALID_INPUT", "{cmd}({args})");
+    }
+    assert_eq!(shell.ok("settings_get", json!({}))["auto_title"], true, "nothing changed");
+    let after = shell.ok("settings_update", json!({"patch": {"auto_title": false}}));
+    assert_eq!(after["auto_title"], false);
+    assert_eq!(shell.ok("settings_get", json!({}))["auto_title"], false);
+
+    let id = shell.ok("session_create", json!({"req": {}}))["id"].as_str().unwrap().to_owned();
+    let bad = json!({"session_id": id, "patch": {"thinking_budget": 100}});
+    assert_eq!(shell.err_code("session_update", bad), "INVALID_INPUT");
+    let good = json!({"session_id": id, "patch": {"thinking_budget": 8192}});
+    assert_eq!(shell.ok("session_update", good)["thinking_budget"], 8192);
+    assert!(shell.ok("local_servers_probe", json!({})).is_array());
+}

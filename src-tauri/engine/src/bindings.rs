@@ -63,6 +63,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     AccountCheck::export_all(cfg)?;
     UsageSummary::export_all(cfg)?;
     crate::local::LocalServer::export_all(cfg)?;
+    crate::store::settings::Settings::export_all(cfg)?;
+    crate::store::settings::SettingsPatch::export_all(cfg)?;
     AccountUsage::export_all(cfg)?;
     Ok(())
 }

@@ -54,8 +54,17 @@ pub(crate) struct Shared {
     actors: Mutex<HashMap<String, ActorHandle>>,
     /// Set by [`Engine::shutdown`]: runs cut now end `interrupted`, queued ones stay queued.
     pub shutting_down: std::sync::atomic::AtomicBool,
-    /// Title sessions after their first reply (`HEARTH_AUTO_TITLE=0` turns it off).
+    /// Title sessions after their first reply (`HEARTH_AUTO_TITLE=0` turns it off whatever
+    /// the setting says).
     pub auto_title: bool,
+    /// The user's settings, as last written.
+    pub settings: std::sync::RwLock<store::settings::Settings>,
+}
+
+impl Shared {
+    pub(crate) fn settings(&self) -> store::settings::Settings {
+        self.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 impl Shared {
@@ -175,6 +184,7 @@ impl Engine {
         let writer = Writer::start(store.clone());
         repair::interrupted_runs(&store, &writer)?;
         let stored_accounts = store.read(store::accounts::all)?;
+        let settings = store.read(store::settings::load)?;
         let shared = Arc::new(Shared {
             store,
             writer,
@@ -183,6 +193,7 @@ impl Engine {
             actors: Mutex::new(HashMap::new()),
             shutting_down: std::sync::atomic::AtomicBool::new(false),
             auto_title: options.auto_title,
+            settings: std::sync::RwLock::new(settings),
         });
         let engine = Engine { shared, _own_runtime: own_runtime };
         for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {
@@ -454,6 +465,23 @@ impl Engine {
     pub fn usage_by_account(&self) -> Result<Vec<usage::AccountUsage>> {
         let prices = usage::Prices::bundled();
         self.shared.store.read(|conn| prices.by_account(conn))
+    }
+
+    // ---- settings --------------------------------------------------------------------------
+
+    pub fn settings(&self) -> store::settings::Settings {
+        self.shared.settings()
+    }
+
+    /// Validated by its type (unknown fields are refused); written in one transaction.
+    pub fn update_settings(
+        &self,
+        patch: &store::settings::SettingsPatch,
+    ) -> Result<store::settings::Settings> {
+        let now = self.shared.store.now();
+        let settings = self.shared.store.write(|tx| store::settings::apply(tx, patch, now))?;
+        *self.shared.settings.write().unwrap_or_else(|p| p.into_inner()) = settings.clone();
+        Ok(settings)
     }
 
     /// Every account's models; `refresh` asks the servers again instead of the cache.

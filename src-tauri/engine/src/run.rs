@@ -88,7 +88,7 @@ pub(crate) async fn execute(mut ctx: RunContext) {
     ctx.emit(FrameBody::RunCompleted { status, usage, error });
     let _ = ctx.shared.writer.flush(&ctx.session_id).await;
     tracing::info!(session = %ctx.session_id, run = %ctx.run_id, status = status.as_str(), "run ended");
-    if status == RunStatus::Done && ctx.shared.auto_title {
+    if status == RunStatus::Done && ctx.shared.auto_title && ctx.shared.settings().auto_title {
         ctx.shared
             .runtime
             .spawn(crate::title::maybe_title(ctx.shared.clone(), ctx.session_id.clone()));

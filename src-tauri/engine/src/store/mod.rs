@@ -11,6 +11,7 @@ pub mod events;
 pub mod messages;
 pub mod runs;
 pub mod sessions;
+pub mod settings;
 
 use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     attachments::MIGRATION_1,
     accounts::MIGRATION_1,
     sessions::MIGRATION_2,
+    settings::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

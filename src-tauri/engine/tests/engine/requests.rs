@@ -13,6 +13,7 @@ use hearth_engine::provider::openai::OpenAiChat;
 use hearth_engine::provider::responses::OpenAiResponses;
 use hearth_engine::provider::{ImageData, ModelMessage, ModelRequest, ToolSpec};
 use hearth_engine::store::sessions::UpdateSession;
+use hearth_engine::store::settings::SettingsPatch;
 use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions};
 use hearth_testkit::{ModelServer, Reply};
 use serde_json::{Value, json};
@@ -332,4 +333,37 @@ async fn local_servers_are_offered_only_where_they_answer() {
     assert_eq!(found[0].id, "ollama");
     assert_eq!(found[0].base_url, format!("http://{}/v1", server.addr));
     assert_eq!(found[0].models, ["llama3.2", "qwen3:8b"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auto_title_can_be_turned_off_in_settings_and_stays_off() {
+    let server = ModelServer::start().await;
+    server.set_fallback(Reply::text(&["Sure"]));
+    let dir = tempfile::tempdir().unwrap();
+    let options = || EngineOptions {
+        store: StoreOptions::default(),
+        accounts: AccountsConfig {
+            openai: vec![AccountConfig {
+                id: "env:openai".into(),
+                base_url: server.base_url(),
+                api_key: Some("k".into()),
+            }],
+            default_model: Some("env:openai/test-model".into()),
+            ..Default::default()
+        },
+        auto_title: true,
+    };
+    {
+        let engine = Engine::open_with(dir.path(), options()).unwrap();
+        assert!(engine.settings().auto_title, "on by default");
+        let patch = SettingsPatch { auto_title: Some(false) };
+        assert!(!engine.update_settings(&patch).unwrap().auto_title);
+    }
+    let engine = Engine::open_with(dir.path(), options()).unwrap();
+    assert!(!engine.settings().auto_title, "the setting survives a restart");
+    let session = engine.create_session(&CreateSession::default()).unwrap().id;
+    turn(&engine, &session, "hello").await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(server.requests().len(), 1, "no title request");
+    assert_eq!(engine.get_session(&session).unwrap().title, "New chat");
 }
