@@ -3,14 +3,18 @@ import { newClientMsgId, toUiError, type HearthApi, type UiError } from "./api";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
 import type { AccountUsage } from "./bindings/AccountUsage";
+import type { CreateSession } from "./bindings/CreateSession";
+import type { LocalServer } from "./bindings/LocalServer";
 import type { NewAccount } from "./bindings/NewAccount";
 import type { Priority } from "./bindings/Priority";
 import type { Session } from "./bindings/Session";
 import type { AccountTestResult } from "./components/AccountList";
 import { ChatPane, type ModelsState } from "./components/ChatPane";
+import { Onboarding } from "./components/Onboarding";
 import { SettingsDialog } from "./components/SettingsDialog";
 import { Sidebar } from "./components/Sidebar";
 import { ErrorToast, UndoToast } from "./components/Toasts";
+import { connectAccount, visibilityAfterModels, type OnboardingVisibility } from "./onboarding";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
 import { isSettingsShortcut } from "./shortcuts";
 import { useConversation } from "./useConversation";
@@ -33,7 +37,7 @@ interface ShownError {
   message: string;
 }
 
-type SessionPatch = { title: string } | { pinned: boolean } | { model: string };
+type SessionPatch = { title: string } | { pinned: boolean } | { model: string } | { thinking_budget: number };
 
 /** How long to gather frames that change a session's row before asking for it again. */
 const SESSION_REFRESH_MS = 250;
@@ -78,6 +82,12 @@ export function App({ api }: AppProps) {
     void loadNextPage();
   }, [loadNextPage]);
 
+  // First-run setup: decided by the first model list, shown in place of the chat while open,
+  // and not again this launch once it is finished, skipped, or left for a chat in the sidebar.
+  const [onboarding, setOnboarding] = useState<OnboardingVisibility>("pending");
+  /** A chat started from onboarding: its composer takes the cursor. */
+  const [focusComposerFor, setFocusComposerFor] = useState<string | null>(null);
+
   // At startup, and again whenever the accounts change in Settings. The list on screen stays
   // until the new one arrives; only the newest answer counts.
   const [models, setModels] = useState<ModelsState>({ list: null, failed: false });
@@ -85,10 +95,15 @@ export function App({ api }: AppProps) {
   const loadModels = useCallback(() => {
     const request = ++modelsRequest.current;
     api.listModels().then(
-      (list) => request === modelsRequest.current && setModels({ list, failed: false }),
+      (list) => {
+        if (request !== modelsRequest.current) return;
+        setModels({ list, failed: false });
+        setOnboarding((v) => visibilityAfterModels(v, list, selectedRef.current !== null));
+      },
       (e: unknown) => {
         if (request !== modelsRequest.current) return;
         setModels({ list: null, failed: true });
+        setOnboarding((v) => visibilityAfterModels(v, null, selectedRef.current !== null));
         showError(e);
       },
     );
@@ -142,13 +157,38 @@ export function App({ api }: AppProps) {
     else if (list.loadFailed) document.body.dataset.ready = "error";
   }, [list.loaded, list.loadFailed]);
 
+  /** Creates a session and opens it (which also leaves onboarding). Rejects with the backend's error. */
+  const openNewSession = async (req: CreateSession = {}) => {
+    const session = await api.createSession(req);
+    dispatch({ type: "upserted", session });
+    setSelectedId(session.id);
+    setFocusComposerFor(null);
+    setOnboarding("closed");
+    return session;
+  };
+
   const createSession = async () => {
     try {
-      const session = await api.createSession({});
-      dispatch({ type: "upserted", session });
-      setSelectedId(session.id);
+      await openNewSession();
     } catch (e) {
       showError(e);
+    }
+  };
+
+  const selectSession = (id: string) => {
+    setSelectedId(id);
+    setFocusComposerFor(null);
+    setOnboarding("closed");
+  };
+
+  /** Onboarding's last step: the new chat opens with the chosen model and the cursor in its composer. */
+  const startFromOnboarding = async (model: string | null): Promise<UiError | null> => {
+    try {
+      const session = await openNewSession(model === null ? {} : { model });
+      setFocusComposerFor(session.id);
+      return null;
+    } catch (e) {
+      return toUiError(e);
     }
   };
 
@@ -161,7 +201,9 @@ export function App({ api }: AppProps) {
         ? { ...before, title: patch.title, title_source: "user" }
         : "model" in patch
           ? { ...before, model: patch.model === "" ? null : patch.model }
-          : { ...before, ...patch };
+          : "thinking_budget" in patch
+            ? { ...before, thinking_budget: patch.thinking_budget === 0 ? null : patch.thinking_budget }
+            : { ...before, ...patch };
     dispatch({ type: "upserted", session: optimistic, force: true });
     try {
       const session = await api.updateSession(id, patch);
@@ -220,7 +262,7 @@ export function App({ api }: AppProps) {
         loadFailed={list.loadFailed}
         loaded={list.loaded}
         onNewSession={createSession}
-        onSelect={setSelectedId}
+        onSelect={selectSession}
         onRename={(id, title) => void updateSession(id, { title })}
         onTogglePin={(id, pinned) => void updateSession(id, { pinned })}
         onDelete={deleteSession}
@@ -228,15 +270,26 @@ export function App({ api }: AppProps) {
         onOpenSettings={() => setSettingsOpen(true)}
         settingsButtonRef={settingsButtonRef}
       />
-      <ChatArea
-        api={api}
-        session={selected}
-        models={models}
-        showError={showError}
-        onSessionChanged={refreshSession}
-        onNewSession={createSession}
-        onModelChange={(id, model) => void updateSession(id, { model })}
-      />
+      {onboarding === "open" ? (
+        <OnboardingArea
+          api={api}
+          onAccountsChanged={loadModels}
+          onStart={startFromOnboarding}
+          onSkip={() => setOnboarding("closed")}
+        />
+      ) : (
+        <ChatArea
+          api={api}
+          session={selected}
+          models={models}
+          focusComposer={selected !== null && selected.id === focusComposerFor}
+          showError={showError}
+          onSessionChanged={refreshSession}
+          onNewSession={createSession}
+          onModelChange={(id, model) => void updateSession(id, { model })}
+          onThinkingBudgetChange={(id, budget) => void updateSession(id, { thinking_budget: budget })}
+        />
+      )}
       {settingsOpen && (
         <SettingsArea
           api={api}
@@ -270,15 +323,28 @@ interface ChatAreaProps {
   api: HearthApi;
   session: Session | null;
   models: ModelsState;
+  /** Put the cursor in the composer (a chat just started from onboarding). */
+  focusComposer: boolean;
   showError(e: unknown): void;
   /** A frame said the session's row may have changed. */
   onSessionChanged(sessionId: string): void;
   onNewSession(): void;
   onModelChange(sessionId: string, model: string): void;
+  onThinkingBudgetChange(sessionId: string, budget: number): void;
 }
 
 /** The open chat. Its subscription lives here, so streamed frames re-render this part only. */
-function ChatArea({ api, session, models, showError, onSessionChanged, onNewSession, onModelChange }: ChatAreaProps) {
+function ChatArea({
+  api,
+  session,
+  models,
+  focusComposer,
+  showError,
+  onSessionChanged,
+  onNewSession,
+  onModelChange,
+  onThinkingBudgetChange,
+}: ChatAreaProps) {
   const sessionId = session?.id ?? null;
   const conversation = useConversation(api, sessionId, showError, onSessionChanged);
   const usage = useSessionUsage(api, sessionId, conversation.runsCompleted);
@@ -305,6 +371,7 @@ function ChatArea({ api, session, models, showError, onSessionChanged, onNewSess
       loadFailed={conversation.loadFailed}
       models={models}
       usage={usage}
+      focusComposer={focusComposer}
       onNewSession={onNewSession}
       onSend={(text: string, priority: Priority) =>
         withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority }))
@@ -315,6 +382,50 @@ function ChatArea({ api, session, models, showError, onSessionChanged, onNewSess
       onRetry={() => void withSession((id) => api.chatRetry(id))}
       onReload={conversation.reload}
       onModelChange={(model) => sessionId !== null && onModelChange(sessionId, model)}
+      onThinkingBudgetChange={(budget) => sessionId !== null && onThinkingBudgetChange(sessionId, budget)}
+    />
+  );
+}
+
+interface OnboardingAreaProps {
+  api: HearthApi;
+  /** An account was connected: the models on offer changed. */
+  onAccountsChanged(): void;
+  onStart(model: string | null): Promise<UiError | null>;
+  onSkip(): void;
+}
+
+/** First-run setup. Mounted only while open, so it looks for local servers each time. */
+function OnboardingArea({ api, onAccountsChanged, onStart, onSkip }: OnboardingAreaProps) {
+  const [localServers, setLocalServers] = useState<LocalServer[] | null>(null);
+  useEffect(() => {
+    let active = true;
+    // Only the servers that answered; if the probe itself fails, there are none to offer.
+    api.probeLocalServers().then(
+      (servers) => active && setLocalServers(servers),
+      () => active && setLocalServers([]),
+    );
+    return () => {
+      active = false;
+    };
+  }, [api]);
+
+  return (
+    <Onboarding
+      localServers={localServers}
+      onConnect={async (req) => {
+        const result = await connectAccount(api, req);
+        if (result.ok) onAccountsChanged();
+        return result;
+      }}
+      onListModels={() =>
+        api.listModels().then(
+          (list) => ({ ok: true as const, list }),
+          (e: unknown) => ({ ok: false as const, error: toUiError(e) }),
+        )
+      }
+      onStart={onStart}
+      onSkip={onSkip}
     />
   );
 }

@@ -106,6 +106,7 @@ describe("tauriApi chat commands", () => {
     await tauriApi.chatRetry("s1");
     await tauriApi.listModels();
     await tauriApi.updateSession("s1", { model: "env:openai/gpt-4o-mini" });
+    await tauriApi.updateSession("s1", { thinking_budget: 4096 });
     expect(calls).toEqual([
       { cmd: "chat_send", args: { session_id: "s1", req: { text: "hi", client_msg_id: "c1", priority: "next" } } },
       { cmd: "chat_abort", args: { session_id: "s1" } },
@@ -114,6 +115,7 @@ describe("tauriApi chat commands", () => {
       { cmd: "chat_retry", args: { session_id: "s1" } },
       { cmd: "models_list", args: {} },
       { cmd: "session_update", args: { session_id: "s1", patch: { model: "env:openai/gpt-4o-mini" } } },
+      { cmd: "session_update", args: { session_id: "s1", patch: { thinking_budget: 4096 } } },
     ]);
   });
 
@@ -155,6 +157,13 @@ describe("tauriApi account commands", () => {
       { cmd: "account_update", args: { account_id: "lm-studio", patch: { api_key: "" } } },
       { cmd: "account_test", args: { account_id: "env:openai" } },
     ]);
+  });
+
+  it("probes the local servers with no argument and answers those that responded", async () => {
+    const ollama = { id: "ollama", name: "Ollama", base_url: "http://127.0.0.1:11434/v1", models: ["llama3.2", "qwen3:8b"] };
+    const calls = recordIpc([ollama]);
+    await expect(tauriApi.probeLocalServers()).resolves.toEqual([ollama]);
+    expect(calls).toEqual([{ cmd: "local_servers_probe", args: {} }]);
   });
 
   it("passes account_test's ApiError through", async () => {

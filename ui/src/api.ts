@@ -11,6 +11,7 @@ import type { CreateSession } from "./bindings/CreateSession";
 import type { Frame } from "./bindings/Frame";
 import type { History } from "./bindings/History";
 import type { ListSessions } from "./bindings/ListSessions";
+import type { LocalServer } from "./bindings/LocalServer";
 import type { ModelList } from "./bindings/ModelList";
 import type { NewAccount } from "./bindings/NewAccount";
 import type { SendMessage } from "./bindings/SendMessage";
@@ -71,6 +72,8 @@ export interface HearthApi {
   testAccount(accountId: string): Promise<AccountCheck>;
   /** Only accounts added in settings can be removed. */
   removeAccount(accountId: string): Promise<void>;
+  /** Ollama and LM Studio on this computer: those that answered (within about a second). */
+  probeLocalServers(): Promise<LocalServer[]>;
 
   /** A session's tokens, and their cost where its models have a price. */
   sessionUsage(sessionId: string): Promise<UsageSummary>;
@@ -179,6 +182,9 @@ export const tauriApi: HearthApi = {
   },
   removeAccount(accountId) {
     return call<void>("account_remove", { account_id: accountId });
+  },
+  probeLocalServers() {
+    return call<LocalServer[]>("local_servers_probe", {});
   },
 
   sessionUsage(sessionId) {

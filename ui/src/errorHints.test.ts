@@ -56,3 +56,20 @@ describe("hintFor", () => {
     expect(hintForError({ code: "UNKNOWN" })).toBeNull();
   });
 });
+
+describe("hints while setting up the first account", () => {
+  it("do not send the user to Settings for a bad key, where the account is not yet", () => {
+    const hint = hintForError({ code: "AUTH_FAILED" }, "setup");
+    expect(hint).toMatch(/API key/);
+    expect(hint).not.toMatch(/Settings/);
+    expect(hintFor("NO_MODEL", "setup")).not.toMatch(/Settings/);
+  });
+
+  it("are the app's hints for every other code", () => {
+    expect(hintForError({ code: "NETWORK" }, "setup")).toBe(EXPECTED.NETWORK);
+    expect(hintFor("RATE_LIMITED", "setup")).toBe(EXPECTED.RATE_LIMITED);
+    expect(hintFor("STORAGE", "setup")).toBeNull();
+    expect(hintForError({ code: "UNKNOWN" }, "setup")).toBeNull();
+    expect(hintForError({ code: "AUTH_FAILED" }), "the app's own is unchanged").toBe(EXPECTED.AUTH_FAILED);
+  });
+});

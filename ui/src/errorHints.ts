@@ -16,12 +16,23 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   STREAM_INTERRUPTED: "The connection broke mid-reply. Retry.",
 };
 
+/**
+ * Where the error is shown. While setting up a first account (onboarding) the account is not
+ * in Settings yet, so a hint that sends the user there would mislead.
+ */
+export type HintContext = "app" | "setup";
+
+const SETUP_HINTS: Partial<Record<ErrorCode, string>> = {
+  AUTH_FAILED: "Check the API key: copy it again from the provider's console and paste it exactly.",
+  NO_MODEL: "Connect an account that lists at least one model.",
+};
+
 /** A sentence on what to do next, or null when the message says all there is to say. */
-export function hintFor(code: ErrorCode): string | null {
-  return HINTS[code] ?? null;
+export function hintFor(code: ErrorCode, context: HintContext = "app"): string | null {
+  return (context === "setup" ? SETUP_HINTS[code] : undefined) ?? HINTS[code] ?? null;
 }
 
 /** The hint for an error as the UI holds it ("UNKNOWN" has none). */
-export function hintForError(error: Pick<UiError, "code">): string | null {
-  return error.code === "UNKNOWN" ? null : hintFor(error.code);
+export function hintForError(error: Pick<UiError, "code">, context: HintContext = "app"): string | null {
+  return error.code === "UNKNOWN" ? null : hintFor(error.code, context);
 }

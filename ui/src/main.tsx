@@ -8,6 +8,7 @@ import "./styles/sidebar.css";
 import "./styles/chat.css";
 import "./styles/toast.css";
 import "./styles/settings.css";
+import "./styles/onboarding.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

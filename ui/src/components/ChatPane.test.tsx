@@ -52,6 +52,7 @@ function renderPane(overrides: Partial<ChatPaneProps> = {}) {
     onRetry: vi.fn(),
     onReload: vi.fn(),
     onModelChange: vi.fn(),
+    onThinkingBudgetChange: vi.fn(),
     ...overrides,
   };
   const user = userEvent.setup();
@@ -339,6 +340,122 @@ describe("ChatPane model picker", () => {
     const hint = screen.getByTestId("model-hint").textContent;
     expect(hint).toContain("Add a model account in Settings");
     expect(hint).toContain("set OPENAI_API_KEY (and OPENAI_BASE_URL for a local server) and restart");
+  });
+});
+
+describe("ChatPane model capabilities", () => {
+  const CAPABLE: ModelList = {
+    models: [
+      {
+        id: "env:anthropic/claude-sonnet-4-5",
+        provider: "anthropic",
+        name: "claude-sonnet-4-5",
+        capabilities: ["vision", "tools", "reasoning"],
+      },
+      { id: "env:openai/gpt-4o-mini", provider: "openai", name: "gpt-4o-mini", capabilities: ["tools"] },
+      { id: "ollama/llama3.2", provider: "openai_compatible", name: "llama3.2", capabilities: [] },
+    ],
+    default: "env:openai/gpt-4o-mini",
+  };
+  const badges = () => screen.queryAllByTestId("model-capability").map((b) => b.dataset.capability);
+
+  it("lists each model's capabilities in its option", () => {
+    renderPane({ models: { list: CAPABLE, failed: false } });
+    const picker = screen.getByTestId("model-picker") as HTMLSelectElement;
+    expect([...picker.options].map((o) => o.textContent)).toEqual([
+      "Default (gpt-4o-mini)",
+      "claude-sonnet-4-5 · anthropic · vision, tools, reasoning",
+      "gpt-4o-mini · openai · tools",
+      "llama3.2 · openai_compatible",
+    ]);
+  });
+
+  it("shows the chosen model's capabilities beside the picker, with their meaning as a title", () => {
+    const { rerenderWith } = renderPane({
+      session: { ...SESSION_ROW, model: "env:anthropic/claude-sonnet-4-5" },
+      models: { list: CAPABLE, failed: false },
+    });
+    expect(badges()).toEqual(["vision", "tools", "reasoning"]);
+    const reasoning = screen.getAllByTestId("model-capability")[2]!;
+    expect(reasoning.getAttribute("title")).toMatch(/think/);
+    expect(reasoning.textContent, "named for screen readers").toBe("Reasoning");
+    expect(screen.getByTestId("model-capabilities").closest("header")).toBeTruthy();
+
+    rerenderWith({ session: SESSION_ROW, models: { list: CAPABLE, failed: false } });
+    expect(badges(), "the default model's").toEqual(["tools"]);
+    rerenderWith({ session: { ...SESSION_ROW, model: "ollama/llama3.2" }, models: { list: CAPABLE, failed: false } });
+    expect(screen.queryByTestId("model-capabilities"), "nothing known, nothing shown").toBeNull();
+    rerenderWith({ session: { ...SESSION_ROW, model: "env:anthropic/old" }, models: { list: CAPABLE, failed: false } });
+    expect(screen.queryByTestId("model-capabilities")).toBeNull();
+  });
+});
+
+describe("ChatPane thinking budget", () => {
+  const REASONING: ModelList = {
+    models: [
+      { id: "env:anthropic/claude-sonnet-4-5", provider: "anthropic", name: "claude-sonnet-4-5", capabilities: ["reasoning"] },
+      { id: "env:openai/gpt-4o-mini", provider: "openai", name: "gpt-4o-mini", capabilities: ["tools"] },
+    ],
+    default: "env:anthropic/claude-sonnet-4-5",
+  };
+  const select = () => screen.getByTestId("thinking-budget") as HTMLSelectElement;
+
+  it("offers Off, Low, Medium and High for a model that reasons, and sends the budget", async () => {
+    const { user, props } = renderPane({ models: { list: REASONING, failed: false } });
+    expect(select().disabled, "the default model reasons").toBe(false);
+    expect([...select().options].map((o) => [o.value, o.textContent])).toEqual([
+      ["0", "Off"],
+      ["4096", "Low 4k"],
+      ["16384", "Medium 16k"],
+      ["32768", "High 32k"],
+    ]);
+    expect(select().value).toBe("0");
+    expect(select().closest("header")).toBeTruthy();
+    await user.selectOptions(select(), "16384");
+    expect(props.onThinkingBudgetChange).toHaveBeenCalledExactlyOnceWith(16384);
+  });
+
+  it("shows the session's budget, and one that is no preset as Custom", async () => {
+    const { user, props, rerenderWith } = renderPane({
+      session: { ...SESSION_ROW, thinking_budget: 4096 },
+      models: { list: REASONING, failed: false },
+    });
+    expect(select().value).toBe("4096");
+    rerenderWith({ session: { ...SESSION_ROW, thinking_budget: 10_000 } });
+    expect(select().value).toBe("10000");
+    expect(select().selectedOptions[0]?.textContent).toBe("Custom (10000)");
+    await user.selectOptions(select(), "0");
+    expect(props.onThinkingBudgetChange).toHaveBeenCalledExactlyOnceWith(0);
+  });
+
+  it("is disabled, saying why, when the model does not think", () => {
+    renderPane({
+      session: { ...SESSION_ROW, model: "env:openai/gpt-4o-mini" },
+      models: { list: REASONING, failed: false },
+    });
+    expect(select().disabled).toBe(true);
+    expect(select().getAttribute("title")).toMatch(/gpt-4o-mini does not think/);
+  });
+
+  it("is not shown while there are no models to think with", () => {
+    const { rerenderWith } = renderPane({ models: { list: null, failed: false } });
+    expect(screen.queryByTestId("thinking-budget")).toBeNull();
+    rerenderWith({ models: { list: null, failed: true } });
+    expect(screen.queryByTestId("thinking-budget")).toBeNull();
+    rerenderWith({ models: { list: { models: [], default: null }, failed: false } });
+    expect(screen.queryByTestId("thinking-budget")).toBeNull();
+  });
+});
+
+describe("ChatPane composer focus", () => {
+  it("puts the cursor in the composer when asked (a chat started from onboarding)", () => {
+    renderPane({ focusComposer: true });
+    expect(document.activeElement).toBe(screen.getByTestId("composer-input"));
+  });
+
+  it("leaves focus alone otherwise", () => {
+    renderPane();
+    expect(document.activeElement).not.toBe(screen.getByTestId("composer-input"));
   });
 });
 

@@ -4,12 +4,14 @@ import type { Priority } from "../bindings/Priority";
 import type { Session } from "../bindings/Session";
 import type { UsageSummary } from "../bindings/UsageSummary";
 import { isRunning, runFailure, visibleMessages, type ConversationState } from "../conversation";
+import { thinkingSupport } from "../thinking";
 import { sessionUsageLabel, usageDetails } from "../usageFormat";
 import { Composer } from "./Composer";
 import { ConversationView } from "./ConversationView";
 import { ComposeIcon, FlameIcon } from "./icons";
 import { ModelPicker, NoModelHint } from "./ModelPicker";
 import { QueueList } from "./QueueList";
+import { ThinkingPicker } from "./ThinkingPicker";
 
 export interface ModelsState {
   /** null while loading or after a failure. */
@@ -37,6 +39,10 @@ export interface ChatPaneProps {
   onReload(): void;
   /** `""` = the default model. */
   onModelChange(model: string): void;
+  /** Tokens the model may think for; 0 turns thinking off. */
+  onThinkingBudgetChange(budget: number): void;
+  /** Put the cursor in the composer when the chat opens (a chat just started from onboarding). */
+  focusComposer?: boolean;
 }
 
 /** The conversation area: header with the model, messages, queue and composer. */
@@ -66,7 +72,15 @@ export function ChatPane(props: ChatPaneProps) {
   );
 }
 
-function Chat({ session, conversation, loadFailed, models, usage, ...on }: ChatPaneProps & { session: Session }) {
+function Chat({
+  session,
+  conversation,
+  loadFailed,
+  models,
+  usage,
+  focusComposer = false,
+  ...on
+}: ChatPaneProps & { session: Session }) {
   const ready = conversation.sessionId === session.id && conversation.loaded;
   const running = ready && isRunning(conversation);
   const { messages, queue } = conversation;
@@ -86,6 +100,13 @@ function Chat({ session, conversation, loadFailed, models, usage, ...on }: ChatP
           </span>
         )}
         <ModelPicker models={models.list} failed={models.failed} value={session.model} onChange={on.onModelChange} />
+        {models.list && models.list.models.length > 0 && (
+          <ThinkingPicker
+            value={session.thinking_budget}
+            support={thinkingSupport(models.list, session.model)}
+            onChange={on.onThinkingBudgetChange}
+          />
+        )}
       </header>
       {ready ? (
         <ConversationView
@@ -127,7 +148,13 @@ function Chat({ session, conversation, loadFailed, models, usage, ...on }: ChatP
             </div>
           )}
           {ready && <QueueList queue={conversation.queue} onClear={on.onClearQueue} />}
-          <Composer running={running} onSend={on.onSend} onSteer={on.onSteer} onStop={on.onStop} />
+          <Composer
+            running={running}
+            autoFocus={focusComposer}
+            onSend={on.onSend}
+            onSteer={on.onSteer}
+            onStop={on.onStop}
+          />
         </div>
       </div>
     </>

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
 import type { Priority } from "../bindings/Priority";
 import { PRIORITY_HINTS, PRIORITY_LABELS } from "../chatFormat";
 import { ArrowUpIcon, SteerIcon, StopIcon } from "./icons";
@@ -14,13 +14,22 @@ export interface ComposerProps {
   onSteer(text: string): Submit;
   onStop(): void;
   placeholder?: string;
+  /** Takes focus when it appears (and when this turns true). */
+  autoFocus?: boolean;
 }
 
 /** The textarea grows with its text up to this height, then scrolls. */
 const MAX_HEIGHT = 240;
 const PRIORITIES: Priority[] = ["later", "next", "now"];
 
-export function Composer({ running, onSend, onSteer, onStop, placeholder = "Message Hearth…" }: ComposerProps) {
+export function Composer({
+  running,
+  onSend,
+  onSteer,
+  onStop,
+  placeholder = "Message Hearth…",
+  autoFocus = false,
+}: ComposerProps) {
   const [draft, setDraft] = useState("");
   const [priority, setPriority] = useState<Priority>("later");
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -33,6 +42,10 @@ export function Composer({ running, onSend, onSteer, onStop, placeholder = "Mess
     el.style.height = "auto";
     if (el.scrollHeight > 0) el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
   }, [draft]);
+
+  useEffect(() => {
+    if (autoFocus) inputRef.current?.focus();
+  }, [autoFocus]);
 
   const text = draft.trim();
 

@@ -10,6 +10,7 @@ export function session(id: string, created = 1_000, overrides: Partial<Session>
     model: null,
     system_prompt: null,
     workspace: null,
+    thinking_budget: null,
     created_at: created,
     updated_at: created,
     last_message_at: null,
