@@ -8,8 +8,12 @@ use std::sync::Mutex;
 
 use hearth_engine::chat::ModelList;
 use hearth_engine::local::LocalServer;
+use hearth_engine::policy::Rule;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
+use hearth_engine::store::approvals::ApprovalAnswer;
+use hearth_engine::store::rules::NewRule;
 use hearth_engine::store::settings::{Settings, SettingsPatch};
+use hearth_engine::tools::ToolInfo;
 use hearth_engine::usage::{AccountUsage, UsageSummary};
 use hearth_engine::{
     ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
@@ -198,6 +202,35 @@ pub fn settings_update(
     engine.update_settings(&patch.0)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn approval_answer(
+    engine: Engine_<'_>,
+    approval_id: Arg<String>,
+    answer: Arg<ApprovalAnswer>,
+) -> Result<(), ApiError> {
+    engine.answer_approval(&approval_id.0, &answer.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn rules_list(engine: Engine_<'_>) -> Result<Vec<Rule>, ApiError> {
+    engine.rules()
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn rule_add(engine: Engine_<'_>, rule: Arg<NewRule>) -> Result<Rule, ApiError> {
+    engine.add_rule(&rule.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn rule_remove(engine: Engine_<'_>, rule_id: Arg<String>) -> Result<(), ApiError> {
+    engine.remove_rule(&rule_id.0)
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn tools_list(engine: Engine_<'_>) -> Result<Vec<ToolInfo>, ApiError> {
+    Ok(engine.tools().await)
+}
+
 /// Ollama and LM Studio on this machine, when they answer (the first-run screen offers them).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn local_servers_probe() -> Result<Vec<LocalServer>, ApiError> {
@@ -270,6 +303,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         local_servers_probe,
         settings_get,
         settings_update,
+        approval_answer,
+        rules_list,
+        rule_add,
+        rule_remove,
+        tools_list,
         accounts_list,
         account_add,
         account_update,

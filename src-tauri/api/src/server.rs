@@ -87,6 +87,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/sessions/{id}/retry", post(retry))
         .route("/v1/sessions/{id}/queue", axum::routing::delete(clear_queue))
         .route("/v1/models", get(models))
+        .route("/v1/approvals/{id}", post(answer_approval))
+        .route("/v1/rules", get(list_rules).post(add_rule))
+        .route("/v1/rules/{id}", axum::routing::delete(remove_rule))
+        .route("/v1/tools", get(list_tools))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
         .route("/v1/health", get(health))
@@ -263,6 +267,43 @@ async fn steer(
     Body(body): Body<SteerBody>,
 ) -> Answer<impl IntoResponse> {
     Ok(Json(s.engine.steer(&id, &body.text).await?))
+}
+
+/// `POST /v1/approvals/{id}` `{allow, remember?, pattern?, message?}` → `{ok: true}`.
+async fn answer_approval(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(answer): Body<hearth_engine::store::approvals::ApprovalAnswer>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.answer_approval(&id, &answer)).await?;
+    Ok(Json(json!({"ok": true})))
+}
+
+async fn list_rules(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(json!({"rules": run_blocking(move || engine.rules()).await?})))
+}
+
+async fn add_rule(
+    State(s): State<Arc<AppState>>,
+    Body(rule): Body<hearth_engine::store::rules::NewRule>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.add_rule(&rule)).await?)))
+}
+
+async fn remove_rule(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.remove_rule(&id)).await?;
+    Ok(Json(json!({"ok": true})))
+}
+
+async fn list_tools(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    Ok(Json(json!({"tools": s.engine.tools().await})))
 }
 
 async fn retry(

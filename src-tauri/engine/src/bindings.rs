@@ -64,6 +64,14 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     UsageSummary::export_all(cfg)?;
     crate::local::LocalServer::export_all(cfg)?;
     crate::store::settings::Settings::export_all(cfg)?;
+    crate::store::approvals::Approval::export_all(cfg)?;
+    crate::store::approvals::ApprovalAnswer::export_all(cfg)?;
+    crate::store::approvals::Remember::export_all(cfg)?;
+    crate::store::rules::NewRule::export_all(cfg)?;
+    crate::policy::Rule::export_all(cfg)?;
+    crate::policy::Decision::export_all(cfg)?;
+    crate::frames::ApprovalOutcome::export_all(cfg)?;
+    crate::tools::ToolInfo::export_all(cfg)?;
     crate::store::settings::SettingsPatch::export_all(cfg)?;
     AccountUsage::export_all(cfg)?;
     Ok(())

@@ -117,9 +117,8 @@ pub struct SubscribeSnapshot {
     pub phase: Phase,
     pub running_run_id: Option<String>,
     pub queue: Vec<QueuedRun>,
-    /// Approvals waiting for an answer (the agent issue fills this).
-    #[ts(type = "Array<unknown>")]
-    pub pending_approvals: Vec<serde_json::Value>,
+    /// Tool calls waiting for the user's answer (they survive a reload).
+    pub pending_approvals: Vec<crate::store::approvals::Approval>,
     pub last_seq: i64,
 }
 

@@ -62,6 +62,18 @@ pub enum ErrorCode {
     BadProviderStream,
     /// The reply hit its token limit in the middle of a tool call's arguments.
     ToolCallTruncated,
+    /// The agent reached its step limit for one run.
+    StepLimit,
+    /// An approval that does not exist, or was already answered or expired.
+    ApprovalNotFound,
+    /// A permission rule that does not exist.
+    RuleNotFound,
+    /// A rule whose tool, pattern or decision is not valid.
+    InvalidRule,
+    /// An MCP server that does not exist.
+    McpServerNotFound,
+    /// An MCP server form that is not valid.
+    InvalidMcpServer,
     /// An account that does not exist (or cannot be changed here: `env:` accounts).
     AccountNotFound,
     /// An account form that is not valid (label, URL, key).
@@ -88,7 +100,14 @@ impl ErrorCode {
     /// The HTTP status the loopback API answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::SessionNotFound | ErrorCode::NotFound | ErrorCode::AccountNotFound => 404,
+            ErrorCode::SessionNotFound
+            | ErrorCode::NotFound
+            | ErrorCode::AccountNotFound
+            | ErrorCode::ApprovalNotFound
+            | ErrorCode::RuleNotFound
+            | ErrorCode::McpServerNotFound => 404,
+            ErrorCode::InvalidRule | ErrorCode::InvalidMcpServer => 400,
+            ErrorCode::StepLimit => 409,
             ErrorCode::InvalidAccount => 400,
             ErrorCode::KeyringUnavailable => 503,
             ErrorCode::MessageEmpty

@@ -34,6 +34,14 @@ pub enum Phase {
     WaitingApproval,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ApprovalOutcome {
+    Allowed,
+    Denied,
+    Expired,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
@@ -183,6 +191,27 @@ pub enum FrameBody {
     ToolCallEnd {
         index: u32,
     },
+    /// A tool call waits for the user; the run's phase is `waiting_approval` until answered.
+    ApprovalRequested {
+        approval: crate::store::approvals::Approval,
+    },
+    ApprovalResolved {
+        approval_id: String,
+        tool_use_id: String,
+        /// `allowed`, `denied`, or `expired` (its run ended first).
+        outcome: ApprovalOutcome,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        remember: Option<crate::store::approvals::Remember>,
+    },
+    /// A tool call finished (or was refused): what the model reads next.
+    ToolResult {
+        tool_use_id: String,
+        name: String,
+        content: String,
+        is_error: bool,
+        duration_ms: u64,
+    },
     MessageEnd {
         message_id: String,
         stop_reason: StopReason,
@@ -232,6 +261,9 @@ impl FrameBody {
             FrameBody::ToolCallStart { .. } => "tool_call_start",
             FrameBody::ToolCallDelta { .. } => "tool_call_delta",
             FrameBody::ToolCallEnd { .. } => "tool_call_end",
+            FrameBody::ApprovalRequested { .. } => "approval_requested",
+            FrameBody::ApprovalResolved { .. } => "approval_resolved",
+            FrameBody::ToolResult { .. } => "tool_result",
             FrameBody::MessageEnd { .. } => "message_end",
             FrameBody::Retrying { .. } => "retrying",
             FrameBody::Steered { .. } => "steered",

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod actor;
+pub mod agent;
 pub mod assemble;
 pub mod bindings;
 pub mod chat;
@@ -16,7 +17,9 @@ pub mod frames;
 pub mod local;
 pub mod logging;
 pub mod models;
+mod pairs;
 pub mod paths;
+pub mod policy;
 pub mod provider;
 mod repair;
 mod run;
@@ -24,6 +27,7 @@ pub mod secrets;
 pub mod store;
 pub mod subscribe;
 mod title;
+pub mod tools;
 pub mod usage;
 pub mod writer;
 
@@ -46,6 +50,10 @@ use store::messages;
 use writer::Writer;
 
 /// State shared by the engine, its actors and its runs.
+/// Where a run waits for an approval's answer: (approval id, answer).
+pub(crate) type ApprovalSender =
+    tokio::sync::mpsc::UnboundedSender<(String, store::approvals::ApprovalAnswer)>;
+
 pub(crate) struct Shared {
     pub store: Arc<Store>,
     pub writer: Writer,
@@ -59,9 +67,18 @@ pub(crate) struct Shared {
     pub auto_title: bool,
     /// The user's settings, as last written.
     pub settings: std::sync::RwLock<store::settings::Settings>,
+    pub tools: tools::Tools,
+    /// Runs waiting for an approval's answer, by approval id.
+    approvals: Mutex<HashMap<String, ApprovalSender>>,
 }
 
 impl Shared {
+    pub(crate) fn waiting_approvals(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, ApprovalSender>> {
+        self.approvals.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     pub(crate) fn settings(&self) -> store::settings::Settings {
         self.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
@@ -194,6 +211,8 @@ impl Engine {
             shutting_down: std::sync::atomic::AtomicBool::new(false),
             auto_title: options.auto_title,
             settings: std::sync::RwLock::new(settings),
+            tools: tools::Tools::default(),
+            approvals: Mutex::new(HashMap::new()),
         });
         let engine = Engine { shared, _own_runtime: own_runtime };
         for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {
@@ -357,15 +376,122 @@ impl Engine {
             self.ask(session_id, |reply| Cmd::Snapshot { reply }).await?;
         let subscription =
             subscribe::start(self.shared.store.clone(), &self.shared.writer, session_id, after_seq);
+        let pending_approvals = self
+            .shared
+            .store
+            .read(|conn| store::approvals::pending_for_session(conn, session_id))?;
         let snapshot = SubscribeSnapshot {
             session_id: session_id.to_owned(),
             phase,
             running_run_id,
             queue,
-            pending_approvals: Vec::new(),
+            pending_approvals,
             last_seq: session.last_seq,
         };
         Ok((snapshot, subscription))
+    }
+
+    // ---- approvals and rules ---------------------------------------------------------------
+
+    /// Answers a pending approval: recorded (with the rule it makes, if it is remembered)
+    /// before the waiting run hears of it. A second answer, or one for an expired approval,
+    /// gets `APPROVAL_NOT_FOUND` and changes nothing.
+    pub fn answer_approval(
+        &self,
+        approval_id: &str,
+        answer: &store::approvals::ApprovalAnswer,
+    ) -> Result<()> {
+        if let Some(m) = &answer.message
+            && m.chars().count() > 10_000
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "the message is over 10,000 characters",
+            ));
+        }
+        if let Some(p) = &answer.pattern {
+            if answer.remember != Some(store::approvals::Remember::Always) {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "a pattern goes with remember: \"always\"",
+                ));
+            }
+            policy::validate_pattern(p).map_err(|m| ApiError::new(ErrorCode::InvalidRule, m))?;
+        }
+        let now = self.shared.store.now();
+        let not_found = || {
+            ApiError::new(
+                ErrorCode::ApprovalNotFound,
+                format!(
+                    "no approval {approval_id:?} is waiting (answered already, or its run ended)"
+                ),
+            )
+        };
+        self.shared.store.write(|tx| {
+            let approval = store::approvals::pending(tx, approval_id)?.ok_or_else(not_found)?;
+            if !store::approvals::resolve(tx, approval_id, answer, now)? {
+                return Err(not_found());
+            }
+            if let Some(remember) = answer.remember {
+                let rule = policy::Rule {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    tool: approval.tool.clone(),
+                    pattern: answer.pattern.clone(),
+                    decision: if answer.allow {
+                        policy::Decision::Allow
+                    } else {
+                        policy::Decision::Deny
+                    },
+                    session_id: (remember == store::approvals::Remember::Session)
+                        .then(|| approval.session_id.clone()),
+                    created_at: now,
+                };
+                store::rules::insert(tx, &rule)?;
+            }
+            Ok(())
+        })?;
+        if let Some(run) = self.shared.waiting_approvals().remove(approval_id) {
+            let _ = run.send((approval_id.to_owned(), answer.clone()));
+        }
+        Ok(())
+    }
+
+    /// Every permission rule, newest first.
+    pub fn rules(&self) -> Result<Vec<policy::Rule>> {
+        self.shared.store.read(store::rules::all)
+    }
+
+    pub fn add_rule(&self, new: &store::rules::NewRule) -> Result<policy::Rule> {
+        let invalid = |m: String| ApiError::new(ErrorCode::InvalidRule, m);
+        policy::validate_tool(new.tool.trim()).map_err(invalid)?;
+        if let Some(p) = &new.pattern {
+            policy::validate_pattern(p).map_err(invalid)?;
+        }
+        let pattern = new.pattern.as_deref().map(str::trim);
+        let rule = policy::Rule {
+            id: uuid::Uuid::now_v7().to_string(),
+            tool: new.tool.trim().to_owned(),
+            pattern: pattern.map(str::to_owned),
+            decision: new.decision,
+            session_id: None,
+            created_at: self.shared.store.now(),
+        };
+        self.shared.store.write(|tx| store::rules::insert(tx, &rule))?;
+        Ok(rule)
+    }
+
+    /// Revokes a rule: the next call it covered is decided without it.
+    pub fn remove_rule(&self, rule_id: &str) -> Result<()> {
+        if self.shared.store.write(|tx| store::rules::delete(tx, rule_id))? {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::RuleNotFound, format!("no rule {rule_id:?}")))
+        }
+    }
+
+    /// The tools a chat offers its model, with the policy that applies when no rule does.
+    pub async fn tools(&self) -> Vec<tools::ToolInfo> {
+        self.shared.tools.infos().await
     }
 
     // ---- accounts -------------------------------------------------------------------------

@@ -6,7 +6,7 @@ use crate::assemble::Assembler;
 use crate::chat::{MessageSource, MessageStatus, Role};
 use crate::error::Result;
 use crate::frames::{FrameBody, Phase, RunStatus, Usage};
-use crate::store::{Store, events, messages, runs};
+use crate::store::{Store, approvals, events, messages, runs};
 use crate::writer::Writer;
 
 pub(crate) fn interrupted_runs(store: &Store, writer: &Writer) -> Result<()> {
@@ -80,7 +80,21 @@ pub(crate) fn interrupted_runs(store: &Store, writer: &Writer) -> Result<()> {
                 Some(("INTERRUPTED", "the app stopped during this run")),
                 &Usage::default(),
                 now,
-            )
+            )?;
+            // Nobody is waiting for these answers any more.
+            for (approval_id, tool_use_id) in approvals::expire_for_run(tx, &run_id, now)? {
+                writer.append(
+                    &session_id,
+                    Some(&run_id),
+                    FrameBody::ApprovalResolved {
+                        approval_id,
+                        tool_use_id,
+                        outcome: crate::frames::ApprovalOutcome::Expired,
+                        remember: None,
+                    },
+                );
+            }
+            Ok(())
         })?;
         tracing::warn!(session = %session_id, run = %run_id, "a run left running by a previous process is now interrupted");
     }

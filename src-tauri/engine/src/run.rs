@@ -7,18 +7,28 @@
 
 use std::sync::Arc;
 
+use std::collections::{HashMap, VecDeque};
+
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
 use crate::Shared;
 use crate::actor::Cmd;
+use crate::agent::{self, Agent, Effect, Event};
 use crate::assemble::Assembler;
 use crate::chat::{ContentBlock, MessageSource, MessageStatus, Role};
 use crate::error::{ApiError, ErrorCode, Result};
+use crate::frames::ApprovalOutcome;
 use crate::frames::{FrameBody, Phase, RunStatus, StopReason, Usage};
+use crate::models;
+use crate::policy::{self, Decision};
+use crate::provider::ToolSpec;
 use crate::provider::{ModelMessage, ModelRequest, Provider, ProviderError, ProviderEvent, retry};
-use crate::store::{attachments, messages, runs, sessions};
+use crate::store::approvals::{self, Approval, ApprovalAnswer};
+use crate::store::{attachments, messages, rules, runs, sessions};
+use crate::tools;
 
 pub(crate) struct RunContext {
     pub shared: Arc<Shared>,
@@ -78,11 +88,26 @@ pub(crate) async fn execute(mut ctx: RunContext) {
                 .as_ref()
                 .zip(code.as_deref())
                 .map(|(e, code)| (code, e.message.as_str()));
-            runs::finish(tx, &run_id, status, recorded, &usage, now)
+            runs::finish(tx, &run_id, status, recorded, &usage, now)?;
+            approvals::expire_for_run(tx, &run_id, now)
         })
         .await;
-    if let Err(e) = finished {
-        tracing::error!(run = %ctx.run_id, error = %e, "could not record the end of a run");
+    match finished {
+        Ok(expired) => {
+            let mut waiting = ctx.shared.waiting_approvals();
+            for (approval_id, tool_use_id) in expired {
+                waiting.remove(&approval_id);
+                ctx.emit(FrameBody::ApprovalResolved {
+                    approval_id,
+                    tool_use_id,
+                    outcome: ApprovalOutcome::Expired,
+                    remember: None,
+                });
+            }
+        }
+        Err(e) => {
+            tracing::error!(run = %ctx.run_id, error = %e, "could not record the end of a run")
+        }
     }
     ctx.phase(Phase::Idle);
     ctx.emit(FrameBody::RunCompleted { status, usage, error });
@@ -115,53 +140,252 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     }
     ctx.emit(FrameBody::RunStarted { message_id: ctx.message_id.clone(), model: model_id });
     let (provider, model_name, model_id) = resolved?;
-    let can_think = session.thinking_budget.is_some()
-        && ctx
-            .shared
-            .accounts
-            .capabilities(&model_id)
-            .await
-            .iter()
-            .any(|c| c == crate::models::REASONING);
+    let capabilities = ctx.shared.accounts.capabilities(&model_id).await;
+    let can_think =
+        session.thinking_budget.is_some() && capabilities.iter().any(|c| c == models::REASONING);
+    // A model known not to take tools is not offered any (it would refuse the request).
+    let offered = if capabilities.is_empty() || capabilities.iter().any(|c| c == models::TOOLS) {
+        ctx.shared.tools.offered().await
+    } else {
+        Vec::new()
+    };
+    let specs: Vec<ToolSpec> = offered.iter().map(|o| o.spec.clone()).collect();
+    let workspace = session.workspace.as_ref().map(std::path::PathBuf::from);
 
+    let mut agent = Agent::new(session.max_steps.unwrap_or(agent::DEFAULT_MAX_STEPS));
+    let mut effects: VecDeque<Effect> = agent.start().into();
     let mut total = Usage::default();
+    let mut calls: HashMap<String, agent::Call> = HashMap::new();
+    let mut running: JoinSet<tools::Outcome> = JoinSet::new();
+    let mut running_ids: HashMap<tokio::task::Id, String> = HashMap::new();
+    // Approvals this run waits for; their answers arrive on `answers`.
+    let mut waiting: HashMap<String, Approval> = HashMap::new();
+    let (answer_tx, mut answers) = mpsc::unbounded_channel::<(String, ApprovalAnswer)>();
+    let tool_cancel = ctx.cancel.child_token();
+    let mut cancelled = false;
     loop {
-        let request = build_request(ctx, &session, &model_name, can_think).await?;
-        let (end, usage) = call_model(ctx, provider.as_ref(), request).await;
-        total.add(&usage);
-        match end {
-            CallEnd::Aborted => return Ok((RunStatus::Aborted, total, None)),
-            CallEnd::Failed(e) => return Ok((RunStatus::Error, total, Some(e))),
-            CallEnd::Done(_) => {}
+        while let Some(effect) = effects.pop_front() {
+            match effect {
+                Effect::CallModel { step } => {
+                    if step > 1 {
+                        take_steered(ctx).await?;
+                        ctx.phase(Phase::Connecting);
+                    }
+                    let request =
+                        build_request(ctx, &session, &model_name, can_think, &specs).await?;
+                    let (end, usage, content) = call_model(ctx, provider.as_ref(), request).await;
+                    total.add(&usage);
+                    let event = match end {
+                        CallEnd::Aborted => Event::Abort,
+                        CallEnd::Failed(e) => Event::ModelFailed(e),
+                        CallEnd::Done(_) => {
+                            let new_calls = decide(ctx, &offered, &content).await?;
+                            // Steered text waits while tools run: results must follow calls.
+                            let steered = new_calls.is_empty() && take_steered(ctx).await?;
+                            calls.extend(new_calls.iter().map(|c| (c.id.clone(), c.clone())));
+                            Event::ModelDone { calls: new_calls, steered }
+                        }
+                    };
+                    effects.extend(agent.handle(event));
+                }
+                Effect::AskApproval(call) => {
+                    let approval = request_approval(ctx, &call, &answer_tx).await?;
+                    waiting.insert(approval.id.clone(), approval);
+                }
+                Effect::RunTool(call) => {
+                    let call = calls.get(&call.id).cloned().unwrap_or(call);
+                    let (shared, workspace, cancel) =
+                        (ctx.shared.clone(), workspace.clone(), tool_cancel.clone());
+                    let call_id = call.id.clone();
+                    let handle = running.spawn(async move {
+                        shared.tools.run(&call.name, &call.input, workspace, cancel).await
+                    });
+                    running_ids.insert(handle.id(), call_id);
+                }
+                Effect::SaveResults(results) => save_results(ctx, results).await?,
+                Effect::Finish { status, error } => {
+                    tool_cancel.cancel();
+                    return Ok((status, total, error));
+                }
+            }
         }
-        // Step boundary: steered text enters here, and the model is called again.
-        let mut steered = Vec::new();
-        while let Ok(item) = ctx.steer.try_recv() {
-            steered.push(item);
-        }
-        if steered.is_empty() || ctx.cancel.is_cancelled() {
-            return Ok((
-                if ctx.cancel.is_cancelled() { RunStatus::Aborted } else { RunStatus::Done },
-                total,
-                None,
+        if running.is_empty() && waiting.is_empty() {
+            // Nothing can move the agent on: a bug, not a hang.
+            return Err(ApiError::new(
+                ErrorCode::Internal,
+                "the agent has nothing left to wait for",
             ));
         }
-        for (message_id, text) in steered {
-            let (sid, mid, t) = (ctx.session_id.clone(), message_id.clone(), text.clone());
-            ctx.shared
-                .write(move |tx, now| {
-                    let content = [ContentBlock::Text { text: t }];
-                    messages::insert(
-                        tx,
-                        &messages::NewMessage::user(&mid, &sid, &content, true),
-                        now,
-                    )
+        ctx.phase(if running.is_empty() { Phase::WaitingApproval } else { Phase::Tool });
+        tokio::select! {
+            _ = ctx.cancel.cancelled(), if !cancelled => {
+                cancelled = true;
+                tool_cancel.cancel();
+                // Running tools stop their processes on cancel; give them a moment to.
+                let _ = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+                    while running.join_next().await.is_some() {}
                 })
-                .await?;
-            ctx.emit(FrameBody::Steered { message_id, text });
+                .await;
+                effects.extend(agent.handle(Event::Abort));
+            }
+            Some(joined) = running.join_next_with_id(), if !running.is_empty() => {
+                let (id, outcome) = match joined {
+                    Ok((id, outcome)) => (id, outcome),
+                    Err(e) => (e.id(), tools::Outcome {
+                        content: format!("the tool crashed: {e}"),
+                        is_error: true,
+                        duration_ms: 0,
+                    }),
+                };
+                let Some(call_id) = running_ids.remove(&id) else { continue };
+                let name = calls.get(&call_id).map(|c| c.name.clone()).unwrap_or_default();
+                ctx.emit(FrameBody::ToolResult {
+                    tool_use_id: call_id.clone(),
+                    name,
+                    content: outcome.content.clone(),
+                    is_error: outcome.is_error,
+                    duration_ms: outcome.duration_ms,
+                });
+                effects.extend(agent.handle(Event::ToolDone {
+                    call_id,
+                    content: outcome.content,
+                    is_error: outcome.is_error,
+                }));
+            }
+            Some((approval_id, answer)) = answers.recv(), if !waiting.is_empty() => {
+                let Some(approval) = waiting.remove(&approval_id) else { continue };
+                ctx.emit(FrameBody::ApprovalResolved {
+                    approval_id: approval.id.clone(),
+                    tool_use_id: approval.tool_use_id.clone(),
+                    outcome: if answer.allow { ApprovalOutcome::Allowed } else { ApprovalOutcome::Denied },
+                    remember: answer.remember,
+                });
+                effects.extend(agent.handle(Event::Answered {
+                    call_id: approval.tool_use_id,
+                    allow: answer.allow,
+                    message: answer.message,
+                }));
+            }
         }
-        ctx.phase(Phase::Connecting);
     }
+}
+
+/// Steered text enters the conversation here (a step boundary); true if there was any.
+async fn take_steered(ctx: &mut RunContext) -> Result<bool> {
+    let mut steered = Vec::new();
+    while let Ok(item) = ctx.steer.try_recv() {
+        steered.push(item);
+    }
+    let any = !steered.is_empty();
+    for (message_id, text) in steered {
+        let (sid, mid, t) = (ctx.session_id.clone(), message_id.clone(), text.clone());
+        ctx.shared
+            .write(move |tx, now| {
+                let content = [ContentBlock::Text { text: t }];
+                messages::insert(tx, &messages::NewMessage::user(&mid, &sid, &content, true), now)
+            })
+            .await?;
+        ctx.emit(FrameBody::Steered { message_id, text });
+    }
+    Ok(any)
+}
+
+/// The reply's tool calls, each with the policy's decision (rules read now, so a rule made
+/// by the previous approval already counts).
+async fn decide(
+    ctx: &RunContext,
+    offered: &[tools::Offered],
+    content: &[ContentBlock],
+) -> Result<Vec<agent::Call>> {
+    let uses: Vec<(String, String, serde_json::Value)> = content
+        .iter()
+        .filter_map(|b| match b {
+            ContentBlock::ToolUse { id, name, input } => {
+                Some((id.clone(), name.clone(), input.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    if uses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rules = ctx.shared.read(rules::all).await?;
+    Ok(uses
+        .into_iter()
+        .map(|(id, name, input)| {
+            let known = offered.iter().any(|o| o.spec.name == name);
+            let subject = ctx.shared.tools.subject(&name, &input);
+            let decision = if known {
+                policy::decide(
+                    &rules,
+                    &policy::Call {
+                        tool: &name,
+                        class: tools::class_in(offered, &name),
+                        subject: subject.as_deref(),
+                        session_id: &ctx.session_id,
+                    },
+                )
+                .0
+            } else {
+                // A tool nobody offered (a made-up name): refused, and the model is told.
+                Decision::Deny
+            };
+            agent::Call { id, name, input, decision }
+        })
+        .collect())
+}
+
+/// Records a pending approval and announces it; its answer will come on `answers`.
+async fn request_approval(
+    ctx: &RunContext,
+    call: &agent::Call,
+    answers: &mpsc::UnboundedSender<(String, ApprovalAnswer)>,
+) -> Result<Approval> {
+    let approval = Approval {
+        id: uuid::Uuid::now_v7().to_string(),
+        session_id: ctx.session_id.clone(),
+        run_id: ctx.run_id.clone(),
+        tool_use_id: call.id.clone(),
+        tool: call.name.clone(),
+        input: call.input.clone(),
+        subject: ctx.shared.tools.subject(&call.name, &call.input),
+        created_at: ctx.shared.store.now(),
+    };
+    ctx.shared.waiting_approvals().insert(approval.id.clone(), answers.clone());
+    let row = approval.clone();
+    ctx.shared.write(move |tx, _| approvals::insert(tx, &row)).await?;
+    ctx.emit(FrameBody::ApprovalRequested { approval: approval.clone() });
+    tracing::info!(run = %ctx.run_id, tool = %approval.tool, approval = %approval.id, "waiting for approval");
+    Ok(approval)
+}
+
+/// The step's results, as one message right after the calls (in the calls' order).
+async fn save_results(ctx: &RunContext, results: Vec<agent::ToolResult>) -> Result<()> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    let content: Vec<ContentBlock> = results
+        .into_iter()
+        .map(|r| ContentBlock::ToolResult {
+            tool_use_id: r.call_id,
+            content: r.content,
+            is_error: r.is_error,
+        })
+        .collect();
+    let last_seq = ctx.shared.writer.flush(&ctx.session_id).await?;
+    let (sid, rid, mid) =
+        (ctx.session_id.clone(), ctx.run_id.clone(), uuid::Uuid::now_v7().to_string());
+    ctx.shared
+        .write(move |tx, now| {
+            let message = messages::NewMessage {
+                run_id: Some(&rid),
+                source: MessageSource::Model,
+                last_seq: Some(last_seq),
+                ..messages::NewMessage::user(&mid, &sid, &content, true)
+            };
+            messages::insert(tx, &message, now)
+        })
+        .await
 }
 
 /// The request for the next model call: the conversation so far, with its images; thinking
@@ -171,6 +395,7 @@ async fn build_request(
     session: &sessions::Session,
     model: &str,
     can_think: bool,
+    tools: &[ToolSpec],
 ) -> Result<ModelRequest> {
     let sid = ctx.session_id.clone();
     let (timeline, _) =
@@ -180,6 +405,7 @@ async fn build_request(
         .filter(|m| m.status != MessageStatus::Error)
         .map(|m| ModelMessage { role: m.role, content: m.content })
         .collect();
+    let messages = crate::pairs::answer_every_call(messages);
     // The images the conversation shows, read once per model call.
     let image_ids: Vec<String> = messages
         .iter()
@@ -211,6 +437,7 @@ async fn build_request(
         messages,
         thinking_budget: session.thinking_budget.filter(|_| can_think),
         images: Arc::new(images),
+        tools: tools.to_vec(),
         ..ModelRequest::default()
     })
 }
@@ -220,7 +447,7 @@ async fn call_model(
     ctx: &RunContext,
     provider: &dyn Provider,
     request: ModelRequest,
-) -> (CallEnd, Usage) {
+) -> (CallEnd, Usage, Vec<ContentBlock>) {
     let message_id = uuid::Uuid::now_v7().to_string();
     let mut assembler = Assembler::default();
     let mut usage = Usage::default();
@@ -229,6 +456,8 @@ async fn call_model(
     let mut started = false;
     let mut open: Option<(u32, bool)> = None; // (index, is_text) of the block being streamed
     let mut next_index = 0u32;
+    // Tool calls by the provider's index → their block index here (fragments may interleave).
+    let mut tool_blocks: std::collections::BTreeMap<u32, u32> = Default::default();
 
     let end = 'attempts: loop {
         let connect = tokio::select! {
@@ -268,7 +497,8 @@ async fn call_model(
                             started = true;
                             ctx.emit(FrameBody::MessageStart { message_id: message_id.clone() });
                         }
-                        let frames = block_frames(content, &mut open, &mut next_index);
+                        let frames =
+                            block_frames(content, &mut open, &mut next_index, &mut tool_blocks);
                         for frame in frames {
                             if let FrameBody::TextStart { .. } = frame {
                                 ctx.phase(Phase::Streaming);
@@ -306,6 +536,11 @@ async fn call_model(
     if let Some(close) = close_block(&mut open) {
         ctx.emit(close);
     }
+    let mut ended: Vec<u32> = tool_blocks.into_values().collect();
+    ended.sort_unstable();
+    for index in ended {
+        ctx.emit(FrameBody::ToolCallEnd { index });
+    }
     let shutting_down = ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst);
     // A reply cut by its token limit inside a tool call's JSON cannot be run: say so clearly.
     let end = match end {
@@ -338,10 +573,10 @@ async fn call_model(
         });
         if let Err(e) = save_reply(ctx, &message_id, assembler.content(), status, usage).await {
             tracing::error!(run = %ctx.run_id, error = %e, "could not save the reply");
-            return (CallEnd::Failed(e), usage);
+            return (CallEnd::Failed(e), usage, Vec::new());
         }
     }
-    (end, usage)
+    (end, usage, assembler.content())
 }
 
 /// The frame that ends the text or thinking block being streamed, if one is open.
@@ -360,6 +595,7 @@ fn block_frames(
     event: ProviderEvent,
     open: &mut Option<(u32, bool)>,
     next_index: &mut u32,
+    tool_blocks: &mut std::collections::BTreeMap<u32, u32>,
 ) -> Vec<FrameBody> {
     let mut out = Vec::new();
     let mut ensure = |want_text: bool, out: &mut Vec<FrameBody>| -> u32 {
@@ -388,16 +624,18 @@ fn block_frames(
             let index = ensure(false, &mut out);
             out.push(FrameBody::ThinkingDelta { index, text });
         }
-        ProviderEvent::ToolCallStart { id, name, .. } => {
+        ProviderEvent::ToolCallStart { index: provider_index, id, name } => {
             out.extend(close_block(open));
             let index = *next_index;
             *next_index += 1;
+            tool_blocks.insert(provider_index, index);
             out.push(FrameBody::ToolCallStart { index, id, name });
         }
-        ProviderEvent::ToolCallDelta { partial_json, .. } => {
-            // Tool calls stream one at a time here; the agent issue runs them.
-            let index = next_index.saturating_sub(1);
-            out.push(FrameBody::ToolCallDelta { index, partial_json });
+        ProviderEvent::ToolCallDelta { index: provider_index, partial_json } => {
+            // A fragment belongs to the call the provider numbered so, even when calls interleave.
+            if let Some(&index) = tool_blocks.get(&provider_index) {
+                out.push(FrameBody::ToolCallDelta { index, partial_json });
+            }
         }
         ProviderEvent::ThinkingSignature(signature) => {
             // The signature closes the thinking block it belongs to.

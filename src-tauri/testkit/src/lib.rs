@@ -98,6 +98,29 @@ pub fn openai_stream(deltas: &[&str], done: bool) -> String {
     body
 }
 
+/// A Chat Completions stream in which the model calls tools: `(id, name, arguments JSON)`
+/// each, the arguments sent in two fragments, then `finish_reason: "tool_calls"`.
+pub fn openai_tool_calls(calls: &[(&str, &str, &str)]) -> String {
+    let chunk = |choices: Value| {
+        let c = json!({"id": "chatcmpl-test", "object": "chat.completion.chunk", "created": 1,
+                       "model": "test-model", "choices": choices});
+        format!("data: {c}\n\n")
+    };
+    let mut body = String::new();
+    for (i, (id, name, args)) in calls.iter().enumerate() {
+        body += &chunk(json!([{"index": 0, "delta": {"tool_calls": [{"index": i, "id": id,
+            "type": "function", "function": {"name": name, "arguments": ""}}]}, "finish_reason": null}]));
+        let cut = args.char_indices().nth(args.chars().count() / 2).map_or(0, |(at, _)| at);
+        for part in [&args[..cut], &args[cut..]] {
+            body += &chunk(json!([{"index": 0, "delta": {"tool_calls": [{"index": i,
+                "function": {"arguments": part}}]}, "finish_reason": null}]));
+        }
+    }
+    body += &chunk(json!([{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]));
+    body += "data: [DONE]\n\n";
+    body
+}
+
 /// Only the start of a stream: the role chunk and one chunk per delta (no finish, no usage,
 /// no `[DONE]`), for building broken streams.
 pub fn openai_deltas(deltas: &[&str]) -> String {

@@ -16,6 +16,10 @@ workspace: string | null,
  */
 thinking_budget: number | null, 
 /**
+ * Model calls one run may make before it stops (null = 50).
+ */
+max_steps: number | null, 
+/**
  * Milliseconds since the Unix epoch.
  */
 created_at: number, updated_at: number, last_message_at: number | null, deleted_at: number | null, status: SessionStatus, queue_depth: number, 

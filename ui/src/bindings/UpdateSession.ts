@@ -8,4 +8,12 @@ export type UpdateSession = { title?: string, pinned?: boolean, model?: string, 
 /**
  * 0 turns thinking off; otherwise 1,024 to 64,000 tokens.
  */
-thinking_budget?: number, };
+thinking_budget?: number, 
+/**
+ * The agent's step limit per run: 1 to 500; 0 goes back to the default (50).
+ */
+max_steps?: number, 
+/**
+ * The folder the chat's file tools are confined to (an absolute directory); "" clears it.
+ */
+workspace?: string, };

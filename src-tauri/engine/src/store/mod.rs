@@ -6,9 +6,11 @@
 //! A lock file makes a second process fail with `DATA_DIR_LOCKED` instead of racing the first.
 
 pub mod accounts;
+pub mod approvals;
 pub mod attachments;
 pub mod events;
 pub mod messages;
+pub mod rules;
 pub mod runs;
 pub mod sessions;
 pub mod settings;
@@ -32,6 +34,9 @@ const MIGRATIONS: &[&str] = &[
     accounts::MIGRATION_1,
     sessions::MIGRATION_2,
     settings::MIGRATION_1,
+    sessions::MIGRATION_3,
+    approvals::MIGRATION_1,
+    rules::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

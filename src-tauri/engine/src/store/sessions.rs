@@ -43,6 +43,13 @@ pub const MIGRATION_2: &str = "
 ALTER TABLE sessions ADD COLUMN thinking_budget INTEGER;
 ";
 
+/// The agent's step limit per run (null = the default, 50).
+pub const MIGRATION_3: &str = "
+ALTER TABLE sessions ADD COLUMN max_steps INTEGER;
+";
+
+pub const MAX_STEPS_LIMIT: u32 = 500;
+
 pub const DEFAULT_TITLE: &str = "New chat";
 pub const MAX_TITLE_CHARS: usize = 200;
 pub const MAX_SYSTEM_PROMPT_CHARS: usize = 100_000;
@@ -85,6 +92,8 @@ pub struct Session {
     pub workspace: Option<String>,
     /// Tokens the model may spend thinking before it answers (null = no extended thinking).
     pub thinking_budget: Option<u32>,
+    /// Model calls one run may make before it stops (null = 50).
+    pub max_steps: Option<u32>,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     pub updated_at: i64,
@@ -144,6 +153,12 @@ pub struct UpdateSession {
     /// 0 turns thinking off; otherwise 1,024 to 64,000 tokens.
     #[ts(optional)]
     pub thinking_budget: Option<u32>,
+    /// The agent's step limit per run: 1 to 500; 0 goes back to the default (50).
+    #[ts(optional)]
+    pub max_steps: Option<u32>,
+    /// The folder the chat's file tools are confined to (an absolute directory); "" clears it.
+    #[ts(optional)]
+    pub workspace: Option<String>,
 }
 
 /// The sort key of a row, which is also what a cursor carries.
@@ -182,14 +197,14 @@ impl Cursor {
 /// What a `Session` is read from (public so the benchmark's baseline reads the same rows).
 pub const COLUMNS: &str = "s.id, s.title, s.title_source, s.pinned, s.model, s.system_prompt,
     s.workspace, s.created_at, s.updated_at, s.last_message_at, s.deleted_at, s.last_seq,
-    s.thinking_budget,
+    s.thinking_budget, s.max_steps,
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'running'),
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'queued')";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
     let title_source: String = row.get(2)?;
-    let running: i64 = row.get(13)?;
-    let queued: i64 = row.get(14)?;
+    let running: i64 = row.get(14)?;
+    let queued: i64 = row.get(15)?;
     Ok(Session {
         id: row.get(0)?,
         title: row.get(1)?,
@@ -203,6 +218,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
         system_prompt: row.get(5)?,
         workspace: row.get(6)?,
         thinking_budget: row.get(12)?,
+        max_steps: row.get(13)?,
         created_at: row.get(7)?,
         updated_at: row.get(8)?,
         last_message_at: row.get(9)?,
@@ -283,6 +299,18 @@ fn validate_system_prompt(prompt: &str) -> Result<Option<String>> {
         ));
     }
     Ok((!prompt.is_empty()).then(|| prompt.to_owned()))
+}
+
+/// 0 means the default (stored as null).
+fn validate_max_steps(steps: u32) -> Result<Option<u32>> {
+    match steps {
+        0 => Ok(None),
+        1..=MAX_STEPS_LIMIT => Ok(Some(steps)),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("the step limit is 1 to {MAX_STEPS_LIMIT} (0 for the default); got {steps}"),
+        )),
+    }
 }
 
 /// 0 means off (stored as null); anything else must lie within the bounds.
@@ -374,6 +402,12 @@ impl Store {
         let system_prompt =
             patch.system_prompt.as_deref().map(validate_system_prompt).transpose()?;
         let thinking_budget = patch.thinking_budget.map(validate_thinking_budget).transpose()?;
+        let max_steps = patch.max_steps.map(validate_max_steps).transpose()?;
+        let workspace = patch
+            .workspace
+            .as_deref()
+            .map(|w| if w.is_empty() { Ok(None) } else { validate_workspace(w).map(Some) })
+            .transpose()?;
         let now = self.now();
         self.write(|tx| {
             fetch(tx, id, false)?;
@@ -393,6 +427,15 @@ impl Store {
                 tx.execute(
                     "UPDATE sessions SET system_prompt = ?2 WHERE id = ?1",
                     params![id, prompt],
+                )?;
+            }
+            if let Some(steps) = max_steps {
+                tx.execute("UPDATE sessions SET max_steps = ?2 WHERE id = ?1", params![id, steps])?;
+            }
+            if let Some(workspace) = &workspace {
+                tx.execute(
+                    "UPDATE sessions SET workspace = ?2 WHERE id = ?1",
+                    params![id, workspace],
                 )?;
             }
             if let Some(budget) = thinking_budget {

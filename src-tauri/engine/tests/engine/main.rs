@@ -2,6 +2,7 @@
 //! server speaking the OpenAI streaming protocol, real recorded provider streams.
 
 mod accounts;
+mod agent;
 mod conformance;
 mod requests;
 mod resume;

@@ -1,0 +1,257 @@
+//! Tool policy: whether a call runs, asks first, or is refused. Pure: rules in, a decision out.
+//!
+//! Rules name a tool (`read_file`), every tool of an MCP server (`github__*`) or every tool
+//! (`*`), and may carry a pattern: a command prefix for `run_shell`, a URL prefix for
+//! `fetch_url`, a path glob (relative to the workspace) for file tools. The most specific rule
+//! that matches wins (a pattern beats none, a named tool beats a wildcard); at equal
+//! specificity deny beats ask beats allow. Without a rule, read-only tools run and everything
+//! else asks.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Allow,
+    Ask,
+    Deny,
+}
+
+impl Decision {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Allow => "allow",
+            Decision::Ask => "ask",
+            Decision::Deny => "deny",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Decision> {
+        match s {
+            "allow" => Some(Decision::Allow),
+            "ask" => Some(Decision::Ask),
+            "deny" => Some(Decision::Deny),
+            _ => None,
+        }
+    }
+
+    /// Which wins a tie: the safer one.
+    fn caution(self) -> u8 {
+        match self {
+            Decision::Allow => 0,
+            Decision::Ask => 1,
+            Decision::Deny => 2,
+        }
+    }
+}
+
+/// What a tool does, which sets its default and how a pattern is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToolClass {
+    ReadOnly,
+    /// Writes files: patterns are path globs.
+    Write,
+    /// Runs commands: patterns are command prefixes.
+    Shell,
+    /// Reaches the network: patterns are URL prefixes.
+    Network,
+    /// A tool of an MCP server: patterns are prefixes of its JSON arguments.
+    Mcp,
+}
+
+/// A stored rule, as settings lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Rule {
+    pub id: String,
+    /// A tool name, `<server>__*`, or `*`.
+    pub tool: String,
+    pub pattern: Option<String>,
+    pub decision: Decision,
+    /// Set for "allow for this session" rules: they apply to that session only.
+    pub session_id: Option<String>,
+    pub created_at: i64,
+}
+
+/// The call being decided.
+pub struct Call<'a> {
+    pub tool: &'a str,
+    pub class: ToolClass,
+    /// The command, path or URL a pattern is matched against.
+    pub subject: Option<&'a str>,
+    pub session_id: &'a str,
+}
+
+/// The decision for `call`, and the rule that made it (None: the default).
+pub fn decide<'r>(rules: &'r [Rule], call: &Call<'_>) -> (Decision, Option<&'r Rule>) {
+    let best = rules
+        .iter()
+        .filter(|r| r.session_id.as_deref().is_none_or(|s| s == call.session_id))
+        .filter_map(|r| specificity(r, call).map(|score| (score, r.decision.caution(), r)))
+        .max_by_key(|(score, caution, _)| (*score, *caution));
+    match best {
+        Some((_, _, rule)) => (rule.decision, Some(rule)),
+        None => (default_for(call.class), None),
+    }
+}
+
+pub fn default_for(class: ToolClass) -> Decision {
+    match class {
+        ToolClass::ReadOnly => Decision::Allow,
+        _ => Decision::Ask,
+    }
+}
+
+/// How specifically `rule` matches `call`, or None when it does not.
+fn specificity(rule: &Rule, call: &Call<'_>) -> Option<u8> {
+    let tool_score = if rule.tool == call.tool {
+        2
+    } else if rule.tool == "*" {
+        0
+    } else if let Some(server) = rule.tool.strip_suffix('*').filter(|p| p.ends_with("__")) {
+        if call.tool.starts_with(server) { 1 } else { return None }
+    } else {
+        return None;
+    };
+    let pattern_score = match &rule.pattern {
+        None => 0,
+        Some(pattern) => {
+            if !pattern_matches(pattern, call.class, call.subject?) {
+                return None;
+            }
+            4
+        }
+    };
+    Some(tool_score + pattern_score)
+}
+
+/// Shell text that chains or redirects: a prefix rule never vouches for it.
+const SHELL_META: &[&str] = &[";", "&", "|", "`", "$(", ">", "<", "\n"];
+
+pub fn pattern_matches(pattern: &str, class: ToolClass, subject: &str) -> bool {
+    match class {
+        ToolClass::Shell => {
+            if SHELL_META.iter().any(|m| subject.contains(m)) {
+                return false;
+            }
+            let subject = subject.trim();
+            match pattern.strip_suffix('*') {
+                Some(prefix) => subject.starts_with(prefix),
+                None => {
+                    subject == pattern
+                        || subject.strip_prefix(pattern).is_some_and(|rest| rest.starts_with(' '))
+                }
+            }
+        }
+        ToolClass::Network | ToolClass::Mcp => subject.starts_with(pattern.trim_end_matches('*')),
+        ToolClass::ReadOnly | ToolClass::Write => globset::GlobBuilder::new(pattern)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher().is_match(subject))
+            .unwrap_or(false),
+    }
+}
+
+/// Checks a pattern before it is stored: a bad glob is refused, not silently never matched.
+pub fn validate_pattern(pattern: &str) -> Result<(), String> {
+    if pattern.trim().is_empty() || pattern.len() > 500 || pattern.chars().any(char::is_control) {
+        return Err("a pattern is 1 to 500 characters with no control characters".into());
+    }
+    Ok(())
+}
+
+/// Checks a rule's tool: a name, `<server>__*` or `*`.
+pub fn validate_tool(tool: &str) -> Result<(), String> {
+    let name = tool.strip_suffix("__*").unwrap_or(tool);
+    let ok = tool == "*"
+        || (!name.is_empty()
+            && name.len() <= 64
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-'));
+    if ok { Ok(()) } else { Err(format!("{tool:?} is not a tool name, `<server>__*` or `*`")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(tool: &str, pattern: Option<&str>, decision: Decision, session: Option<&str>) -> Rule {
+        Rule {
+            id: format!("{tool}{pattern:?}{decision:?}"),
+            tool: tool.into(),
+            pattern: pattern.map(Into::into),
+            decision,
+            session_id: session.map(Into::into),
+            created_at: 0,
+        }
+    }
+
+    fn call<'a>(tool: &'a str, class: ToolClass, subject: Option<&'a str>) -> Call<'a> {
+        Call { tool, class, subject, session_id: "s1" }
+    }
+
+    #[test]
+    fn defaults_let_reads_run_and_ask_for_everything_else() {
+        for (class, want) in [
+            (ToolClass::ReadOnly, Decision::Allow),
+            (ToolClass::Write, Decision::Ask),
+            (ToolClass::Shell, Decision::Ask),
+            (ToolClass::Network, Decision::Ask),
+            (ToolClass::Mcp, Decision::Ask),
+        ] {
+            assert_eq!(decide(&[], &call("t", class, None)).0, want);
+        }
+    }
+
+    #[test]
+    fn the_most_specific_rule_wins_and_ties_go_to_caution() {
+        let rules = [
+            rule("run_shell", None, Decision::Deny, None),
+            rule("run_shell", Some("git status"), Decision::Allow, None),
+            rule("*", None, Decision::Allow, None),
+        ];
+        let shell = |cmd| decide(&rules, &call("run_shell", ToolClass::Shell, Some(cmd))).0;
+        assert_eq!(shell("git status"), Decision::Allow);
+        assert_eq!(shell("git status --short"), Decision::Allow);
+        assert_eq!(shell("git statusx"), Decision::Deny, "a prefix ends at a word");
+        assert_eq!(shell("git status; rm -rf ~"), Decision::Deny, "chained commands never match");
+        assert_eq!(shell("git status > /etc/x"), Decision::Deny);
+        assert_eq!(shell("rm -rf ~"), Decision::Deny);
+        assert_eq!(decide(&rules, &call("write_file", ToolClass::Write, None)).0, Decision::Allow);
+
+        let tie = [rule("x", None, Decision::Allow, None), rule("x", None, Decision::Ask, None)];
+        assert_eq!(decide(&tie, &call("x", ToolClass::Write, None)).0, Decision::Ask);
+    }
+
+    #[test]
+    fn session_rules_apply_to_their_session_only() {
+        let rules = [rule("write_file", None, Decision::Allow, Some("s2"))];
+        assert_eq!(decide(&rules, &call("write_file", ToolClass::Write, None)).0, Decision::Ask);
+        let rules = [rule("write_file", None, Decision::Allow, Some("s1"))];
+        assert_eq!(decide(&rules, &call("write_file", ToolClass::Write, None)).0, Decision::Allow);
+    }
+
+    #[test]
+    fn server_wildcards_globs_and_url_prefixes() {
+        let rules = [
+            rule("github__*", None, Decision::Allow, None),
+            rule("write_file", Some("src/**/*.rs"), Decision::Allow, None),
+            rule("fetch_url", Some("https://docs.rs/"), Decision::Allow, None),
+        ];
+        let d = |tool, class, subject| decide(&rules, &call(tool, class, subject)).0;
+        assert_eq!(d("github__create_issue", ToolClass::Mcp, None), Decision::Allow);
+        assert_eq!(d("gitlab__create_issue", ToolClass::Mcp, None), Decision::Ask);
+        assert_eq!(d("write_file", ToolClass::Write, Some("src/a/b.rs")), Decision::Allow);
+        assert_eq!(d("write_file", ToolClass::Write, Some("src/a/b.toml")), Decision::Ask);
+        assert_eq!(d("write_file", ToolClass::Write, None), Decision::Ask);
+        assert_eq!(d("fetch_url", ToolClass::Network, Some("https://docs.rs/x")), Decision::Allow);
+        assert_eq!(d("fetch_url", ToolClass::Network, Some("https://evil.rs/")), Decision::Ask);
+    }
+
+    #[test]
+    fn rule_parts_are_validated() {
+        assert!(validate_tool("*").is_ok() && validate_tool("srv__*").is_ok());
+        assert!(validate_tool("read_file").is_ok());
+        assert!(validate_tool("a b").is_err() && validate_tool("").is_err());
+        assert!(validate_pattern("").is_err() && validate_pattern("git\n").is_err());
+    }
+}
