@@ -60,3 +60,11 @@ if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/
   npm --prefix ui ci --no-audit --no-fund --loglevel=error
   touch ui/node_modules/.package-lock.json
 fi
+
+# The real MCP servers from npm the tests start (test mode only).
+servers=src-tauri/mcp/tests/servers
+if [ "$mode" = test ] && { [ ! -f $servers/node_modules/.package-lock.json ] || [ $servers/package-lock.json -nt $servers/node_modules/.package-lock.json ]; }; then
+  echo "deps: npm ci in $servers/"
+  npm --prefix $servers ci --no-audit --no-fund --loglevel=error
+  touch $servers/node_modules/.package-lock.json
+fi

@@ -11,9 +11,10 @@ use hearth_engine::local::LocalServer;
 use hearth_engine::policy::Rule;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
 use hearth_engine::store::approvals::ApprovalAnswer;
+use hearth_engine::store::mcp_servers::{McpServerPatch, NewMcpServer};
 use hearth_engine::store::rules::NewRule;
 use hearth_engine::store::settings::{Settings, SettingsPatch};
-use hearth_engine::tools::ToolInfo;
+use hearth_engine::tools::{McpServerInfo, ToolInfo};
 use hearth_engine::usage::{AccountUsage, UsageSummary};
 use hearth_engine::{
     ApiError, CreateSession, Engine, ErrorCode, Frame, History, ListSessions, SendMessage,
@@ -231,6 +232,41 @@ pub async fn tools_list(engine: Engine_<'_>) -> Result<Vec<ToolInfo>, ApiError> 
     Ok(engine.tools().await)
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn mcp_servers_list(engine: Engine_<'_>) -> Result<Vec<McpServerInfo>, ApiError> {
+    Ok(engine.mcp_servers())
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mcp_server_add(
+    engine: Engine_<'_>,
+    server: Arg<NewMcpServer>,
+) -> Result<McpServerInfo, ApiError> {
+    engine.add_mcp_server(&server.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mcp_server_update(
+    engine: Engine_<'_>,
+    name: Arg<String>,
+    patch: Arg<McpServerPatch>,
+) -> Result<McpServerInfo, ApiError> {
+    engine.update_mcp_server(&name.0, &patch.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mcp_server_remove(engine: Engine_<'_>, name: Arg<String>) -> Result<(), ApiError> {
+    engine.remove_mcp_server(&name.0).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mcp_server_test(
+    engine: Engine_<'_>,
+    name: Arg<String>,
+) -> Result<McpServerInfo, ApiError> {
+    engine.test_mcp_server(&name.0).await
+}
+
 /// Ollama and LM Studio on this machine, when they answer (the first-run screen offers them).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn local_servers_probe() -> Result<Vec<LocalServer>, ApiError> {
@@ -308,6 +344,11 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         rule_add,
         rule_remove,
         tools_list,
+        mcp_servers_list,
+        mcp_server_add,
+        mcp_server_update,
+        mcp_server_remove,
+        mcp_server_test,
         accounts_list,
         account_add,
         account_update,

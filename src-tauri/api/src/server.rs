@@ -91,6 +91,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/rules", get(list_rules).post(add_rule))
         .route("/v1/rules/{id}", axum::routing::delete(remove_rule))
         .route("/v1/tools", get(list_tools))
+        .route("/v1/mcp/servers", get(list_mcp).post(add_mcp))
+        .route("/v1/mcp/servers/{name}", axum::routing::patch(update_mcp).delete(remove_mcp))
+        .route("/v1/mcp/servers/{name}/test", post(test_mcp))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
         .route("/v1/health", get(health))
@@ -304,6 +307,40 @@ async fn remove_rule(
 
 async fn list_tools(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
     Ok(Json(json!({"tools": s.engine.tools().await})))
+}
+
+async fn list_mcp(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    Ok(Json(json!({"servers": s.engine.mcp_servers()})))
+}
+
+async fn add_mcp(
+    State(s): State<Arc<AppState>>,
+    Body(server): Body<hearth_engine::store::mcp_servers::NewMcpServer>,
+) -> Answer<impl IntoResponse> {
+    Ok((StatusCode::CREATED, Json(s.engine.add_mcp_server(&server).await?)))
+}
+
+async fn update_mcp(
+    State(s): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+    Body(patch): Body<hearth_engine::store::mcp_servers::McpServerPatch>,
+) -> Answer<impl IntoResponse> {
+    Ok(Json(s.engine.update_mcp_server(&name, &patch).await?))
+}
+
+async fn remove_mcp(
+    State(s): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    s.engine.remove_mcp_server(&name).await?;
+    Ok(Json(json!({"ok": true})))
+}
+
+async fn test_mcp(
+    State(s): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    Ok(Json(s.engine.test_mcp_server(&name).await?))
 }
 
 async fn retry(

@@ -72,6 +72,11 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::policy::Decision::export_all(cfg)?;
     crate::frames::ApprovalOutcome::export_all(cfg)?;
     crate::tools::ToolInfo::export_all(cfg)?;
+    crate::tools::McpServerInfo::export_all(cfg)?;
+    crate::tools::McpStatus::export_all(cfg)?;
+    crate::store::mcp_servers::McpTransport::export_all(cfg)?;
+    crate::store::mcp_servers::NewMcpServer::export_all(cfg)?;
+    crate::store::mcp_servers::McpServerPatch::export_all(cfg)?;
     crate::store::settings::SettingsPatch::export_all(cfg)?;
     AccountUsage::export_all(cfg)?;
     Ok(())

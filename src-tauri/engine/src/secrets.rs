@@ -98,3 +98,23 @@ pub fn delete_account_key(account_id: &str) -> Result<()> {
         Err(e) => Err(unavailable(e)),
     }
 }
+
+/// A named secret of some part of Hearth (an MCP server's token, say): set, read, delete.
+pub fn set_secret(name: &str, value: &str) -> Result<()> {
+    entry(name)?.set_password(value).map_err(unavailable)
+}
+
+pub fn secret(name: &str) -> Result<Option<String>> {
+    match entry(name)?.get_password() {
+        Ok(value) => Ok(Some(value)),
+        Err(keyring::Error::NoEntry) => Ok(None),
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+pub fn delete_secret(name: &str) -> Result<()> {
+    match entry(name)?.delete_credential() {
+        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        Err(e) => Err(unavailable(e)),
+    }
+}

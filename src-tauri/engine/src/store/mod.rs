@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod approvals;
 pub mod attachments;
 pub mod events;
+pub mod mcp_servers;
 pub mod messages;
 pub mod rules;
 pub mod runs;
@@ -37,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     sessions::MIGRATION_3,
     approvals::MIGRATION_1,
     rules::MIGRATION_1,
+    mcp_servers::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

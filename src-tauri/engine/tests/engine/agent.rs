@@ -355,3 +355,138 @@ async fn a_restart_expires_a_pending_approval() {
     assert!(snapshot.pending_approvals.is_empty(), "{:?}", snapshot.pending_approvals);
     assert_eq!(snapshot.phase, Phase::Idle);
 }
+
+/// An installed `@modelcontextprotocol/server-*` package's entry point (installed by
+/// `make test` with `npm ci --prefix src-tauri/mcp/tests/servers`).
+fn npm_server(package: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../mcp/tests/servers/node_modules/@modelcontextprotocol")
+        .join(package)
+        .join("dist/index.js");
+    assert!(
+        path.is_file(),
+        "{} is missing: run `npm ci --prefix src-tauri/mcp/tests/servers` (make test does)",
+        path.display()
+    );
+    path.display().to_string()
+}
+
+fn stdio_server(name: &str, args: Vec<String>) -> hearth_engine::store::mcp_servers::NewMcpServer {
+    hearth_engine::store::mcp_servers::NewMcpServer {
+        name: name.into(),
+        transport: hearth_engine::store::mcp_servers::McpTransport::Stdio {
+            command: "node".into(),
+            args,
+            env: Default::default(),
+        },
+        secrets: None,
+        enabled: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_model_calls_the_tools_of_real_mcp_servers() {
+    let s = setup().await;
+    let everything = npm_server("server-everything");
+    let filesystem = npm_server("server-filesystem");
+    s.engine
+        .add_mcp_server(&stdio_server("everything", vec![everything, "stdio".into()]))
+        .await
+        .unwrap();
+    let root = s.workspace.path().to_string_lossy().into_owned();
+    s.engine.add_mcp_server(&stdio_server("fs", vec![filesystem, root.clone()])).await.unwrap();
+
+    let tools: Vec<String> = s.engine.tools().await.into_iter().map(|t| t.name).collect();
+    for name in ["read_file", "everything__echo", "everything__get-sum", "fs__read_text_file"] {
+        assert!(tools.contains(&name.to_owned()), "{name} in {tools:?}");
+    }
+    let servers = s.engine.mcp_servers();
+    assert!(servers.iter().all(|s| s.error.is_none()), "{servers:?}");
+
+    // MCP tools ask by default; a server-wide rule lets `everything` run, `fs` still asks.
+    s.engine
+        .add_rule(&NewRule {
+            tool: "everything__*".into(),
+            pattern: None,
+            decision: Decision::Allow,
+        })
+        .unwrap();
+    let notes = format!(r#"{{"path": "{root}/notes.txt"}}"#);
+    s.server.push(tool_calls(&[
+        ("e1", "everything__echo", r#"{"message": "hi from the model"}"#),
+        ("e2", "everything__get-sum", r#"{"a": 2, "b": 40}"#),
+        ("f1", "fs__read_text_file", &notes),
+    ]));
+    s.server.push(say("Done."));
+    send(&s.engine, &s.session, "use your tools").await;
+    let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
+    let FrameBody::ApprovalRequested { approval } = &frames.last().unwrap().body else { panic!() };
+    assert_eq!(approval.tool, "fs__read_text_file");
+    s.engine
+        .answer_approval(&approval.id, &ApprovalAnswer { allow: true, ..Default::default() })
+        .unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed).await;
+    assert_eq!(run_status(&frames), (RunStatus::Done, None));
+    let result = |id: &str| {
+        frames
+            .iter()
+            .find_map(|f| match &f.body {
+                FrameBody::ToolResult { tool_use_id, content, is_error, .. }
+                    if tool_use_id == id =>
+                {
+                    Some((content.clone(), *is_error))
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("no result for {id}"))
+    };
+    assert!(result("e1").0.contains("hi from the model"), "{:?}", result("e1"));
+    assert!(result("e2").0.contains("42"), "{:?}", result("e2"));
+    assert!(result("f1").0.contains("hello from the workspace"), "{:?}", result("f1"));
+    assert!(!result("e1").1 && !result("e2").1 && !result("f1").1);
+
+    // Disabled, a server's tools leave the list; removed, it is gone.
+    let off = hearth_engine::store::mcp_servers::McpServerPatch {
+        enabled: Some(false),
+        ..Default::default()
+    };
+    s.engine.update_mcp_server("everything", &off).await.unwrap();
+    let tools: Vec<String> = s.engine.tools().await.into_iter().map(|t| t.name).collect();
+    assert!(!tools.iter().any(|t| t.starts_with("everything__")));
+    s.engine.remove_mcp_server("fs").await.unwrap();
+    assert_eq!(
+        s.engine.remove_mcp_server("fs").await.unwrap_err().code,
+        ErrorCode::McpServerNotFound
+    );
+    s.engine.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_mcp_servers_are_refused_and_a_broken_one_says_why() {
+    let s = setup().await;
+    let mut bad = stdio_server("Bad Name", vec![]);
+    assert_eq!(s.engine.add_mcp_server(&bad).await.unwrap_err().code, ErrorCode::InvalidMcpServer);
+    bad.name = "ok".into();
+    bad.transport = hearth_engine::store::mcp_servers::McpTransport::Http {
+        url: "ftp://example.com".into(),
+        headers: Default::default(),
+    };
+    assert_eq!(s.engine.add_mcp_server(&bad).await.unwrap_err().code, ErrorCode::InvalidMcpServer);
+    assert!(s.engine.mcp_servers().is_empty(), "nothing was added");
+
+    let missing = hearth_engine::store::mcp_servers::NewMcpServer {
+        transport: hearth_engine::store::mcp_servers::McpTransport::Stdio {
+            command: "/nonexistent/mcp-server".into(),
+            args: vec![],
+            env: Default::default(),
+        },
+        ..stdio_server("ghost", vec![])
+    };
+    s.engine.add_mcp_server(&missing).await.unwrap();
+    let info = s.engine.test_mcp_server("ghost").await.unwrap();
+    assert_eq!(info.status, hearth_engine::tools::McpStatus::Error);
+    assert!(info.error.unwrap().contains("/nonexistent/mcp-server"));
+    // The chat still works without it.
+    let tools: Vec<String> = s.engine.tools().await.into_iter().map(|t| t.name).collect();
+    assert!(tools.contains(&"read_file".to_owned()));
+}

@@ -1,0 +1,75 @@
+//! The reference "everything" server over streamable HTTP, started on a free loopback port.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use hearth_mcp::{McpErrorCode, McpManager, ServerConfig, Transport};
+use serde_json::json;
+use tokio::process::{Child, Command};
+use tokio_util::sync::CancellationToken;
+
+use crate::support::{eventually, everything_js};
+
+/// The everything server in its `streamableHttp` mode, listening on `PORT`; killed on drop.
+struct HttpServer {
+    _child: Child,
+    url: String,
+}
+
+async fn start_http_server() -> HttpServer {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let child = Command::new("node")
+        .args([&everything_js(), "streamableHttp"])
+        .env("PORT", port.to_string())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the everything server in streamableHttp mode");
+    eventually(Duration::from_secs(10), "the HTTP server must start listening", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+    })
+    .await;
+    HttpServer { _child: child, url: format!("http://127.0.0.1:{port}/mcp") }
+}
+
+fn http(name: &str, url: &str) -> ServerConfig {
+    ServerConfig {
+        name: name.into(),
+        transport: Transport::Http {
+            url: url.into(),
+            headers: BTreeMap::from([("X-Hearth-Test".into(), "1".into())]),
+        },
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_and_calls_over_streamable_http() {
+    let server = start_http_server().await;
+    let manager = McpManager::new();
+    let config = http("remote", &server.url);
+
+    let tools = manager.tools(&config).await.expect("tools/list over HTTP");
+    assert!(tools.iter().any(|t| t.qualified() == "remote__echo"), "{tools:?}");
+
+    let echo = manager
+        .call(&config, "echo", json!({"message": "over http"}), CancellationToken::new(), None)
+        .await
+        .expect("tools/call over HTTP");
+    assert_eq!(echo.content, "Echo: over http");
+    assert!(manager.is_running("remote"));
+    manager.stop("remote").await;
+    assert!(!manager.is_running("remote"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_listening_is_connect_failed() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let manager = McpManager::new();
+    let error =
+        manager.tools(&http("remote", &format!("http://127.0.0.1:{port}/mcp"))).await.unwrap_err();
+    assert_eq!(error.code, McpErrorCode::ConnectFailed, "{error}");
+    assert!(error.message.contains("Connection refused"), "the message gives the cause: {error}");
+    assert!(!manager.is_running("remote"));
+}
