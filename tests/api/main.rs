@@ -492,3 +492,95 @@ async fn the_cli_sends_waits_and_lists() {
     let out = cli(&["frobnicate"]).await;
     assert_eq!(out.status.code(), Some(2), "an unknown subcommand is a usage error");
 }
+
+/// The agent's routes: approvals, rules, tools, MCP servers, and the models list's refresh.
+#[tokio::test(flavor = "multi_thread")]
+async fn agent_routes_answer_and_refuse_bad_input() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+
+    let unauthorized = s.http.post(format!("{}/v1/approvals/x", s.url)).send().await.unwrap();
+    assert_eq!(unauthorized.status(), 401);
+    let cases = [
+        (
+            Method::POST,
+            "/v1/approvals/nope",
+            Some(json!({"allow": true})),
+            404,
+            "APPROVAL_NOT_FOUND",
+        ),
+        (Method::POST, "/v1/approvals/nope", Some(json!({"allow": "yes"})), 400, "INVALID_INPUT"),
+        (
+            Method::POST,
+            "/v1/approvals/nope",
+            Some(json!({"allow": true, "remember": "forever"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            Method::POST,
+            "/v1/rules",
+            Some(json!({"tool": "a b", "decision": "allow"})),
+            400,
+            "INVALID_RULE",
+        ),
+        (
+            Method::POST,
+            "/v1/rules",
+            Some(json!({"tool": "x", "decision": "maybe"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (Method::DELETE, "/v1/rules/nope", None, 404, "RULE_NOT_FOUND"),
+        (Method::GET, "/v1/models?refresh=maybe", None, 400, "INVALID_INPUT"),
+        (
+            Method::POST,
+            "/v1/mcp/servers",
+            Some(json!({"name": "Bad!", "transport": {"type": "stdio", "command": "x"}})),
+            400,
+            "INVALID_MCP_SERVER",
+        ),
+        (
+            Method::POST,
+            "/v1/mcp/servers",
+            Some(json!({"name": "x", "transport": {"type": "pipe"}})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (Method::DELETE, "/v1/mcp/servers/nope", None, 404, "MCP_SERVER_NOT_FOUND"),
+    ];
+    for (method, path, body, status, code) in cases {
+        let (got, v) = s.call(method.clone(), path, body.clone()).await;
+        assert_eq!(
+            (got, v["error"]["code"].as_str()),
+            (status, Some(code)),
+            "{method} {path} {body:?}: {v}"
+        );
+    }
+    assert_eq!(s.get("/v1/rules").await["rules"], json!([]), "nothing was stored");
+    assert_eq!(s.get("/v1/mcp/servers").await["servers"], json!([]));
+
+    let rule = s
+        .post(
+            "/v1/rules",
+            json!({"tool": "run_shell", "pattern": "git status", "decision": "allow"}),
+        )
+        .await;
+    assert_eq!(rule["pattern"], "git status");
+    let rules = s.get("/v1/rules").await;
+    assert_eq!(rules["rules"].as_array().unwrap().len(), 1);
+    let (status, _) =
+        s.call(Method::DELETE, &format!("/v1/rules/{}", rule["id"].as_str().unwrap()), None).await;
+    assert_eq!(status, 200);
+
+    let tools = s.get("/v1/tools").await;
+    let names: Vec<&str> =
+        tools["tools"].as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"read_file") && names.contains(&"run_shell"), "{names:?}");
+    let shell =
+        tools["tools"].as_array().unwrap().iter().find(|t| t["name"] == "run_shell").unwrap();
+    assert_eq!(shell["default"], "ask");
+    assert_eq!(s.get("/v1/models?refresh=true").await["models"].as_array().unwrap().len(), 2);
+}

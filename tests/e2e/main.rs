@@ -203,3 +203,101 @@ async fn an_account_added_in_settings_keeps_its_key_in_the_keyring_and_works() {
         );
     }
 }
+
+/// First run with no account: onboarding offers the local server that answers (Ollama here,
+/// played by the loopback server), a wrong server gives a clear error, and "Start chatting"
+/// lands in a chat that works.
+#[tokio::test(flavor = "multi_thread")]
+async fn first_run_onboarding_connects_a_local_server_and_starts_a_chat() {
+    let server = hearth_testkit::ModelServer::start().await;
+    server.set_models(&["llama3.2", "qwen3:8b"]);
+    server.set_fallback(hearth_testkit::Reply::text(&["Hello ", "from ", "Ollama"]));
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead = format!("http://127.0.0.1:{}/v1", closed.local_addr().unwrap().port());
+    drop(closed);
+    let data = tempfile::tempdir().unwrap();
+    let ollama = server.addr.to_string();
+    let app = App::launch_with(data.path(), &[("OLLAMA_HOST", ollama.as_str())]).await;
+    app.testid("onboarding").await;
+    assert!(
+        app.driver.find(By::Css("[data-testid='onboarding-local-lmstudio']")).await.is_err(),
+        "LM Studio does not answer, so it is not offered"
+    );
+
+    // A server that is not there: the test fails clearly and no account is left behind.
+    app.testid("onboarding-provider-openai_compatible").await.click().await.unwrap();
+    app.testid("onboarding-base-url").await.send_keys(&dead).await.unwrap();
+    app.testid("onboarding-test").await.click().await.unwrap();
+    let error = app.testid("onboarding-error").await;
+    assert_eq!(error.attr("data-error-code").await.unwrap().as_deref(), Some("NETWORK"));
+    app.screenshot("onboarding-error.png").await;
+    app.testid("onboarding-back").await.click().await.unwrap();
+
+    app.testid("onboarding-local-ollama").await.click().await.unwrap();
+    app.testid("onboarding-test").await.click().await.unwrap();
+    let picker = app.testid("onboarding-model").await;
+    let options = picker.find_all(By::Css("option")).await.unwrap();
+    assert_eq!(options.len(), 2, "the server's two models");
+    app.screenshot("onboarding-model.png").await;
+    app.testid("onboarding-start").await.click().await.unwrap();
+
+    app.testid("chat-empty").await;
+    let input = app.testid("composer-input").await;
+    input.send_keys("hi" + Key::Enter).await.unwrap();
+    app.wait_text("the local model answers", |t| t == "Hello from Ollama").await;
+    let sent = server.requests().last().unwrap().clone();
+    assert_eq!(sent["model"], "llama3.2");
+    let rows = app.rows().await;
+    assert_eq!(rows.len(), 1, "one chat: {rows:?}");
+    app.quit().await;
+}
+
+/// A tool call waiting for approval survives a reload of the webview, and answering it in
+/// the reloaded page lets the run finish.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pending_approval_survives_a_reload() {
+    let server = hearth_testkit::ModelServer::start().await;
+    let calls = hearth_testkit::openai_tool_calls(&[(
+        "w1",
+        "write_file",
+        r#"{"path": "hello.txt", "content": "written by the agent"}"#,
+    )]);
+    server.push(hearth_testkit::Reply::split_at(calls.as_bytes(), &[]));
+    server.push(hearth_testkit::Reply::text(&["The ", "file ", "is ", "written."]));
+    let data = tempfile::tempdir().unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+    app.testid("workspace-button").await.click().await.unwrap();
+    let folder = workspace.path().to_string_lossy().into_owned();
+    app.testid("workspace-input").await.send_keys(&folder).await.unwrap();
+    app.testid("workspace-save").await.click().await.unwrap();
+    let input = app.testid("composer-input").await;
+    input.send_keys("write hello.txt" + Key::Enter).await.unwrap();
+
+    let card = app.testid("approval-card").await;
+    assert!(card.text().await.unwrap().contains("written by the agent"), "the full arguments");
+    app.driver.refresh().await.unwrap();
+    app.wait_for_css("body[data-ready='true']").await;
+    if app.driver.find(By::Css("[data-testid='message-list']")).await.is_err() {
+        app.testid("session-title").await.click().await.unwrap();
+    }
+    app.testid("approval-card").await;
+    app.screenshot("approval-after-reload.png").await;
+    assert!(!workspace.path().join("hello.txt").exists(), "nothing runs before the answer");
+    app.testid("approval-allow-once").await.click().await.unwrap();
+    app.wait_text("the run finishes", |t| t.contains("The file is written.")).await;
+    assert_eq!(
+        std::fs::read_to_string(workspace.path().join("hello.txt")).unwrap(),
+        "written by the agent"
+    );
+    app.wait_for_css("[data-testid='tool-card'][data-status='done']").await;
+    app.quit().await;
+}
