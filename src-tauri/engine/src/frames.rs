@@ -193,7 +193,7 @@ pub enum FrameBody {
     },
     /// A tool call waits for the user; the run's phase is `waiting_approval` until answered.
     ApprovalRequested {
-        approval: crate::store::approvals::Approval,
+        approval: Box<crate::store::approvals::Approval>,
     },
     ApprovalResolved {
         approval_id: String,

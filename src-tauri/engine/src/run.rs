@@ -354,7 +354,7 @@ async fn request_approval(
     ctx.shared.waiting_approvals().insert(approval.id.clone(), answers.clone());
     let row = approval.clone();
     ctx.shared.write(move |tx, _| approvals::insert(tx, &row)).await?;
-    ctx.emit(FrameBody::ApprovalRequested { approval: approval.clone() });
+    ctx.emit(FrameBody::ApprovalRequested { approval: Box::new(approval.clone()) });
     tracing::info!(run = %ctx.run_id, tool = %approval.tool, approval = %approval.id, "waiting for approval");
     Ok(approval)
 }

@@ -3,13 +3,14 @@
 use std::collections::BTreeMap;
 use std::process::Stdio;
 use std::sync::Arc;
+use std::sync::PoisonError;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use process_wrap::tokio::CommandWrap;
 use rmcp::model::{
     CallToolRequest, CallToolRequestParams, CancelledNotificationParam, ClientRequest, ErrorCode,
-    JsonObject, ServerResult,
+    JsonObject, PingRequest, ServerResult,
 };
 use rmcp::service::{PeerRequestOptions, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
@@ -22,8 +23,8 @@ use crate::config::{ServerConfig, Transport, http_headers};
 use crate::content::CallOutcome;
 use crate::error::{McpError, McpErrorCode};
 use crate::failure::{
-    crash_marker, error_chain, handshake_failed, handshake_timed_out, mentions_unknown_tool,
-    result_kind, spawn_failed,
+    crash_marker, error_chain, handshake_failed, handshake_timed_out, is_connect_failure,
+    mentions_unknown_tool, result_kind, spawn_failed,
 };
 use crate::handler::{Events, Handler, Progress};
 use crate::manager::McpTimeouts;
@@ -32,6 +33,9 @@ use crate::tool::{McpTool, accept_tools};
 
 /// How long a dead server's stderr gets to reach us before we quote it.
 const STDERR_SETTLE: Duration = Duration::from_millis(500);
+
+/// How long an idle HTTP session gets to answer a ping before it is replaced.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long a stop waits for the MCP shutdown sequence (close stdin, SIGTERM, SIGKILL; rmcp
 /// allows each step a few seconds) before leaving the rest to kill-on-drop.
@@ -52,6 +56,11 @@ pub(crate) struct Connection {
     tools: Mutex<Option<Arc<Vec<McpTool>>>>,
     /// Set before a deliberate stop, so calls cut short by it are aborted, not crashed.
     stopping: AtomicBool,
+    /// Set when an HTTP request failed in transit: the session may be gone (servers forget
+    /// sessions when they restart), so the next use starts a new one.
+    broken: AtomicBool,
+    /// When the server last answered; an HTTP session idle for long is probed before use.
+    last_answer: std::sync::Mutex<Instant>,
     timeouts: McpTimeouts,
 }
 
@@ -101,6 +110,8 @@ impl Connection {
             stderr,
             tools: Mutex::new(None),
             stopping: AtomicBool::new(false),
+            broken: AtomicBool::new(false),
+            last_answer: std::sync::Mutex::new(Instant::now()),
             timeouts,
         })
     }
@@ -110,9 +121,41 @@ impl Connection {
         &self.transport == transport
     }
 
-    /// False once the server exited or its connection closed.
+    /// False once the server exited, its connection closed, or an HTTP request failed in
+    /// transit.
     pub(crate) fn is_alive(&self) -> bool {
-        !self.peer.is_transport_closed()
+        !self.peer.is_transport_closed() && !self.broken.load(Ordering::Acquire)
+    }
+
+    /// Whether an HTTP session that has been idle still answers (a ping), so that a call is not
+    /// sent into a session the server forgot when it restarted: such servers may answer with an
+    /// error that cannot be matched to the call, which would then wait for its timeout.
+    pub(crate) async fn responsive(&self) -> bool {
+        if matches!(self.transport, Transport::Stdio { .. })
+            || self.since_last_answer() < self.timeouts.idle_probe
+        {
+            return true;
+        }
+        let ping = ClientRequest::PingRequest(PingRequest::default());
+        let options = PeerRequestOptions::with_timeout(PROBE_TIMEOUT);
+        let answered = match self.peer.send_request_with_option(ping, options).await {
+            Ok(handle) => handle.await_response().await.is_ok(),
+            Err(_) => false,
+        };
+        if answered {
+            self.answered();
+        } else {
+            self.broken.store(true, Ordering::Release);
+        }
+        answered
+    }
+
+    fn since_last_answer(&self) -> Duration {
+        self.last_answer.lock().unwrap_or_else(PoisonError::into_inner).elapsed()
+    }
+
+    fn answered(&self) {
+        *self.last_answer.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
     }
 
     /// The error for a server that died under us, quoting its last words on stderr.
@@ -156,6 +199,7 @@ impl Connection {
                 )
             })?
             .map_err(|error| self.request_failed("listing its tools", error))?;
+        self.answered();
         let tools = Arc::new(accept_tools(&self.name, listed));
         *cached = Some(Arc::clone(&tools));
         Ok(tools)
@@ -207,6 +251,9 @@ impl Connection {
             }
         };
         abandoned.disarm();
+        if result.is_ok() {
+            self.answered();
+        }
         match result.map_err(|error| self.call_error(tool, error))? {
             ServerResult::CallToolResult(result) => Ok(CallOutcome::from(result)),
             other => Err(McpError::new(
@@ -263,14 +310,23 @@ impl Connection {
                 tracing::debug!(server = %self.name, %error, "writing to MCP server failed");
                 crash_marker(&self.name)
             }
-            ServiceError::TransportSend(error) => McpError::new(
-                McpErrorCode::CallFailed,
-                format!(
-                    "reaching MCP server `{}` failed while {doing}: {}",
-                    self.name,
-                    error_chain(error.error.as_ref())
-                ),
-            ),
+            ServiceError::TransportSend(error) => {
+                self.broken.store(true, Ordering::Release);
+                let cause = error.error.as_ref();
+                let code = if is_connect_failure(cause) {
+                    McpErrorCode::ConnectFailed
+                } else {
+                    McpErrorCode::CallFailed
+                };
+                McpError::new(
+                    code,
+                    format!(
+                        "reaching MCP server `{}` failed while {doing}: {}",
+                        self.name,
+                        error_chain(cause)
+                    ),
+                )
+            }
             ServiceError::McpError(error) => McpError::new(
                 McpErrorCode::CallFailed,
                 format!(

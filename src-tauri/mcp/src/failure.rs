@@ -108,6 +108,19 @@ pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
+/// Whether an HTTP failure was a failure to connect (nothing listening, DNS, TLS handshake),
+/// which the user fixes differently from a server that answered badly.
+pub(crate) fn is_connect_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if error.downcast_ref::<reqwest::Error>().is_some_and(reqwest::Error::is_connect) {
+            return true;
+        }
+        cause = next_cause(error);
+    }
+    false
+}
+
 /// An error's cause, including the reqwest error rmcp's HTTP client wraps without declaring it
 /// as its source (it is what says "connection refused" or "certificate expired").
 fn next_cause<'a>(

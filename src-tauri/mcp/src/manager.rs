@@ -30,6 +30,9 @@ pub struct McpTimeouts {
     pub request: Duration,
     /// A tool call's silence: the wait restarts with each progress notification.
     pub call: Duration,
+    /// An HTTP session idle this long is pinged before use, and replaced if it does not answer
+    /// (a restarted server has forgotten it).
+    pub idle_probe: Duration,
 }
 
 impl Default for McpTimeouts {
@@ -38,6 +41,7 @@ impl Default for McpTimeouts {
             connect: Duration::from_secs(60),
             request: Duration::from_secs(30),
             call: Duration::from_secs(10 * 60),
+            idle_probe: Duration::from_secs(30),
         }
     }
 }
@@ -177,9 +181,22 @@ impl McpManager {
         ))
     }
 
-    /// The running connection for `server`: the current one, or a new one if there is none or
-    /// its configuration changed. A connection found dead is reported as crashed and forgotten.
+    /// The running connection for `server`, one that answers: an idle HTTP session that no
+    /// longer does is replaced by a new one without bothering the caller.
     async fn connection(&self, server: &ServerConfig) -> Result<Arc<Connection>, McpError> {
+        let connection = self.current_or_start(server).await?;
+        if connection.responsive().await {
+            return Ok(connection);
+        }
+        tracing::info!(server = %server.name, "MCP server session no longer answers; starting a new one");
+        self.forget(&server.name, &connection);
+        tokio::spawn(async move { connection.stop().await });
+        self.current_or_start(server).await
+    }
+
+    /// The current connection for `server`, or a new one if there is none or its configuration
+    /// changed. A connection found dead is reported as crashed and forgotten.
+    async fn current_or_start(&self, server: &ServerConfig) -> Result<Arc<Connection>, McpError> {
         server.validate()?;
         let transition = {
             let mut servers = self.lock();
@@ -211,23 +228,29 @@ impl McpManager {
         Ok(started)
     }
 
-    /// A crash seen during a request: forget the connection (the next use restarts it) and
-    /// report it with what the server last said.
+    /// After a failed request: a crashed server, or an HTTP session that failed in transit, is
+    /// forgotten so the next use starts afresh; a crash is reported with what the server last
+    /// said.
     async fn after_error(
         &self,
         name: &str,
         connection: &Arc<Connection>,
         error: McpError,
     ) -> McpError {
-        if error.code != McpErrorCode::ServerCrashed {
-            return error;
+        let crashed = error.code == McpErrorCode::ServerCrashed;
+        if crashed || !connection.is_alive() {
+            self.forget(name, connection);
         }
+        if crashed { connection.crashed().await } else { error }
+    }
+
+    /// Drops `connection` from its slot, unless another has replaced it already.
+    fn forget(&self, name: &str, connection: &Arc<Connection>) {
         if let Some(slot) = self.lock().get_mut(name)
             && slot.running.as_ref().is_some_and(|running| Arc::ptr_eq(running, connection))
         {
             slot.running = None;
         }
-        connection.crashed().await
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<String, Slot>> {
@@ -238,4 +261,28 @@ impl McpManager {
 /// Whether a connection can serve `server` as configured now.
 fn current(connection: &Connection, server: &ServerConfig) -> bool {
     connection.runs(&server.transport) && connection.is_alive()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::config::Transport;
+
+    #[test]
+    fn the_manager_and_its_futures_can_cross_threads() {
+        fn shared<T: Clone + Send + Sync>(_: &T) {}
+        fn sendable<T: Send>(_: &T) {}
+        let manager = McpManager::new();
+        shared(&manager);
+        let server = ServerConfig {
+            name: "s".into(),
+            transport: Transport::Stdio { command: "x".into(), args: vec![], env: BTreeMap::new() },
+        };
+        sendable(&manager.tools(&server));
+        sendable(&manager.call(&server, "t", Value::Null, CancellationToken::new(), None));
+        sendable(&manager.stop("s"));
+        sendable(&manager.stop_all());
+    }
 }

@@ -201,7 +201,7 @@ async fn a_write_waits_for_approval_across_resubscribes_and_a_denial_reaches_the
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (snapshot, _) = s.engine.subscribe(&s.session, 0).await.unwrap();
     assert_eq!(snapshot.phase, Phase::WaitingApproval);
-    assert_eq!(snapshot.pending_approvals, [approval.clone()]);
+    assert_eq!(snapshot.pending_approvals, [(*approval).clone()]);
     assert_eq!(s.server.requests().len(), 1);
 
     let deny =
