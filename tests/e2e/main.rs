@@ -244,7 +244,7 @@ async fn first_run_onboarding_connects_a_local_server_and_starts_a_chat() {
     app.testid("chat-empty").await;
     let input = app.testid("composer-input").await;
     input.send_keys("hi" + Key::Enter).await.unwrap();
-    app.wait_text("the local model answers", |t| t == "Hello from Ollama").await;
+    app.wait_text("the local model answers", |t| t.trim() == "Hello from Ollama").await;
     let sent = server.requests().last().unwrap().clone();
     assert_eq!(sent["model"], "llama3.2");
     let rows = app.rows().await;

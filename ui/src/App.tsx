@@ -1,22 +1,41 @@
-import { useCallback, useEffect, useReducer, useRef, useState, type RefObject } from "react";
+import {
+  useCallback,
+  useEffect,
+  useReducer,
+  useRef,
+  useState,
+  type Dispatch,
+  type RefObject,
+  type SetStateAction,
+} from "react";
 import { newClientMsgId, toUiError, type HearthApi, type UiError } from "./api";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
 import type { AccountUsage } from "./bindings/AccountUsage";
+import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
 import type { CreateSession } from "./bindings/CreateSession";
+import type { Decision } from "./bindings/Decision";
 import type { LocalServer } from "./bindings/LocalServer";
+import type { McpServerInfo } from "./bindings/McpServerInfo";
+import type { McpServerPatch } from "./bindings/McpServerPatch";
 import type { NewAccount } from "./bindings/NewAccount";
+import type { NewMcpServer } from "./bindings/NewMcpServer";
+import type { NewRule } from "./bindings/NewRule";
 import type { Priority } from "./bindings/Priority";
 import type { Session } from "./bindings/Session";
+import type { SettingsPatch } from "./bindings/SettingsPatch";
+import type { ChatSettingsPatch } from "./chatSettings";
 import type { AccountTestResult } from "./components/AccountList";
 import { ChatPane, type ModelsState } from "./components/ChatPane";
+import type { McpTestResult } from "./components/McpSettings";
 import { Onboarding } from "./components/Onboarding";
-import { SettingsDialog } from "./components/SettingsDialog";
+import { SettingsDialog, type SettingsTab } from "./components/SettingsDialog";
 import { Sidebar } from "./components/Sidebar";
 import { ErrorToast, UndoToast } from "./components/Toasts";
 import { connectAccount, visibilityAfterModels, type OnboardingVisibility } from "./onboarding";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
 import { isSettingsShortcut } from "./shortcuts";
+import { policyChange } from "./toolPolicy";
 import { useConversation } from "./useConversation";
 import { useSessionUsage } from "./useSessionUsage";
 
@@ -214,6 +233,18 @@ export function App({ api }: AppProps) {
     }
   };
 
+  // The folder and step limit: not optimistic (the backend checks the folder exists), and the
+  // popover shows the error itself.
+  const changeChatSettings = async (id: string, patch: ChatSettingsPatch): Promise<UiError | null> => {
+    try {
+      const session = await api.updateSession(id, patch);
+      dispatch({ type: "upserted", session });
+      return null;
+    } catch (e) {
+      return toUiError(e);
+    }
+  };
+
   const deleteSession = (id: string) => {
     const session = findSession(id);
     if (!session) return;
@@ -288,6 +319,7 @@ export function App({ api }: AppProps) {
           onNewSession={createSession}
           onModelChange={(id, model) => void updateSession(id, { model })}
           onThinkingBudgetChange={(id, budget) => void updateSession(id, { thinking_budget: budget })}
+          onChatSettingsChange={changeChatSettings}
         />
       )}
       {settingsOpen && (
@@ -331,6 +363,7 @@ interface ChatAreaProps {
   onNewSession(): void;
   onModelChange(sessionId: string, model: string): void;
   onThinkingBudgetChange(sessionId: string, budget: number): void;
+  onChatSettingsChange(sessionId: string, patch: ChatSettingsPatch): Promise<UiError | null>;
 }
 
 /** The open chat. Its subscription lives here, so streamed frames re-render this part only. */
@@ -344,6 +377,7 @@ function ChatArea({
   onNewSession,
   onModelChange,
   onThinkingBudgetChange,
+  onChatSettingsChange,
 }: ChatAreaProps) {
   const sessionId = session?.id ?? null;
   const conversation = useConversation(api, sessionId, showError, onSessionChanged);
@@ -351,6 +385,19 @@ function ChatArea({
   // Commands act on the session on screen when they run.
   const sessionRef = useRef(sessionId);
   sessionRef.current = sessionId;
+
+  // Stable, so the messages (memoised) are not redrawn for it.
+  const answerApproval = useCallback(
+    async (approvalId: string, answer: ApprovalAnswer): Promise<UiError | null> => {
+      try {
+        await api.answerApproval(approvalId, answer);
+        return null;
+      } catch (e) {
+        return toUiError(e);
+      }
+    },
+    [api],
+  );
 
   const withSession = async <T,>(act: (id: string) => Promise<T>): Promise<boolean> => {
     const id = sessionRef.current;
@@ -383,6 +430,12 @@ function ChatArea({
       onReload={conversation.reload}
       onModelChange={(model) => sessionId !== null && onModelChange(sessionId, model)}
       onThinkingBudgetChange={(budget) => sessionId !== null && onThinkingBudgetChange(sessionId, budget)}
+      onChatSettingsChange={(patch) =>
+        sessionId === null
+          ? Promise.resolve({ code: "UNKNOWN" as const, message: "No chat is open." })
+          : onChatSettingsChange(sessionId, patch)
+      }
+      onAnswerApproval={answerApproval}
     />
   );
 }
@@ -534,8 +587,116 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
     return { ok: true, check };
   };
 
+  // Tools, rules, MCP servers and settings load when their tab is shown (tools_list may start
+  // MCP servers), and again each time, so a rule made from a chat shows up.
+  const [tools, reloadTools] = useLoadable(() => api.listTools());
+  const [rules, reloadRules, setRules] = useLoadable(() => api.listRules());
+  const [mcpServers, reloadMcpServers, setMcpServers] = useLoadable(() => api.listMcpServers());
+  const [settings, reloadSettings, setSettings] = useLoadable(() => api.getSettings());
+  const rulesRef = useRef(rules);
+  rulesRef.current = rules;
+
+  const onTabShown = (tab: SettingsTab) => {
+    if (tab === "tools") {
+      void reloadTools();
+      void reloadRules();
+    } else if (tab === "rules") {
+      void reloadRules();
+      void reloadTools(); // names for the form to suggest
+    } else if (tab === "mcp") {
+      void reloadMcpServers();
+    } else if (tab === "general") {
+      void reloadSettings();
+    }
+  };
+
+  const setToolPolicy = async (ruleTool: string, decision: Decision | null): Promise<UiError | null> => {
+    try {
+      const current = rulesRef.current.value ?? (await api.listRules());
+      const change = policyChange(current, ruleTool, decision);
+      // The new rule first: if removing the old one then fails, the safer of the two decides.
+      if (change.add) await api.addRule(change.add);
+      for (const ruleId of change.remove) {
+        await api.removeRule(ruleId).catch((e: unknown) => {
+          if (toUiError(e).code !== "RULE_NOT_FOUND") throw e; // already gone is what we wanted
+        });
+      }
+      return null;
+    } catch (e) {
+      return toUiError(e);
+    } finally {
+      await reloadRules();
+    }
+  };
+
+  const addRule = async (rule: NewRule): Promise<UiError | null> => {
+    try {
+      const added = await api.addRule(rule);
+      setRules((state) => (state.value ? { ...state, value: [...state.value, added] } : state));
+    } catch (e) {
+      return toUiError(e);
+    }
+    void reloadRules();
+    return null;
+  };
+
+  const removeRule = async (ruleId: string): Promise<UiError | null> => {
+    try {
+      await api.removeRule(ruleId);
+    } catch (e) {
+      const error = toUiError(e);
+      if (error.code !== "RULE_NOT_FOUND") return error;
+    }
+    setRules((state) => (state.value ? { ...state, value: state.value.filter((r) => r.id !== ruleId) } : state));
+    void reloadRules();
+    return null;
+  };
+
+  /** Shows a server as the backend answered it (added, changed or tested). */
+  const putServer = (server: McpServerInfo) =>
+    setMcpServers((state) => {
+      if (!state.value) return state;
+      const known = state.value.some((s) => s.name === server.name);
+      return {
+        ...state,
+        value: known ? state.value.map((s) => (s.name === server.name ? server : s)) : [...state.value, server],
+      };
+    });
+
+  const mcpCall = async (act: () => Promise<McpServerInfo | void>): Promise<UiError | null> => {
+    try {
+      const server = await act();
+      if (server) putServer(server);
+    } catch (e) {
+      return toUiError(e);
+    }
+    void reloadMcpServers();
+    return null;
+  };
+
+  const testMcpServer = async (name: string): Promise<McpTestResult> => {
+    try {
+      const server = await api.testMcpServer(name);
+      putServer(server);
+      return { ok: true, server };
+    } catch (e) {
+      return { ok: false, error: toUiError(e) };
+    }
+  };
+
+  const updateSettings = async (patch: SettingsPatch): Promise<UiError | null> => {
+    try {
+      const value = await api.updateSettings(patch);
+      setSettings({ value, failed: false });
+      return null;
+    } catch (e) {
+      return toUiError(e);
+    }
+  };
+
   return (
     <SettingsDialog
+      onTabShown={onTabShown}
       accounts={accounts.list}
       accountsFailed={accounts.failed}
       accountUsage={usage}
@@ -544,8 +705,67 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
       onRemoveAccount={removeAccount}
       onUpdateAccount={updateAccount}
       onTestAccount={testAccount}
+      tools={tools.value}
+      toolsFailed={tools.failed}
+      onReloadTools={() => void reloadTools()}
+      rules={rules.value}
+      rulesFailed={rules.failed}
+      onReloadRules={() => void reloadRules()}
+      onSetToolPolicy={setToolPolicy}
+      onAddRule={addRule}
+      onRemoveRule={removeRule}
+      mcpServers={mcpServers.value}
+      mcpServersFailed={mcpServers.failed}
+      onReloadMcpServers={() => void reloadMcpServers()}
+      onAddMcpServer={(server: NewMcpServer) => mcpCall(() => api.addMcpServer(server))}
+      onUpdateMcpServer={(name: string, patch: McpServerPatch) => mcpCall(() => api.updateMcpServer(name, patch))}
+      onRemoveMcpServer={(name: string) =>
+        mcpCall(async () => {
+          await api.removeMcpServer(name);
+          setMcpServers((state) => (state.value ? { ...state, value: state.value.filter((s) => s.name !== name) } : state));
+        })
+      }
+      onTestMcpServer={testMcpServer}
+      settings={settings.value}
+      settingsFailed={settings.failed}
+      onReloadSettings={() => void reloadSettings()}
+      onUpdateSettings={updateSettings}
       onClose={onClose}
       returnFocusRef={returnFocusRef}
     />
   );
+}
+
+interface Loadable<T> {
+  /** null while loading (the first time) or after a failure. */
+  value: T | null;
+  failed: boolean;
+}
+
+/**
+ * Something Settings reads from the backend: `reload` asks again (what is shown stays until
+ * the answer), resolving once it is in; only the newest answer counts, and none after unmount.
+ */
+function useLoadable<T>(load: () => Promise<T>): [Loadable<T>, () => Promise<void>, Dispatch<SetStateAction<Loadable<T>>>] {
+  const [state, setState] = useState<Loadable<T>>({ value: null, failed: false });
+  const request = useRef(0);
+  const loadRef = useRef(load);
+  loadRef.current = load;
+  useEffect(
+    () => () => {
+      request.current += 1;
+    },
+    [],
+  );
+  const reload = useCallback(async () => {
+    const current = ++request.current;
+    setState((s) => (s.failed ? { value: null, failed: false } : s));
+    try {
+      const value = await loadRef.current();
+      if (current === request.current) setState({ value, failed: false });
+    } catch {
+      if (current === request.current) setState({ value: null, failed: true });
+    }
+  }, []);
+  return [state, reload, setState];
 }

@@ -199,6 +199,121 @@ describe("tauriApi usage commands", () => {
   });
 });
 
+describe("tauriApi settings, approvals, rules and tools", () => {
+  it("reads settings with no argument and updates them with {patch}", async () => {
+    const calls = recordIpc({ auto_title: false });
+    await expect(tauriApi.getSettings()).resolves.toEqual({ auto_title: false });
+    await tauriApi.updateSettings({ auto_title: false });
+    expect(calls).toEqual([
+      { cmd: "settings_get", args: {} },
+      { cmd: "settings_update", args: { patch: { auto_title: false } } },
+    ]);
+  });
+
+  it("answers an approval with {approval_id, answer}, the answer's optional fields left out when unset", async () => {
+    const calls = recordIpc(null);
+    await tauriApi.answerApproval("ap1", { allow: true });
+    await tauriApi.answerApproval("ap2", { allow: true, remember: "session" });
+    await tauriApi.answerApproval("ap3", { allow: true, remember: "always", pattern: "git status" });
+    await tauriApi.answerApproval("ap4", { allow: false, message: "not that folder" });
+    expect(calls).toEqual([
+      { cmd: "approval_answer", args: { approval_id: "ap1", answer: { allow: true } } },
+      { cmd: "approval_answer", args: { approval_id: "ap2", answer: { allow: true, remember: "session" } } },
+      {
+        cmd: "approval_answer",
+        args: { approval_id: "ap3", answer: { allow: true, remember: "always", pattern: "git status" } },
+      },
+      { cmd: "approval_answer", args: { approval_id: "ap4", answer: { allow: false, message: "not that folder" } } },
+    ]);
+  });
+
+  it("passes APPROVAL_NOT_FOUND through (the request was already answered, or expired)", async () => {
+    mockIPC(() => Promise.reject({ code: "APPROVAL_NOT_FOUND", message: "no approval ap1 is waiting" }));
+    await expect(tauriApi.answerApproval("ap1", { allow: true })).rejects.toMatchObject({ code: "APPROVAL_NOT_FOUND" });
+  });
+
+  it("lists rules and tools with no argument, adds a rule with {rule} and removes one by rule_id", async () => {
+    const calls = recordIpc([]);
+    await tauriApi.listRules();
+    await tauriApi.addRule({ tool: "run_shell", pattern: "git status", decision: "allow" });
+    await tauriApi.addRule({ tool: "github__*", decision: "deny" });
+    await tauriApi.removeRule("r1");
+    await tauriApi.listTools();
+    expect(calls).toEqual([
+      { cmd: "rules_list", args: {} },
+      { cmd: "rule_add", args: { rule: { tool: "run_shell", pattern: "git status", decision: "allow" } } },
+      { cmd: "rule_add", args: { rule: { tool: "github__*", decision: "deny" } } },
+      { cmd: "rule_remove", args: { rule_id: "r1" } },
+      { cmd: "tools_list", args: {} },
+    ]);
+  });
+
+  it("sets a chat's workspace and step limit through session_update's patch", async () => {
+    const calls = recordIpc();
+    await tauriApi.updateSession("s1", { workspace: "/home/me/project", max_steps: 80 });
+    await tauriApi.updateSession("s1", { workspace: "" });
+    await tauriApi.updateSession("s1", { max_steps: 0 });
+    expect(calls).toEqual([
+      { cmd: "session_update", args: { session_id: "s1", patch: { workspace: "/home/me/project", max_steps: 80 } } },
+      { cmd: "session_update", args: { session_id: "s1", patch: { workspace: "" } } },
+      { cmd: "session_update", args: { session_id: "s1", patch: { max_steps: 0 } } },
+    ]);
+  });
+});
+
+describe("tauriApi MCP server commands", () => {
+  it("lists with no argument, adds with {server}, updates with {name, patch}, removes and tests by name", async () => {
+    const calls = recordIpc([]);
+    await tauriApi.listMcpServers();
+    await tauriApi.addMcpServer({
+      name: "github",
+      transport: { type: "stdio", command: "npx", args: ["-y", "@modelcontextprotocol/server-github"], env: {} },
+      secrets: { GITHUB_TOKEN: "ghp_x" },
+    });
+    await tauriApi.addMcpServer({
+      name: "docs",
+      transport: { type: "http", url: "https://mcp.example.com/mcp", headers: { "X-Team": "a" } },
+      enabled: false,
+    });
+    await tauriApi.updateMcpServer("github", { enabled: false });
+    await tauriApi.removeMcpServer("docs");
+    await tauriApi.testMcpServer("github");
+    expect(calls).toEqual([
+      { cmd: "mcp_servers_list", args: {} },
+      {
+        cmd: "mcp_server_add",
+        args: {
+          server: {
+            name: "github",
+            transport: { type: "stdio", command: "npx", args: ["-y", "@modelcontextprotocol/server-github"], env: {} },
+            secrets: { GITHUB_TOKEN: "ghp_x" },
+          },
+        },
+      },
+      {
+        cmd: "mcp_server_add",
+        args: {
+          server: {
+            name: "docs",
+            transport: { type: "http", url: "https://mcp.example.com/mcp", headers: { "X-Team": "a" } },
+            enabled: false,
+          },
+        },
+      },
+      { cmd: "mcp_server_update", args: { name: "github", patch: { enabled: false } } },
+      { cmd: "mcp_server_remove", args: { name: "docs" } },
+      { cmd: "mcp_server_test", args: { name: "github" } },
+    ]);
+  });
+
+  it("passes an MCP command's ApiError through", async () => {
+    mockIPC(() => Promise.reject({ code: "INVALID_MCP_SERVER", message: "there is already a server named \"github\"" }));
+    await expect(
+      tauriApi.addMcpServer({ name: "github", transport: { type: "http", url: "https://x", headers: {} } }),
+    ).rejects.toMatchObject({ code: "INVALID_MCP_SERVER" });
+  });
+});
+
 describe("newClientMsgId", () => {
   it("makes a fresh UUID each time, with or without crypto.randomUUID", () => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

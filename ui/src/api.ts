@@ -7,19 +7,28 @@ import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
 import type { AccountUsage } from "./bindings/AccountUsage";
 import type { ApiError } from "./bindings/ApiError";
+import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
 import type { CreateSession } from "./bindings/CreateSession";
 import type { Frame } from "./bindings/Frame";
 import type { History } from "./bindings/History";
 import type { ListSessions } from "./bindings/ListSessions";
 import type { LocalServer } from "./bindings/LocalServer";
+import type { McpServerInfo } from "./bindings/McpServerInfo";
+import type { McpServerPatch } from "./bindings/McpServerPatch";
 import type { ModelList } from "./bindings/ModelList";
 import type { NewAccount } from "./bindings/NewAccount";
+import type { NewMcpServer } from "./bindings/NewMcpServer";
+import type { NewRule } from "./bindings/NewRule";
+import type { Rule } from "./bindings/Rule";
 import type { SendMessage } from "./bindings/SendMessage";
 import type { SendReceipt } from "./bindings/SendReceipt";
 import type { Session } from "./bindings/Session";
 import type { SessionPage } from "./bindings/SessionPage";
+import type { Settings } from "./bindings/Settings";
+import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { SteerReceipt } from "./bindings/SteerReceipt";
 import type { SubscribeSnapshot } from "./bindings/SubscribeSnapshot";
+import type { ToolInfo } from "./bindings/ToolInfo";
 import type { UpdateSession } from "./bindings/UpdateSession";
 import type { UsageSummary } from "./bindings/UsageSummary";
 
@@ -79,6 +88,30 @@ export interface HearthApi {
   sessionUsage(sessionId: string): Promise<UsageSummary>;
   /** Tokens and cost per account, over every run. */
   usageByAccount(): Promise<AccountUsage[]>;
+
+  getSettings(): Promise<Settings>;
+  /** Absent fields stay as they are; resolves with the settings as stored. */
+  updateSettings(patch: SettingsPatch): Promise<Settings>;
+
+  /**
+   * Answers a tool call waiting for the user. Its `approval_resolved` frame follows on the
+   * chat's subscription. Rejects with APPROVAL_NOT_FOUND once answered or expired.
+   */
+  answerApproval(approvalId: string, answer: ApprovalAnswer): Promise<void>;
+  /** Every stored rule, global and per chat. */
+  listRules(): Promise<Rule[]>;
+  addRule(rule: NewRule): Promise<Rule>;
+  removeRule(ruleId: string): Promise<void>;
+  /** The built-in tools and those of the enabled MCP servers (which this may start). */
+  listTools(): Promise<ToolInfo[]>;
+
+  listMcpServers(): Promise<McpServerInfo[]>;
+  /** Secrets go to the OS keyring only. */
+  addMcpServer(server: NewMcpServer): Promise<McpServerInfo>;
+  updateMcpServer(name: string, patch: McpServerPatch): Promise<McpServerInfo>;
+  removeMcpServer(name: string): Promise<void>;
+  /** Starts the server and lists its tools: `status` and `error` say how it went. */
+  testMcpServer(name: string): Promise<McpServerInfo>;
 }
 
 /** True inside the Tauri webview (or under Tauri's IPC mock in tests). */
@@ -192,6 +225,45 @@ export const tauriApi: HearthApi = {
   },
   usageByAccount() {
     return call<AccountUsage[]>("usage_by_account", {});
+  },
+
+  getSettings() {
+    return call<Settings>("settings_get", {});
+  },
+  updateSettings(patch) {
+    return call<Settings>("settings_update", { patch });
+  },
+
+  answerApproval(approvalId, answer) {
+    return call<void>("approval_answer", { approval_id: approvalId, answer });
+  },
+  listRules() {
+    return call<Rule[]>("rules_list", {});
+  },
+  addRule(rule) {
+    return call<Rule>("rule_add", { rule });
+  },
+  removeRule(ruleId) {
+    return call<void>("rule_remove", { rule_id: ruleId });
+  },
+  listTools() {
+    return call<ToolInfo[]>("tools_list", {});
+  },
+
+  listMcpServers() {
+    return call<McpServerInfo[]>("mcp_servers_list", {});
+  },
+  addMcpServer(server) {
+    return call<McpServerInfo>("mcp_server_add", { server });
+  },
+  updateMcpServer(name, patch) {
+    return call<McpServerInfo>("mcp_server_update", { name, patch });
+  },
+  removeMcpServer(name) {
+    return call<void>("mcp_server_remove", { name });
+  },
+  testMcpServer(name) {
+    return call<McpServerInfo>("mcp_server_test", { name });
   },
 };
 

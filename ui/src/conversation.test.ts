@@ -11,7 +11,8 @@ import {
   type ConversationAction,
   type ConversationState,
 } from "./conversation";
-import { FrameLog, historyAt, message, NO_USAGE, SESSION, snapshotAt, storedWatermark } from "./test/frames";
+import { approval, FrameLog, historyAt, message, NO_USAGE, SESSION, snapshotAt, storedWatermark } from "./test/frames";
+import { toolCallView } from "./toolCalls";
 
 const EMPTY_HISTORY: History = { messages: [], watermark: 0, has_more: false };
 
@@ -44,6 +45,12 @@ function screen(state: ConversationState) {
       status: m.status,
       // The history numbers blocks by position, frames by the provider's index: only order counts.
       blocks: m.blocks.map(({ index: _index, ...block }) => block),
+      // Each call's card (times aside: a clock, not the backend, moves those).
+      tools: m.blocks.flatMap((b) => {
+        if (b.kind !== "tool_use") return [];
+        const view = toolCallView(m, state.tools[b.id], state.runningRunId);
+        return [{ id: b.id, status: view.status, approval: view.approval?.id ?? null, result: view.result?.content ?? null }];
+      }),
     })),
     phase: state.phase,
     running: isRunning(state),
@@ -78,9 +85,18 @@ function lastWhere<T>(items: readonly T[], test: (item: T) => boolean): T | unde
 
 /**
  * The live screen at `t`, less what only a frame at or below the watermark W could have told:
- * a retry notice, and a failed run's error text (a history message has no field for it).
+ * a retry notice, a failed run's error text (a history message has no field for it), and why
+ * a call whose result the history stores was not run (denied, expired: its stored result only
+ * says so in words); and plus what only the history tells: the stored result of a call that
+ * had no result frame (refused by a rule, denied, stopped).
  */
-function expectedAfterReload(live: Screen, frames: readonly Frame[], t: number, watermark: number): Screen {
+function expectedAfterReload(
+  live: Screen,
+  frames: readonly Frame[],
+  t: number,
+  watermark: number,
+  history: History = EMPTY_HISTORY,
+): Screen {
   const upToT = frames.filter((f) => f.seq <= t);
   const lastRetryChange = lastWhere(
     upToT,
@@ -94,7 +110,27 @@ function expectedAfterReload(live: Screen, frames: readonly Frame[], t: number, 
     const failedReply = last?.role === "assistant" && (last.status === "error" || last.status === "interrupted");
     failure = failedReply ? { status: last.status as "error" | "interrupted", error: null } : null;
   }
-  return { ...live, retrying, failure };
+  const stored = new Map(
+    history.messages.flatMap((m) => m.content.flatMap((b) => (b.type === "tool_result" ? [[b.tool_use_id, b] as const] : []))),
+  );
+  const messages = live.messages.map((m) => ({
+    ...m,
+    tools: m.tools.map((call) => {
+      const result = stored.get(call.id);
+      if (!result) return call;
+      const answeredAgain = frames.some(
+        (f) => f.type === "approval_resolved" && f.tool_use_id === call.id && f.outcome !== "allowed" && f.seq > watermark && f.seq <= t,
+      );
+      if (answeredAgain) return { ...call, result: result.content };
+      return {
+        ...call,
+        status: result.is_error ? ("error" as const) : ("done" as const),
+        approval: null,
+        result: result.content,
+      };
+    }),
+  }));
+  return { ...live, messages, retrying, failure };
 }
 
 function scenarios() {
@@ -134,7 +170,14 @@ function scenarios() {
       { type: "tool_call_end", index: 2 },
       { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
       { type: "phase", phase: "tool" },
+      { type: "tool_result", tool_use_id: "t1", name: "read_file", content: "contents of a", is_error: false, duration_ms: 4 },
+    )
+    // Steered text waits while tools run: it enters after the step's results.
+    .saveResults("r1", "res1", [{ type: "tool_result", tool_use_id: "t1", content: "contents of a", is_error: false }])
+    .add(
+      "r1",
       { type: "steered", message_id: "u2", text: "also check b.txt" },
+      { type: "phase", phase: "connecting" },
       { type: "phase", phase: "streaming" },
       { type: "message_start", message_id: "a2" },
       { type: "text_start", index: 0 },
@@ -237,6 +280,81 @@ function scenarios() {
     )
     .finish("r1", "error", "The stream ended early");
 
+  // A read runs at once, a command asks and is denied, a fetch is refused by a rule (no frame).
+  const approvals = new FrameLog()
+    .startRun("r1", "u1", "Tidy the build")
+    .add(
+      "r1",
+      { type: "message_start", message_id: "a1" },
+      { type: "phase", phase: "streaming" },
+      { type: "text_start", index: 0 },
+      { type: "text_delta", index: 0, text: "Let me look" },
+      { type: "text_end", index: 0 },
+    )
+    .toolCall("r1", 1, "t1", "read_file", ['{"path":', ' "a.txt"}'])
+    .toolCall("r1", 2, "t2", "run_shell", ['{"command":', '"rm -rf build"}'])
+    .toolCall("r1", 3, "t3", "fetch_url", ['{"url":"https://example.com/x"}'])
+    .add(
+      "r1",
+      { type: "tool_call_end", index: 1 },
+      { type: "tool_call_end", index: 2 },
+      { type: "tool_call_end", index: 3 },
+      { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+      { type: "approval_requested", approval: approval("ap1", "t2", "run_shell", { command: "rm -rf build" }, "rm -rf build") },
+      { type: "phase", phase: "tool" },
+      { type: "tool_result", tool_use_id: "t1", name: "read_file", content: "hello", is_error: false, duration_ms: 12 },
+      { type: "phase", phase: "waiting_approval" },
+      { type: "approval_resolved", approval_id: "ap1", tool_use_id: "t2", outcome: "denied" },
+    )
+    .saveResults("r1", "res1", [
+      { type: "tool_result", tool_use_id: "t1", content: "hello", is_error: false },
+      { type: "tool_result", tool_use_id: "t2", content: "The user denied this tool call.", is_error: true },
+      { type: "tool_result", tool_use_id: "t3", content: "The user's settings do not allow fetch_url to run.", is_error: true },
+    ])
+    .add("r1", { type: "phase", phase: "connecting" })
+    .reply("r1", "a2", ["I left the build alone."])
+    .finish("r1");
+
+  // Stopped while a command runs and a write waits: the engine stores "stopped" results, then
+  // expires the approval as the run ends.
+  const stoppedDuringTools = new FrameLog()
+    .startRun("r1", "u1", "Build it")
+    .add("r1", { type: "message_start", message_id: "a1" })
+    .toolCall("r1", 0, "t1", "run_shell", ['{"command":"make"}'])
+    .toolCall("r1", 1, "t2", "write_file", ['{"path":"out/a.txt","content":"x"}'])
+    .add(
+      "r1",
+      { type: "tool_call_end", index: 0 },
+      { type: "tool_call_end", index: 1 },
+      { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+      { type: "approval_requested", approval: approval("ap1", "t2", "write_file", { path: "out/a.txt", content: "x" }, "out/a.txt") },
+      { type: "phase", phase: "tool" },
+    )
+    .saveResults("r1", "res1", [
+      { type: "tool_result", tool_use_id: "t1", content: "Stopped by the user before it finished.", is_error: true },
+      { type: "tool_result", tool_use_id: "t2", content: "Stopped by the user before it finished.", is_error: true },
+    ])
+    .add("r1", { type: "approval_resolved", approval_id: "ap1", tool_use_id: "t2", outcome: "expired" })
+    .finish("r1", "aborted");
+
+  // An MCP tool allowed for the chat runs; the next step would pass the chat's step limit.
+  const allowedThenStepLimit = new FrameLog()
+    .startRun("r1", "u1", "Any open issues?")
+    .add("r1", { type: "message_start", message_id: "a1" })
+    .toolCall("r1", 0, "t1", "github__list_issues", ['{"repo":"a/b"}'])
+    .add(
+      "r1",
+      { type: "tool_call_end", index: 0 },
+      { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+      { type: "approval_requested", approval: approval("ap1", "t1", "github__list_issues", { repo: "a/b" }, '{"repo":"a/b"}') },
+      { type: "phase", phase: "waiting_approval" },
+      { type: "approval_resolved", approval_id: "ap1", tool_use_id: "t1", outcome: "allowed", remember: "session" },
+      { type: "phase", phase: "tool" },
+      { type: "tool_result", tool_use_id: "t1", name: "github__list_issues", content: "[]", is_error: false, duration_ms: 340 },
+    )
+    .saveResults("r1", "res1", [{ type: "tool_result", tool_use_id: "t1", content: "[]", is_error: false }])
+    .finish("r1", "error", "the agent stopped after 1 steps (this chat's limit)", "STEP_LIMIT");
+
   const errorThenSuccess = new FrameLog()
     .startRun("r1", "u1", "Hi")
     .add("r1", { type: "retrying", attempt: 1, delay_ms: 500, reason: "overloaded" })
@@ -246,20 +364,23 @@ function scenarios() {
     .finish("r2");
 
   return {
-    thinking: thinking.frames,
-    toolsAndSteer: toolsAndSteer.frames,
-    queue: queue.frames,
-    aborted: aborted.frames,
-    interrupted: interrupted.frames,
-    errorAfterRetries: errorAfterRetries.frames,
-    errorThenSuccess: errorThenSuccess.frames,
-    abortedByEngine: abortedByEngine.frames,
-    failedByEngine: failedByEngine.frames,
+    thinking,
+    toolsAndSteer,
+    queue,
+    aborted,
+    interrupted,
+    errorAfterRetries,
+    errorThenSuccess,
+    abortedByEngine,
+    failedByEngine,
+    approvals,
+    stoppedDuringTools,
+    allowedThenStepLimit,
   };
 }
 
 describe("reload equals live (the UI invents no state)", () => {
-  for (const [name, frames] of Object.entries(scenarios())) {
+  for (const [name, { frames, stored }] of Object.entries(scenarios())) {
     it(`${name}: history at any point + snapshot + frames after its watermark give the live screen`, () => {
       const last = frames[frames.length - 1]?.seq ?? 0;
       const liveAt = (t: number) => screen(watchLive(frames.filter((f) => f.seq <= t)));
@@ -269,7 +390,7 @@ describe("reload equals live (the UI invents no state)", () => {
       for (let t = 0; t <= last; t++) {
         const liveT = liveAt(t);
         for (let k = 0; k <= t; k++) {
-          const history = historyAt(frames, k);
+          const history = historyAt(frames, k, stored);
           // Any lower watermark keeps the contract too (frames <= W are reflected): then frames
           // after W repeat messages the history already holds, which must fold in by id.
           const watermarks = new Set([
@@ -289,10 +410,10 @@ describe("reload equals live (the UI invents no state)", () => {
               const caughtUp = apply(start, snapshotFirst ? [snapshot, ...replay] : [...replay, snapshot]);
               const where = `reload at t=${t}, history at k=${k}, W=${watermark}, snapshot ${snapshotFirst ? "before" : "after"} the replay`;
               expect(screen(caughtUp), `${where}: the screen once caught up`).toEqual(
-                expectedAfterReload(liveT, frames, t, watermark),
+                expectedAfterReload(liveT, frames, t, watermark, history),
               );
               expect(screen(apply(caughtUp, after)), `${where}: the screen after the live tail`).toEqual(
-                expectedAfterReload(liveEnd, frames, last, watermark),
+                expectedAfterReload(liveEnd, frames, last, watermark, history),
               );
               checked++;
             }
@@ -304,9 +425,9 @@ describe("reload equals live (the UI invents no state)", () => {
   }
 
   it("a reload after the run shows the same messages and statuses as watching it", () => {
-    const frames = scenarios().toolsAndSteer;
+    const { frames, stored } = scenarios().toolsAndSteer;
     const last = frames[frames.length - 1]!.seq;
-    const reloaded = apply(opened(historyAt(frames, last)), [{ type: "snapshot", snapshot: snapshotAt(frames, last) }]);
+    const reloaded = apply(opened(historyAt(frames, last, stored)), [{ type: "snapshot", snapshot: snapshotAt(frames, last) }]);
     expect(screen(reloaded)).toEqual(screen(watchLive(frames)));
     expect(screen(reloaded).messages.map((m) => `${m.role}:${m.id}:${m.status}`)).toEqual([
       "user:u1:complete",
@@ -319,7 +440,7 @@ describe("reload equals live (the UI invents no state)", () => {
 
 describe("exactly once", () => {
   it("ignores every frame delivered a second time", () => {
-    for (const [name, frames] of Object.entries(scenarios())) {
+    for (const [name, { frames }] of Object.entries(scenarios())) {
       const twice = frames.flatMap((f) => [f, f]);
       expect(screen(watchLive(twice)), `${name}: a repeated frame must change nothing`).toEqual(screen(watchLive(frames)));
     }
@@ -472,7 +593,7 @@ describe("assistant messages from frames", () => {
   });
 
   it("keeps the partial text of an aborted run, marked aborted", () => {
-    const frames = scenarios().aborted;
+    const frames = scenarios().aborted.frames;
     const state = watchLive(frames);
     const reply = state.messages[1]!;
     expect(reply.status).toBe("aborted");
@@ -482,13 +603,13 @@ describe("assistant messages from frames", () => {
   });
 
   it("marks an interrupted reply and offers a retry", () => {
-    const state = watchLive(scenarios().interrupted);
+    const state = watchLive(scenarios().interrupted.frames);
     expect(state.messages[1]?.status).toBe("interrupted");
     expect(state.lastFailure).toEqual({ runId: "r1", status: "interrupted", error: null });
   });
 
   it("records the error of a failed run and the reply it cut short", () => {
-    const state = watchLive(scenarios().errorAfterRetries);
+    const state = watchLive(scenarios().errorAfterRetries.frames);
     expect(state.messages[1]).toMatchObject({ status: "error" });
     expect(state.messages[1]?.blocks).toEqual([{ kind: "text", index: 0, text: "Half an ans" }]);
     expect(state.lastFailure).toEqual({
@@ -500,7 +621,7 @@ describe("assistant messages from frames", () => {
   });
 
   it("records an error even when no reply started, and clears it when the next run starts", () => {
-    const frames = scenarios().errorThenSuccess;
+    const frames = scenarios().errorThenSuccess.frames;
     const failedAt = frames.find((f) => f.type === "run_completed")!.seq;
     const failed = watchLive(frames.filter((f) => f.seq <= failedAt));
     expect(failed.lastFailure?.error?.message).toBe("Connection refused");
@@ -627,7 +748,15 @@ describe("history", () => {
     expect(state.messages[2]?.blocks).toEqual([
       { kind: "tool_result", index: 0, toolUseId: "t1", content: "contents", isError: false },
     ]);
-    expect(visibleMessages(state).map((m) => m.id), "system messages are not drawn").toEqual(["u1", "a1", "u2"]);
+    expect(state.tools.t1?.result, "the stored result goes to its call").toEqual({
+      content: "contents",
+      isError: false,
+      durationMs: null,
+    });
+    expect(
+      visibleMessages(state).map((m) => m.id),
+      "system messages are not drawn, nor tool results (they show in their calls' cards)",
+    ).toEqual(["u1", "a1"]);
   });
 
   it("offers a retry when the history ends with a failed or interrupted reply", () => {
@@ -660,5 +789,139 @@ describe("history", () => {
     );
     expect(state.messages.map((m) => m.id)).toEqual(["u1", "a1"]);
     expect(state.messages[1]).toMatchObject({ status: "streaming", blocks: [{ kind: "text", index: 0, text: "Hello" }] });
+  });
+});
+
+describe("tool calls", () => {
+  /** Each call of the visible messages: its status, approval and result, by id. */
+  function calls(state: ConversationState) {
+    return Object.fromEntries(
+      visibleMessages(state).flatMap((m) =>
+        m.blocks.flatMap((b) => (b.kind === "tool_use" ? [[b.id, toolCallView(m, state.tools[b.id], state.runningRunId)]] : [])),
+      ),
+    );
+  }
+  const upTo = (frames: readonly Frame[], test: (f: Frame) => boolean) => frames.slice(0, frames.findIndex(test) + 1);
+
+  it("shows a call waiting for approval, running once allowed, then done with its duration", () => {
+    const { frames } = scenarios().allowedThenStepLimit;
+    const asked = watchLive(upTo(frames, (f) => f.type === "approval_requested"));
+    expect(calls(asked).t1).toMatchObject({ status: "waiting_approval", approval: { id: "ap1", tool: "github__list_issues" } });
+    const allowedAt = frames.find((f) => f.type === "approval_resolved")!;
+    const allowed = watchLive(upTo(frames, (f) => f.type === "approval_resolved"));
+    expect(calls(allowed).t1, "allowed: it runs from the answer on").toMatchObject({
+      status: "running",
+      approval: null,
+      startedAt: allowedAt.ts,
+      remember: "session",
+    });
+    const done = watchLive(upTo(frames, (f) => f.type === "tool_result"));
+    expect(calls(done).t1).toMatchObject({ status: "done", result: { content: "[]", isError: false, durationMs: 340 } });
+  });
+
+  it("runs an allowed call from the end of its reply, and shows it running while its run goes on", () => {
+    const { frames } = scenarios().approvals;
+    const end = frames.find((f) => f.type === "message_end")!;
+    const state = watchLive(upTo(frames, (f) => f.type === "message_end"));
+    expect(calls(state).t1).toMatchObject({ status: "running", startedAt: end.ts });
+    expect(state.openStep?.ids).toEqual(["t1", "t2", "t3"]);
+  });
+
+  it("marks a call the user denied, and a call without a result when the run moves on as refused by a rule", () => {
+    const { frames } = scenarios().approvals;
+    const denied = watchLive(upTo(frames, (f) => f.type === "approval_resolved"));
+    expect(calls(denied).t2).toMatchObject({ status: "denied", byRule: false });
+    expect(calls(denied).t3, "still in its step: nothing says yet").toMatchObject({ status: "running" });
+    const next = watchLive(upTo(frames, (f) => f.type === "phase" && f.phase === "connecting" && f.seq > denied.lastSeq));
+    expect(calls(next).t3, "the next step began without its result").toMatchObject({ status: "denied", byRule: true, result: null });
+    expect(calls(next).t1).toMatchObject({ status: "done", result: { content: "hello" } });
+    expect(next.openStep).toBeNull();
+  });
+
+  it("stops a running call when its run is stopped, and expires its unanswered approval", () => {
+    const { frames } = scenarios().stoppedDuringTools;
+    const state = watchLive(frames);
+    expect(calls(state).t1).toMatchObject({ status: "stopped", result: null });
+    expect(calls(state).t2).toMatchObject({ status: "expired", approval: null });
+    expect(state.phase).toBe("idle");
+  });
+
+  it("marks the calls of a reply cut mid-call stopped", () => {
+    const state = watchLive(scenarios().failedByEngine.frames);
+    expect(calls(state).t1?.status).toBe("stopped");
+  });
+
+  it("records a run stopped by its step limit with its code", () => {
+    const state = watchLive(scenarios().allowedThenStepLimit.frames);
+    expect(runFailure(state)?.error?.code).toBe("STEP_LIMIT");
+    expect(calls(state).t1?.status, "its calls are done").toBe("done");
+  });
+
+  it("shows the approvals still waiting after a reload, from the subscription's snapshot", () => {
+    const { frames, stored } = scenarios().approvals;
+    const t = frames.find((f) => f.type === "approval_requested")!.seq;
+    // The engine's watermark: the reply's end (its approvals are in no message).
+    const history = historyAt(frames, t, stored);
+    const reloaded = apply(opened({ ...history, watermark: storedWatermark(history) }), [
+      { type: "snapshot", snapshot: snapshotAt(frames, t) },
+    ]);
+    expect(snapshotAt(frames, t).pending_approvals.map((a) => a.id)).toEqual(["ap1"]);
+    expect(calls(reloaded).t2).toMatchObject({ status: "waiting_approval", approval: { id: "ap1", subject: "rm -rf build" } });
+  });
+
+  it("keeps an answer that arrived before an older snapshot still listing the approval", () => {
+    const { frames } = scenarios().approvals;
+    const requested = frames.find((f) => f.type === "approval_requested")!.seq;
+    const live = watchLive(upTo(frames, (f) => f.type === "approval_resolved"));
+    // A snapshot as of the request, delivered after the answer (it is then stale and ignored for
+    // phase; it must not bring the approval back either way).
+    const late = conversationReducer(live, {
+      type: "snapshot",
+      snapshot: { ...snapshotAt(frames, requested), last_seq: live.lastSeq },
+    });
+    expect(calls(late).t2?.status).toBe("denied");
+  });
+
+  it("folds the history's results into their calls, with no duration (only frames carry it)", () => {
+    const { frames, stored } = scenarios().approvals;
+    const last = frames[frames.length - 1]!.seq;
+    const state = opened(historyAt(frames, last, stored));
+    expect(calls(state).t1).toMatchObject({ status: "done", result: { content: "hello", durationMs: null } });
+    expect(calls(state).t2, "the history keeps no answer: the result says it").toMatchObject({
+      status: "error",
+      result: { content: "The user denied this tool call.", isError: true },
+    });
+    expect(calls(state).t3?.result?.content).toBe("The user's settings do not allow fetch_url to run.");
+    expect(visibleMessages(state).map((m) => m.id), "the results message is not drawn").toEqual(["u1", "a1", "a2"]);
+  });
+
+  it("takes a reply's calls as still running after a reload while its run is, from the reply's time", () => {
+    const log = new FrameLog().startRun("r1", "u1", "Build");
+    log.add("r1", { type: "message_start", message_id: "a1" }).toolCall("r1", 0, "t1", "run_shell", ['{"command":"make"}']);
+    log.add(
+      "r1",
+      { type: "tool_call_end", index: 0 },
+      { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+      { type: "phase", phase: "tool" },
+    );
+    const history = historyAt(log.frames, log.lastSeq);
+    const stored = history.messages.find((m) => m.id === "a1")!;
+    const state = apply(opened({ ...history, messages: history.messages.map((m) => (m === stored ? { ...m, created_at: 5_000 } : m)) }), [
+      { type: "snapshot", snapshot: snapshotAt(log.frames, log.lastSeq) },
+    ]);
+    expect(calls(state).t1).toMatchObject({ status: "running", startedAt: 5_000 });
+    const ended = conversationReducer(state, {
+      type: "frame",
+      frame: { session_id: SESSION, seq: log.lastSeq + 1, run_id: "r1", ts: 9_000, type: "run_completed", status: "error", usage: NO_USAGE },
+    });
+    expect(calls(ended).t1?.status, "its run ended without its result").toBe("stopped");
+  });
+
+  it("keeps the tool map the same object while text streams (cards are not redrawn)", () => {
+    const { frames } = scenarios().approvals;
+    const before = watchLive(upTo(frames, (f) => f.type === "message_start" && f.message_id === "a2"));
+    const delta = frames.find((f) => f.type === "text_delta" && f.seq > before.lastSeq)!;
+    const after = conversationReducer(before, { type: "frame", frame: delta });
+    expect(after.tools).toBe(before.tools);
   });
 });

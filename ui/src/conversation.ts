@@ -14,7 +14,14 @@
 //   `last_seq` (the last frame it reflects).
 // - Phase, queue and the running run come from the snapshot or from frames, whichever is
 //   newer by seq (`liveSeq`): replayed frames older than the snapshot do not overwrite it.
+// - Tool calls are blocks of assistant messages; what became of each (its approval, its
+//   result) is kept apart, by tool_use id (`tools`), from frames, from the snapshot's pending
+//   approvals and from the history's tool-result messages, which are folded in there and not
+//   drawn as messages. Every source only adds to what is known, so the order they arrive in
+//   does not matter.
 import type { ApiError } from "./bindings/ApiError";
+import type { Approval } from "./bindings/Approval";
+import type { ApprovalOutcome } from "./bindings/ApprovalOutcome";
 import type { ContentBlock } from "./bindings/ContentBlock";
 import type { Frame } from "./bindings/Frame";
 import type { History } from "./bindings/History";
@@ -22,6 +29,7 @@ import type { Message } from "./bindings/Message";
 import type { MessageStatus } from "./bindings/MessageStatus";
 import type { Phase } from "./bindings/Phase";
 import type { QueuedRun } from "./bindings/QueuedRun";
+import type { Remember } from "./bindings/Remember";
 import type { Role } from "./bindings/Role";
 import type { RunStatus } from "./bindings/RunStatus";
 import type { StopReason } from "./bindings/StopReason";
@@ -57,6 +65,39 @@ export interface RunFailure {
   error: ApiError | null;
 }
 
+/** A tool call's result: from its `tool_result` frame, or from the history's result message. */
+export interface ToolResult {
+  content: string;
+  isError: boolean;
+  /** How long it ran; only its frame says (null when known from the history alone). */
+  durationMs: number | null;
+}
+
+/** What became of one tool call, apart from the call itself (a `tool_use` block). */
+export interface ToolCallInfo {
+  /** The approval asked for it, from its frame or the snapshot's pending approvals. */
+  approval: Approval | null;
+  /** How the approval was answered; null while waiting, or when none was asked. */
+  outcome: ApprovalOutcome | null;
+  remember: Remember | null;
+  result: ToolResult | null;
+  /** When it started running (ms since the epoch), when known. */
+  startedAt: number | null;
+  /**
+   * Its run went on to the next step without a result frame for it: a rule refused it (the
+   * only call that gets none). Its result is then only in the history.
+   */
+  movedOn: boolean;
+}
+
+/** The calls of the last reply that ended with tool calls, until its run moves on. */
+interface OpenStep {
+  runId: string | null;
+  ids: readonly string[];
+  /** The seq that ended the reply: only later frames can move the run past its calls. */
+  endSeq: number;
+}
+
 export interface Retrying {
   attempt: number;
   delayMs: number;
@@ -84,6 +125,10 @@ export interface ConversationState {
   lastSeq: number;
   /** The seq as of which `phase`, `queue` and `runningRunId` are known. */
   liveSeq: number;
+  /** What became of each tool call, by its tool_use id. */
+  tools: Readonly<Record<string, ToolCallInfo>>;
+  /** The last step's calls, while they may still be running. */
+  openStep: OpenStep | null;
 }
 
 export type ConversationAction =
@@ -106,7 +151,85 @@ export const initialConversationState: ConversationState = {
   lastFailure: null,
   lastSeq: 0,
   liveSeq: 0,
+  tools: {},
+  openStep: null,
 };
+
+const NO_TOOL_INFO: ToolCallInfo = {
+  approval: null,
+  outcome: null,
+  remember: null,
+  result: null,
+  startedAt: null,
+  movedOn: false,
+};
+
+function updateTool(
+  tools: Readonly<Record<string, ToolCallInfo>>,
+  id: string,
+  change: (info: ToolCallInfo) => ToolCallInfo,
+): Readonly<Record<string, ToolCallInfo>> {
+  return { ...tools, [id]: change(tools[id] ?? NO_TOOL_INFO) };
+}
+
+/** The ids of a message's tool calls, in order. */
+function toolUseIds(message: ChatMessage): string[] {
+  return message.blocks.flatMap((b) => (b.kind === "tool_use" ? [b.id] : []));
+}
+
+/** A user-role message that only carries tool results: the tools' output, drawn in the calls' cards. */
+export function isToolResultMessage(message: ChatMessage): boolean {
+  return message.role === "user" && message.blocks.length > 0 && message.blocks.every((b) => b.kind === "tool_result");
+}
+
+/**
+ * What the history tells of tool calls: the results it stores, and the last step's calls
+ * when their results are not stored yet (they may still be running; `createdAt` of their
+ * reply, stored as it ended, is about when they started).
+ */
+function toolsFromHistory(history: History): Pick<ConversationState, "tools" | "openStep"> {
+  const tools: Record<string, ToolCallInfo> = {};
+  let openStep: OpenStep | null = null;
+  let openCreatedAt = 0;
+  for (const message of history.messages) {
+    for (const block of message.content) {
+      if (block.type !== "tool_result") continue;
+      const known = tools[block.tool_use_id] ?? NO_TOOL_INFO;
+      tools[block.tool_use_id] = {
+        ...known,
+        result: { content: block.content, isError: block.is_error, durationMs: null },
+      };
+    }
+    const calls = message.content.flatMap((b) => (b.type === "tool_use" ? [b.id] : []));
+    if (message.role === "assistant" && calls.length > 0) {
+      openStep = { runId: message.run_id, ids: calls, endSeq: message.last_seq ?? 0 };
+      openCreatedAt = message.created_at;
+    }
+  }
+  if (openStep && openStep.ids.every((id) => tools[id]?.result)) openStep = null;
+  if (openStep) {
+    for (const id of openStep.ids) if (!tools[id]) tools[id] = { ...NO_TOOL_INFO, startedAt: openCreatedAt };
+  }
+  return { tools, openStep };
+}
+
+/**
+ * The run of the open step moved on (its next model call, steered text, or its end): its
+ * calls without a result frame or an answer got none because a rule refused them.
+ */
+function closeStep(state: ConversationState, frame: Frame, movedOn: boolean): ConversationState {
+  const step = state.openStep;
+  if (!step || step.runId !== (frame.run_id ?? null) || frame.seq <= step.endSeq) return state;
+  let tools = state.tools;
+  if (movedOn) {
+    for (const id of step.ids) {
+      const info = tools[id];
+      if (info?.result || info?.outcome) continue;
+      tools = updateTool(tools, id, (t) => ({ ...t, movedOn: true }));
+    }
+  }
+  return { ...state, tools, openStep: null };
+}
 
 function blockFromContent(block: ContentBlock, index: number): Block {
   switch (block.type) {
@@ -294,8 +417,11 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
         ...(live && { runningRunId: runId, liveSeq: seq }),
       };
 
-    case "phase":
-      return live ? { ...state, phase: frame.phase, liveSeq: seq } : state;
+    case "phase": {
+      // A step after the first begins with "connecting": the previous step's calls are over.
+      const stepped = frame.phase === "connecting" ? closeStep(state, frame, true) : state;
+      return live ? { ...stepped, phase: frame.phase, liveSeq: seq } : stepped;
+    }
 
     case "queue_changed":
       return live ? { ...state, queue: frame.queue, liveSeq: seq } : state;
@@ -305,6 +431,8 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
 
     case "user_message":
     case "steered": {
+      // Steered text enters at a step boundary: the step's calls are over.
+      if (frame.type === "steered") state = closeStep(state, frame, true);
       if (indexOfMessage(state.messages, frame.message_id) !== -1) return state;
       const message: ChatMessage = {
         id: frame.message_id,
@@ -318,6 +446,7 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
     }
 
     case "message_start": {
+      state = closeStep(state, frame, true);
       const known = indexOfMessage(state.messages, frame.message_id) !== -1;
       // Already in the history: frames up to its last_seq are in it; later ones continue it.
       if (known) return { ...state, currentId: frame.message_id, retrying: null };
@@ -332,11 +461,47 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
       return { ...state, messages: [...state.messages, message], currentId: message.id, retrying: null };
     }
 
-    case "message_end":
-      return closeCurrent(state, seq, statusFromStopReason(frame.stop_reason), frame.message_id);
+    case "message_end": {
+      const closed = closeCurrent(state, seq, statusFromStopReason(frame.stop_reason), frame.message_id);
+      const message = closed.messages[indexOfMessage(closed.messages, frame.message_id)];
+      const ids = message && frame.stop_reason !== "aborted" && frame.stop_reason !== "error" ? toolUseIds(message) : [];
+      if (ids.length === 0) return closed;
+      // The calls are decided now: those allowed start at once.
+      let tools = closed.tools;
+      for (const id of ids) {
+        if (tools[id]?.startedAt == null) tools = updateTool(tools, id, (t) => ({ ...t, startedAt: frame.ts }));
+      }
+      return { ...closed, tools, openStep: { runId, ids, endSeq: seq } };
+    }
+
+    case "approval_requested": {
+      const approval = frame.approval;
+      return { ...state, tools: updateTool(state.tools, approval.tool_use_id, (t) => ({ ...t, approval })) };
+    }
+
+    case "approval_resolved":
+      return {
+        ...state,
+        tools: updateTool(state.tools, frame.tool_use_id, (t) => ({
+          ...t,
+          outcome: frame.outcome,
+          remember: frame.remember ?? null,
+          startedAt: frame.outcome === "allowed" ? frame.ts : t.startedAt,
+        })),
+      };
+
+    case "tool_result":
+      return {
+        ...state,
+        tools: updateTool(state.tools, frame.tool_use_id, (t) => ({
+          ...t,
+          result: { content: frame.content, isError: frame.is_error, durationMs: frame.duration_ms },
+        })),
+      };
 
     case "run_completed": {
-      const closed = closeCurrent(state, seq, statusFromRun(frame.status));
+      // Calls still without a result when their run ends never finished (stopped).
+      const closed = closeCurrent(closeStep(state, frame, false), seq, statusFromRun(frame.status));
       const failed = frame.status === "error" || frame.status === "interrupted";
       return {
         ...closed,
@@ -350,7 +515,16 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
       };
     }
 
-    default: {
+    case "text_start":
+    case "text_delta":
+    case "text_end":
+    case "thinking_start":
+    case "thinking_delta":
+    case "thinking_end":
+    case "redacted_thinking":
+    case "tool_call_start":
+    case "tool_call_delta":
+    case "tool_call_end": {
       // Block frames go to the open assistant message. (None is open only if the history broke
       // its promise: a watermark past the message_start of a message it does not hold.)
       const i = state.currentId === null ? -1 : indexOfMessage(state.messages, state.currentId);
@@ -375,6 +549,7 @@ export function conversationReducer(state: ConversationState, action: Conversati
       const messages = action.history.messages.map(messageFromHistory);
       return {
         ...initialConversationState,
+        ...toolsFromHistory(action.history),
         sessionId: action.sessionId,
         loaded: true,
         messages,
@@ -387,8 +562,14 @@ export function conversationReducer(state: ConversationState, action: Conversati
       const snap = action.snapshot;
       // Frames newer than the snapshot may have arrived first: they win.
       if (snap.session_id !== state.sessionId || snap.last_seq < state.liveSeq) return state;
+      // Approvals waiting now (an answer that already arrived in a newer frame stays).
+      let tools = state.tools;
+      for (const approval of snap.pending_approvals) {
+        tools = updateTool(tools, approval.tool_use_id, (t) => ({ ...t, approval }));
+      }
       return {
         ...state,
+        tools,
         phase: snap.phase,
         queue: snap.queue,
         runningRunId: snap.running_run_id,
@@ -425,10 +606,13 @@ export function runFailure(state: ConversationState): RunFailure | null {
 }
 
 /**
- * The messages to draw: system messages are not shown, and a user message whose run is still
- * queued is shown in the queue above the composer instead.
+ * The messages to draw: system messages are not shown, a user message whose run is still
+ * queued is shown in the queue above the composer instead, and tool results are shown in
+ * their calls' cards.
  */
 export function visibleMessages(state: Pick<ConversationState, "messages" | "queue">): readonly ChatMessage[] {
   const queued = new Set(state.queue.map((q) => q.message_id));
-  return state.messages.filter((m) => m.role !== "system" && !(m.role === "user" && queued.has(m.id)));
+  return state.messages.filter(
+    (m) => m.role !== "system" && !(m.role === "user" && queued.has(m.id)) && !isToolResultMessage(m),
+  );
 }

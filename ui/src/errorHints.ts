@@ -14,6 +14,14 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   NO_MODEL: "Add a model account in Settings (the gear at the bottom of the sidebar).",
   TOOL_CALL_TRUNCATED: "Ask for less at once, or raise the model's output limit.",
   STREAM_INTERRUPTED: "The connection broke mid-reply. Retry.",
+  STEP_LIMIT: "Say “continue” to let the agent go on, or raise this chat's step limit (Workspace, in the chat header).",
+  APPROVAL_NOT_FOUND: "This request was already answered, or its run ended: nothing is waiting for it any more.",
+  RULE_NOT_FOUND: "That rule was already removed; the list now shows the rules as stored.",
+  INVALID_RULE: "A rule names a tool, “server__*” or “*”; a pattern is 1 to 500 characters on one line.",
+  MCP_SERVER_NOT_FOUND: "That server was removed meanwhile; the list now shows the servers as stored.",
+  INVALID_MCP_SERVER:
+    "A server's name is new and 1 to 32 of a–z, 0–9, “_” and “-”; stdio needs a command, HTTP an http(s) URL.",
+  INVALID_WORKSPACE: "Use the absolute path of a folder that exists, like /home/you/project.",
 };
 
 /**

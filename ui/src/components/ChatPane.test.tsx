@@ -13,7 +13,8 @@ import {
   type ConversationState,
 } from "../conversation";
 import { session } from "../test/fixtures";
-import { FrameLog, NO_USAGE, SESSION, snapshotAt } from "../test/frames";
+import type { History } from "../bindings/History";
+import { approval, FrameLog, historyAt, message, NO_USAGE, SESSION, snapshotAt } from "../test/frames";
 import { ChatPane, type ChatPaneProps } from "./ChatPane";
 
 const SESSION_ROW = session(SESSION, 1_000, { title: "Trip plans" });
@@ -28,10 +29,15 @@ const MODELS: ModelList = {
 
 /** The state a viewer reaches by watching `frames` (built with the real reducer). */
 function watched(frames: readonly Frame[] = []): ConversationState {
+  return reopened({ messages: [], watermark: 0, has_more: false }, frames, snapshotAt([], 0));
+}
+
+/** The state after opening a chat with `history`, its snapshot, then `frames`. */
+function reopened(history: History, frames: readonly Frame[] = [], snapshot = snapshotAt(frames, 0)): ConversationState {
   const actions: ConversationAction[] = [
     { type: "opened", sessionId: SESSION },
-    { type: "historyLoaded", sessionId: SESSION, history: { messages: [], watermark: 0, has_more: false } },
-    { type: "snapshot", snapshot: snapshotAt([], 0) },
+    { type: "historyLoaded", sessionId: SESSION, history },
+    { type: "snapshot", snapshot },
     ...frames.map((frame): ConversationAction => ({ type: "frame", frame })),
   ];
   return actions.reduce(conversationReducer, initialConversationState);
@@ -53,6 +59,8 @@ function renderPane(overrides: Partial<ChatPaneProps> = {}) {
     onReload: vi.fn(),
     onModelChange: vi.fn(),
     onThinkingBudgetChange: vi.fn(),
+    onChatSettingsChange: vi.fn(() => Promise.resolve(null)),
+    onAnswerApproval: vi.fn(() => Promise.resolve(null)),
     ...overrides,
   };
   const user = userEvent.setup();
@@ -212,21 +220,6 @@ describe("ChatPane messages", () => {
     expect(block.textContent).not.toContain("secret plan");
     await user.click(within(block).getByRole("button", { name: /Thought process/ }));
     expect(block.textContent).toContain("secret plan");
-  });
-
-  it("shows a tool call's input as formatted JSON when opened", async () => {
-    const frames = new FrameLog().add(
-      "r1",
-      { type: "message_start", message_id: "a1" },
-      { type: "tool_call_start", index: 0, id: "t1", name: "read_file" },
-      { type: "tool_call_delta", index: 0, partial_json: '{"path":"a.txt"}' },
-      { type: "tool_call_end", index: 0 },
-    ).frames;
-    const { user } = renderPane({ conversation: watched(frames) });
-    const call = screen.getByTestId("tool-call");
-    expect(call.textContent).toContain("read_file");
-    await user.click(within(call).getByRole("button"));
-    expect(call.querySelector("pre")?.textContent).toBe('{\n  "path": "a.txt"\n}');
   });
 });
 
@@ -497,5 +490,343 @@ describe("retryLabel", () => {
       "The provider is overloaded, retrying in 2 s (attempt 3)",
     );
     expect(retryLabel({ attempt: 1, delayMs: 0, reason: "server_error" })).toBe("Server error, retrying in 1 s (attempt 1)");
+  });
+});
+
+describe("ChatPane tool cards", () => {
+  const cards = () => screen.getAllByTestId("tool-card");
+  const card = (tool: string) => cards().find((c) => c.dataset.tool === tool)!;
+
+  /** A reply that calls `calls` ([id, name, args]), ended, in run r1. */
+  function callingLog(calls: Array<[string, string, string]>) {
+    const log = new FrameLog().startRun("r1", "u1", "Go").add("r1", { type: "message_start", message_id: "a1" });
+    calls.forEach(([id, name, args], i) => log.toolCall("r1", i, id, name, [args]));
+    log.add("r1", ...calls.map((_, i) => ({ type: "tool_call_end" as const, index: i })));
+    return log.add("r1", { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE });
+  }
+
+  it("shows the arguments raw while they stream, and pretty once they parse", () => {
+    const log = new FrameLog()
+      .add("r1", { type: "message_start", message_id: "a1" })
+      .toolCall("r1", 0, "t1", "read_file", ['{"path": "a.t']);
+    const { rerenderWith } = renderPane({ conversation: watched(log.frames) });
+    expect(card("read_file").dataset.status).toBe("streaming");
+    expect(within(card("read_file")).getByTestId("tool-args").textContent).toBe('{"path": "a.t');
+    log.add("r1", { type: "tool_call_delta", index: 0, partial_json: 'xt"}' });
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(within(card("read_file")).getByTestId("tool-args").textContent).toBe('{\n  "path": "a.txt"\n}');
+  });
+
+  it("names an MCP tool's server beside the tool", () => {
+    renderPane({ conversation: watched(callingLog([["t1", "github__create_issue", '{"title":"Bug"}']]).frames) });
+    const c = card("github__create_issue");
+    expect(within(c).getByTestId("tool-server").textContent).toBe("github");
+    expect(within(c).getByTestId("tool-name").textContent).toBe("create_issue");
+    expect(within(card("github__create_issue")).queryByTestId("approval-card")).toBeNull();
+  });
+
+  it("shows a call running, with how long it has run, then done with its duration and result", () => {
+    const log = callingLog([["t1", "run_shell", '{"command":"make"}']]).add("r1", { type: "phase", phase: "tool" });
+    const end = log.frames.find((f) => f.type === "message_end")!;
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(end.ts + 3_000);
+      const { rerenderWith } = renderPane({ conversation: watched(log.frames) });
+      expect(card("run_shell").dataset.status).toBe("running");
+      expect(within(card("run_shell")).getByTestId("tool-status").textContent).toBe("Running · 3.0 s");
+      log.add("r1", { type: "tool_result", tool_use_id: "t1", name: "run_shell", content: "built", is_error: false, duration_ms: 2_400 });
+      rerenderWith({ conversation: watched(log.frames) });
+    } finally {
+      vi.useRealTimers();
+    }
+    const done = card("run_shell");
+    expect(done.dataset.status).toBe("done");
+    expect(within(done).getByTestId("tool-status").textContent).toBe("Done in 2.4 s");
+    const result = within(done).getByTestId("tool-result");
+    expect(result.textContent).toContain("built");
+    expect(result.dataset.error).toBe("false");
+    expect(within(result).queryByTestId("tool-result-toggle"), "a short result is simply shown").toBeNull();
+  });
+
+  it("collapses a long result to its first lines, shows it all on demand, and marks an error", async () => {
+    const long = Array.from({ length: 40 }, (_, i) => `error line ${i + 1}`).join("\n");
+    const log = callingLog([["t1", "run_shell", '{"command":"make"}']]).add("r1", {
+      type: "tool_result",
+      tool_use_id: "t1",
+      name: "run_shell",
+      content: long,
+      is_error: true,
+      duration_ms: 10,
+    });
+    const { user } = renderPane({ conversation: watched(log.frames) });
+    expect(card("run_shell").dataset.status).toBe("error");
+    const result = screen.getByTestId("tool-result");
+    expect(result.dataset.error).toBe("true");
+    expect(result.className).toContain("is-error");
+    expect(result.dataset.collapsed).toBe("true");
+    expect(result.textContent).toContain("error line 8");
+    expect(result.textContent).not.toContain("error line 40");
+    const toggle = screen.getByTestId("tool-result-toggle");
+    expect(toggle.getAttribute("aria-expanded")).toBe("false");
+    expect(toggle.textContent).toContain("40 lines");
+    await user.click(toggle);
+    expect(result.textContent).toContain("error line 40");
+    expect(toggle.getAttribute("aria-expanded")).toBe("true");
+  });
+
+  it("builds the cards from the history, results inside their calls, not as a user bubble", () => {
+    const history: History = {
+      messages: [
+        message("u1", "user", [{ type: "text", text: "What's in a.txt?" }]),
+        message(
+          "a1",
+          "assistant",
+          [
+            { type: "text", text: "Reading it" },
+            { type: "tool_use", id: "t1", name: "read_file", input: { path: "a.txt" } },
+            { type: "tool_use", id: "t2", name: "fetch_url", input: { url: "https://x.org" } },
+          ],
+          "complete",
+          "r1",
+          9,
+        ),
+        {
+          ...message(
+            "res1",
+            "user",
+            [
+              { type: "tool_result", tool_use_id: "t1", content: "hello", is_error: false },
+              { type: "tool_result", tool_use_id: "t2", content: "The user denied this tool call.", is_error: true },
+            ],
+            "complete",
+            "r1",
+            12,
+          ),
+          source: "model",
+        },
+        message("a2", "assistant", [{ type: "text", text: "It says hello." }], "complete", "r1", 20),
+      ],
+      watermark: 20,
+      has_more: false,
+    };
+    renderPane({ conversation: reopened(history) });
+    expect(messages().map((m) => m.dataset.messageId)).toEqual(["u1", "a1", "a2"]);
+    expect(card("read_file").dataset.status).toBe("done");
+    expect(within(card("read_file")).getByTestId("tool-args").textContent).toBe('{\n  "path": "a.txt"\n}');
+    expect(within(card("read_file")).getByTestId("tool-result").textContent).toContain("hello");
+    expect(within(card("read_file")).getByTestId("tool-status").textContent, "no duration in the history").toBe("Done");
+    expect(card("fetch_url").dataset.status).toBe("error");
+    expect(within(card("fetch_url")).getByTestId("tool-result").textContent).toContain("The user denied this tool call.");
+  });
+
+  it("marks a call refused by a rule, and calls cut by a stop", () => {
+    const log = callingLog([
+      ["t1", "fetch_url", '{"url":"https://x.org"}'],
+      ["t2", "run_shell", '{"command":"sleep 100"}'],
+    ]);
+    log.add("r1", { type: "phase", phase: "tool" });
+    const refused = new FrameLog().add("r1", ...log.frames.map(({ session_id: _s, seq: _q, run_id: _r, ts: _t, ...body }) => body));
+    refused.add("r1", { type: "tool_result", tool_use_id: "t2", name: "run_shell", content: "", is_error: false, duration_ms: 5 });
+    refused.add("r1", { type: "phase", phase: "connecting" });
+    const { rerenderWith } = renderPane({ conversation: watched(refused.frames) });
+    expect(card("fetch_url").dataset.status).toBe("denied");
+    expect(within(card("fetch_url")).getByTestId("tool-status").textContent).toBe("Denied by a rule");
+    expect(within(card("run_shell")).getByTestId("tool-result").textContent).toContain("No output.");
+
+    log.finish("r1", "aborted");
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(cards().map((c) => c.dataset.status)).toEqual(["stopped", "stopped"]);
+  });
+});
+
+describe("ChatPane approvals", () => {
+  const ASK = approval("ap1", "t1", "run_shell", { command: "git status --short", timeout_s: 30 }, "git status --short");
+
+  function asking() {
+    return new FrameLog()
+      .startRun("r1", "u1", "Status?")
+      .add("r1", { type: "message_start", message_id: "a1" })
+      .toolCall("r1", 0, "t1", "run_shell", ['{"command":"git status --short","timeout_s":30}'])
+      .add(
+        "r1",
+        { type: "tool_call_end", index: 0 },
+        { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+        { type: "approval_requested", approval: ASK },
+        { type: "phase", phase: "waiting_approval" },
+      );
+  }
+  const buttons = () =>
+    ["approval-allow-once", "approval-allow-session", "approval-allow-always", "approval-deny"].map(
+      (id) => screen.getByTestId(id) as HTMLButtonElement,
+    );
+
+  it("shows the approval card in the waiting call: what it acts on and its full arguments", () => {
+    renderPane({ conversation: watched(asking().frames) });
+    const c = screen.getByTestId("tool-card");
+    expect(c.dataset.status).toBe("waiting_approval");
+    const cardEl = within(c).getByTestId("approval-card");
+    expect(within(cardEl).getByTestId("approval-subject").textContent).toBe("git status --short");
+    expect(within(cardEl).getByTestId("tool-args").textContent).toBe(
+      '{\n  "command": "git status --short",\n  "timeout_s": 30\n}',
+    );
+    expect(screen.getByTestId("phase-indicator").textContent).toBe("Waiting for approval…");
+  });
+
+  it("allows once, then keeps the buttons disabled until the answer's frame replaces the card", async () => {
+    const log = asking();
+    const { user, props, rerenderWith } = renderPane({ conversation: watched(log.frames) });
+    await user.click(screen.getByTestId("approval-allow-once"));
+    expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: true });
+    expect(buttons().every((b) => b.disabled), "no second answer while the first is on its way").toBe(true);
+    log.add("r1", { type: "approval_resolved", approval_id: "ap1", tool_use_id: "t1", outcome: "allowed" });
+    rerenderWith({ conversation: watched(log.frames) });
+    expect(screen.queryByTestId("approval-card")).toBeNull();
+    expect(screen.getByTestId("tool-card").dataset.status).toBe("running");
+  });
+
+  it("allows for this chat", async () => {
+    const { user, props } = renderPane({ conversation: watched(asking().frames) });
+    await user.click(screen.getByTestId("approval-allow-session"));
+    expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: true, remember: "session" });
+  });
+
+  it("always allows with the suggested pattern, an edited one, or none", async () => {
+    const { user, props } = renderPane({ conversation: watched(asking().frames) });
+    await user.click(screen.getByTestId("approval-allow-always"));
+    const pattern = screen.getByTestId("approval-pattern") as HTMLInputElement;
+    expect(pattern.value, "the command's first words").toBe("git status");
+    expect(document.activeElement).toBe(pattern);
+    await user.clear(pattern);
+    await user.type(pattern, "git{Enter}");
+    expect(props.onAnswerApproval).toHaveBeenLastCalledWith("ap1", { allow: true, remember: "always", pattern: "git" });
+  });
+
+  it("always allows every call of the tool when the pattern is emptied", async () => {
+    const { user, props } = renderPane({ conversation: watched(asking().frames) });
+    await user.click(screen.getByTestId("approval-allow-always"));
+    await user.clear(screen.getByTestId("approval-pattern"));
+    await user.click(screen.getByTestId("approval-always-confirm"));
+    expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: true, remember: "always" });
+  });
+
+  it("denies with a message for the model, or without one", async () => {
+    const { user, props } = renderPane({ conversation: watched(asking().frames) });
+    await user.click(screen.getByTestId("approval-deny"));
+    const input = screen.getByTestId("approval-deny-message");
+    expect(document.activeElement).toBe(input);
+    await user.type(input, "  not on this repo ");
+    await user.click(screen.getByTestId("approval-deny-confirm"));
+    expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: false, message: "not on this repo" });
+  });
+
+  it("allows once with Enter on the focused card, and starts a denial with Esc", async () => {
+    const { user, props } = renderPane({ conversation: watched(asking().frames) });
+    const cardEl = screen.getByTestId("approval-card");
+    act(() => cardEl.focus());
+    await user.keyboard("{Escape}");
+    expect(document.activeElement).toBe(screen.getByTestId("approval-deny-message"));
+    await user.keyboard("{Escape}");
+    expect(document.activeElement, "Esc again goes back to the card").toBe(cardEl);
+    expect(screen.queryByTestId("approval-deny-message")).toBeNull();
+    await user.keyboard("{Enter}");
+    expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: true });
+  });
+
+  it("says the request expired when the backend no longer has it, and offers no answer any more", async () => {
+    const { user } = renderPane({
+      conversation: watched(asking().frames),
+      onAnswerApproval: vi.fn(() => Promise.resolve({ code: "APPROVAL_NOT_FOUND" as const, message: "no approval ap1" })),
+    });
+    await user.click(screen.getByTestId("approval-allow-session"));
+    expect(screen.getByTestId("approval-expired").textContent).toContain("This request expired");
+    expect(buttons().every((b) => b.disabled)).toBe(true);
+  });
+
+  it("shows another error and lets the user answer again", async () => {
+    const onAnswerApproval = vi
+      .fn()
+      .mockResolvedValueOnce({ code: "UNKNOWN", message: "The backend went away" })
+      .mockResolvedValueOnce(null);
+    const { user } = renderPane({ conversation: watched(asking().frames), onAnswerApproval });
+    await user.click(screen.getByTestId("approval-allow-once"));
+    expect(screen.getByTestId("approval-error").textContent).toContain("The backend went away");
+    expect(buttons().every((b) => !b.disabled)).toBe(true);
+    await user.click(screen.getByTestId("approval-allow-once"));
+    expect(onAnswerApproval).toHaveBeenCalledTimes(2);
+  });
+
+  it("shows an approval still waiting after a reload, from the snapshot", () => {
+    const log = asking();
+    const t = log.lastSeq;
+    const history = historyAt(log.frames, t);
+    // A watermark past the approval's frame: only the snapshot can tell it is waiting.
+    const state = reopened({ ...history, watermark: history.messages[1]!.last_seq! + 1 }, [], snapshotAt(log.frames, t));
+    renderPane({ conversation: state });
+    expect(screen.getByTestId("approval-card").dataset.approvalId).toBe("ap1");
+  });
+});
+
+describe("ChatPane workspace and step limit", () => {
+  const open = async (user: ReturnType<typeof userEvent.setup>) => {
+    await user.click(screen.getByTestId("workspace-button"));
+    return screen.getByTestId("chat-settings");
+  };
+
+  it("shows the chat's folder in the header, or that it has none", () => {
+    const { rerenderWith } = renderPane();
+    const button = screen.getByTestId("workspace-button");
+    expect(button.textContent).toBe("No folder");
+    expect(button.closest("header")).toBeTruthy();
+    rerenderWith({ session: { ...SESSION_ROW, workspace: "/home/me/projects/hearth" } });
+    expect(screen.getByTestId("workspace-button").textContent).toBe("hearth");
+    expect(screen.getByTestId("workspace-button").getAttribute("title")).toContain("/home/me/projects/hearth");
+  });
+
+  it("saves a folder and a step limit typed in the popover, then closes it", async () => {
+    const { user, props } = renderPane();
+    await open(user);
+    expect(document.activeElement).toBe(screen.getByTestId("workspace-input"));
+    await user.type(screen.getByTestId("workspace-input"), "/home/me/p");
+    await user.type(screen.getByTestId("max-steps-input"), "120");
+    await user.click(screen.getByTestId("workspace-save"));
+    expect(props.onChatSettingsChange).toHaveBeenCalledExactlyOnceWith({ workspace: "/home/me/p", max_steps: 120 });
+    expect(screen.queryByTestId("chat-settings")).toBeNull();
+    expect(document.activeElement).toBe(screen.getByTestId("workspace-button"));
+  });
+
+  it("shows the backend's refusal of a folder and stays open", async () => {
+    const { user } = renderPane({
+      onChatSettingsChange: vi.fn(() =>
+        Promise.resolve({ code: "INVALID_WORKSPACE" as const, message: "/nope is not a directory" }),
+      ),
+    });
+    await open(user);
+    await user.type(screen.getByTestId("workspace-input"), "/nope{Enter}");
+    const error = screen.getByTestId("workspace-error");
+    expect(error.textContent).toContain("/nope is not a directory");
+    expect(error.dataset.errorCode).toBe("INVALID_WORKSPACE");
+    expect(screen.getByTestId("workspace-input").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("refuses a step limit out of range before sending, and clears the folder", async () => {
+    const { user, props } = renderPane({ session: { ...SESSION_ROW, workspace: "/w", max_steps: 80 } });
+    await open(user);
+    expect((screen.getByTestId("max-steps-input") as HTMLInputElement).value).toBe("80");
+    await user.clear(screen.getByTestId("max-steps-input"));
+    await user.type(screen.getByTestId("max-steps-input"), "900");
+    await user.click(screen.getByTestId("workspace-save"));
+    expect(screen.getByTestId("workspace-error").textContent).toMatch(/1 to 500/);
+    expect(props.onChatSettingsChange).not.toHaveBeenCalled();
+    await user.click(screen.getByTestId("workspace-clear"));
+    expect(props.onChatSettingsChange).toHaveBeenCalledExactlyOnceWith({ workspace: "" });
+  });
+
+  it("closes on Escape without saving", async () => {
+    const { user, props } = renderPane();
+    await open(user);
+    await user.type(screen.getByTestId("workspace-input"), "/x");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("chat-settings")).toBeNull();
+    expect(props.onChatSettingsChange).not.toHaveBeenCalled();
   });
 });

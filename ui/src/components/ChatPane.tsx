@@ -1,11 +1,15 @@
 import { useMemo } from "react";
+import type { UiError } from "../api";
+import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
 import type { ModelList } from "../bindings/ModelList";
 import type { Priority } from "../bindings/Priority";
 import type { Session } from "../bindings/Session";
 import type { UsageSummary } from "../bindings/UsageSummary";
+import type { ChatSettingsPatch } from "../chatSettings";
 import { isRunning, runFailure, visibleMessages, type ConversationState } from "../conversation";
 import { thinkingSupport } from "../thinking";
 import { sessionUsageLabel, usageDetails } from "../usageFormat";
+import { ChatSettings } from "./ChatSettings";
 import { Composer } from "./Composer";
 import { ConversationView } from "./ConversationView";
 import { ComposeIcon, FlameIcon } from "./icons";
@@ -41,6 +45,10 @@ export interface ChatPaneProps {
   onModelChange(model: string): void;
   /** Tokens the model may think for; 0 turns thinking off. */
   onThinkingBudgetChange(budget: number): void;
+  /** The chat's folder and step limit; resolves null once stored, or the error to show. */
+  onChatSettingsChange(patch: ChatSettingsPatch): Promise<UiError | null>;
+  /** Answers a tool call waiting for approval; resolves null once taken, or the error to show. */
+  onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
   /** Put the cursor in the composer when the chat opens (a chat just started from onboarding). */
   focusComposer?: boolean;
 }
@@ -94,6 +102,7 @@ function Chat({
         <h1 className="chat-header" data-testid="chat-header" title={session.title}>
           {session.title}
         </h1>
+        <ChatSettings session={session} onSave={on.onChatSettingsChange} />
         {usage && usageLabel !== null && (
           <span className="session-usage" data-testid="session-usage" title={usageDetails(usage)}>
             {usageLabel}
@@ -116,7 +125,10 @@ function Chat({
           retrying={conversation.retrying}
           failure={runFailure(conversation)}
           hasMore={conversation.hasMore}
+          tools={conversation.tools}
+          runningRunId={conversation.runningRunId}
           onRetry={on.onRetry}
+          onAnswerApproval={on.onAnswerApproval}
         />
       ) : (
         <div className="chat-body">

@@ -1,7 +1,9 @@
 import { useLayoutEffect, useRef, useState } from "react";
+import type { UiError } from "../api";
+import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
 import type { Phase } from "../bindings/Phase";
 import { failureText, phaseLabel, retryLabel } from "../chatFormat";
-import type { ChatMessage, Retrying, RunFailure } from "../conversation";
+import type { ChatMessage, Retrying, RunFailure, ToolCallInfo } from "../conversation";
 import { ErrorHint } from "./ErrorHint";
 import { AlertIcon, ArrowDownIcon, ChatIcon, RetryIcon } from "./icons";
 import { MessageView } from "./MessageView";
@@ -15,13 +17,29 @@ export interface ConversationViewProps {
   failure: RunFailure | null;
   /** Older messages exist than the first one shown. */
   hasMore: boolean;
+  /** What became of each tool call, by tool_use id. */
+  tools: Readonly<Record<string, ToolCallInfo>>;
+  runningRunId: string | null;
   onRetry(): void;
+  /** Resolves null once the backend took the answer, or its error (shown on the card). */
+  onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
 }
 
 /** Within this many pixels of the bottom counts as "at the bottom": new text keeps it there. */
 const STICK_MARGIN = 48;
 
-export function ConversationView({ messages, phase, running, retrying, failure, hasMore, onRetry }: ConversationViewProps) {
+export function ConversationView({
+  messages,
+  phase,
+  running,
+  retrying,
+  failure,
+  hasMore,
+  tools,
+  runningRunId,
+  onRetry,
+  onAnswerApproval,
+}: ConversationViewProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   // Follows the stream unless the user has scrolled up to read.
   const stick = useRef(true);
@@ -69,7 +87,13 @@ export function ConversationView({ messages, phase, running, retrying, failure, 
           {hasMore && <p className="history-more">Earlier messages are not shown.</p>}
           <div className="message-list" data-testid="message-list" role="log" aria-label="Messages">
             {messages.map((message) => (
-              <MessageView key={message.id} message={message} />
+              <MessageView
+                key={message.id}
+                message={message}
+                tools={tools}
+                runningRunId={runningRunId}
+                onAnswerApproval={onAnswerApproval}
+              />
             ))}
           </div>
         </div>

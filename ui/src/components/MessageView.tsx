@@ -1,10 +1,27 @@
 import { memo, useState, type ReactNode } from "react";
-import { isEmptyBlock, type Block, type ChatMessage } from "../conversation";
-import { ChevronIcon, ToolIcon } from "./icons";
+import type { UiError } from "../api";
+import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
+import { isEmptyBlock, type Block, type ChatMessage, type ToolCallInfo } from "../conversation";
+import { toolCallView } from "../toolCalls";
+import { ChevronIcon } from "./icons";
 import { Markdown } from "./Markdown";
+import { ToolCard } from "./ToolCard";
 
 export interface MessageViewProps {
   message: ChatMessage;
+  /** What became of each tool call, by tool_use id (the conversation's). */
+  tools: Readonly<Record<string, ToolCallInfo>>;
+  /** The run going now: its calls without a result are running. */
+  runningRunId: string | null;
+  onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
+}
+
+/** Redraw a message when it changes, or when what its tool calls show does. */
+function sameView(a: MessageViewProps, b: MessageViewProps): boolean {
+  if (a.message !== b.message || a.onAnswerApproval !== b.onAnswerApproval) return false;
+  const calls = a.message.blocks.filter((block) => block.kind === "tool_use");
+  if (calls.length === 0) return true;
+  return a.runningRunId === b.runningRunId && calls.every((call) => a.tools[call.id] === b.tools[call.id]);
 }
 
 const STATUS_MARKERS: Partial<Record<ChatMessage["status"], string>> = {
@@ -14,10 +31,10 @@ const STATUS_MARKERS: Partial<Record<ChatMessage["status"], string>> = {
 };
 
 /**
- * One message. Memoised: the reducer keeps finished messages as the same objects, so while a
- * reply streams only that reply re-renders.
+ * One message. Memoised: the reducer keeps finished messages (and the state of their tool
+ * calls) as the same objects, so while a reply streams only that reply re-renders.
  */
-export const MessageView = memo(function MessageView({ message }: MessageViewProps) {
+export const MessageView = memo(function MessageView({ message, tools, runningRunId, onAnswerApproval }: MessageViewProps) {
   const isUser = message.role === "user";
   // A user-role message holding only tool results is the tools' output, not something typed.
   const toolOutput = isUser && message.blocks.length > 0 && message.blocks.every((b) => b.kind === "tool_result");
@@ -46,9 +63,20 @@ export const MessageView = memo(function MessageView({ message }: MessageViewPro
         </div>
       ) : (
         <div className="assistant-body">
-          {blocks.map((block) => (
-            <BlockView key={block.index} block={block} streaming={message.status === "streaming"} />
-          ))}
+          {blocks.map((block) =>
+            block.kind === "tool_use" ? (
+              <ToolCard
+                key={block.index}
+                id={block.id}
+                name={block.name}
+                input={block.input}
+                view={toolCallView(message, tools[block.id], runningRunId)}
+                onAnswerApproval={onAnswerApproval}
+              />
+            ) : (
+              <BlockView key={block.index} block={block} />
+            ),
+          )}
         </div>
       )}
       {marker && (
@@ -58,9 +86,9 @@ export const MessageView = memo(function MessageView({ message }: MessageViewPro
       )}
     </article>
   );
-});
+}, sameView);
 
-function BlockView({ block, plain = false, streaming = false }: { block: Block; plain?: boolean; streaming?: boolean }) {
+function BlockView({ block, plain = false }: { block: Block; plain?: boolean }) {
   switch (block.kind) {
     case "text":
       // What the user typed is shown as typed; the model's text is markdown.
@@ -85,42 +113,11 @@ function BlockView({ block, plain = false, streaming = false }: { block: Block; 
     case "redacted_thinking":
       return <div className="block-note">Thinking (redacted)</div>;
     case "tool_use":
-      return (
-        <Collapsible
-          className="tool-block"
-          testId="tool-call"
-          icon={<ToolIcon size={14} />}
-          label={
-            <>
-              {block.done || !streaming ? "Used " : "Calling "}
-              <code>{block.name}</code>
-            </>
-          }
-        >
-          <pre className="tool-json">{prettyJson(block.input)}</pre>
-        </Collapsible>
-      );
     case "tool_result":
-      return (
-        <Collapsible
-          className={block.isError ? "tool-block is-error" : "tool-block"}
-          testId="tool-result"
-          icon={<ToolIcon size={14} />}
-          label={block.isError ? "Tool error" : "Tool result"}
-        >
-          <pre className="tool-json">{block.content}</pre>
-        </Collapsible>
-      );
+      // Drawn as tool cards (results inside their call's card).
+      return null;
     case "image":
       return <div className="block-note">Image attachment ({block.mime})</div>;
-  }
-}
-
-function prettyJson(input: string): string {
-  try {
-    return JSON.stringify(JSON.parse(input), null, 2);
-  } catch {
-    return input; // still streaming, or not JSON
   }
 }
 

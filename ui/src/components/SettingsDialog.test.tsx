@@ -29,8 +29,33 @@ const ACCOUNTS: AccountInfo[] = [
   },
 ];
 
+/** The sections other than Accounts, loaded and empty, with callbacks that succeed. */
+const OTHER_SECTIONS = {
+  tools: [],
+  toolsFailed: false,
+  onReloadTools: () => undefined,
+  rules: [],
+  rulesFailed: false,
+  onReloadRules: () => undefined,
+  onSetToolPolicy: () => Promise.resolve(null),
+  onAddRule: () => Promise.resolve(null),
+  onRemoveRule: () => Promise.resolve(null),
+  mcpServers: [],
+  mcpServersFailed: false,
+  onReloadMcpServers: () => undefined,
+  onAddMcpServer: () => Promise.resolve(null),
+  onUpdateMcpServer: () => Promise.resolve(null),
+  onRemoveMcpServer: () => Promise.resolve(null),
+  onTestMcpServer: (name: string) => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: name } }),
+  settings: { auto_title: true },
+  settingsFailed: false,
+  onReloadSettings: () => undefined,
+  onUpdateSettings: () => Promise.resolve(null),
+} satisfies Partial<SettingsDialogProps>;
+
 function renderDialog(overrides: Partial<SettingsDialogProps> = {}) {
   const props: SettingsDialogProps = {
+    ...OTHER_SECTIONS,
     accounts: ACCOUNTS,
     accountsFailed: false,
     accountUsage: null,
@@ -121,6 +146,7 @@ describe("SettingsDialog", () => {
           <input data-testid="elsewhere" />
           {open && (
             <SettingsDialog
+              {...OTHER_SECTIONS}
               accounts={[]}
               accountsFailed={false}
               accountUsage={null}

@@ -1,14 +1,43 @@
-import type { RefObject } from "react";
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from "react";
 import type { UiError } from "../api";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { AccountPatch } from "../bindings/AccountPatch";
 import type { AccountUsage } from "../bindings/AccountUsage";
+import type { Decision } from "../bindings/Decision";
+import type { McpServerInfo } from "../bindings/McpServerInfo";
+import type { McpServerPatch } from "../bindings/McpServerPatch";
 import type { NewAccount } from "../bindings/NewAccount";
+import type { NewMcpServer } from "../bindings/NewMcpServer";
+import type { NewRule } from "../bindings/NewRule";
+import type { Rule } from "../bindings/Rule";
+import type { Settings } from "../bindings/Settings";
+import type { SettingsPatch } from "../bindings/SettingsPatch";
+import type { ToolInfo } from "../bindings/ToolInfo";
 import { AccountForm } from "./AccountForm";
 import { AccountList, type AccountTestResult } from "./AccountList";
 import { Dialog } from "./Dialog";
+import { GeneralSettings } from "./GeneralSettings";
+import { KeyIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon } from "./icons";
+import { McpSettings, type McpTestResult } from "./McpSettings";
+import { RulesSettings } from "./RulesSettings";
+import { ToolsSettings } from "./ToolsSettings";
+
+export type SettingsTab = "accounts" | "tools" | "rules" | "mcp" | "general";
+
+const TABS: ReadonlyArray<{ id: SettingsTab; label: string; icon: typeof KeyIcon }> = [
+  { id: "accounts", label: "Accounts", icon: KeyIcon },
+  { id: "tools", label: "Tools", icon: ToolIcon },
+  { id: "rules", label: "Rules", icon: ShieldIcon },
+  { id: "mcp", label: "MCP servers", icon: ServerIcon },
+  { id: "general", label: "General", icon: SlidersIcon },
+];
 
 export interface SettingsDialogProps {
+  /** The section shown first (Accounts by default). */
+  initialTab?: SettingsTab;
+  /** A section was shown (on opening too): its data can be (re)loaded. */
+  onTabShown?(tab: SettingsTab): void;
+
   /** null while loading. */
   accounts: readonly AccountInfo[] | null;
   /** accounts_list failed. */
@@ -24,13 +53,64 @@ export interface SettingsDialogProps {
   onUpdateAccount(accountId: string, patch: AccountPatch): Promise<UiError | null>;
   /** What Test found, shown on the row. */
   onTestAccount(accountId: string): Promise<AccountTestResult>;
+
+  /** The tools; null while loading. */
+  tools: readonly ToolInfo[] | null;
+  toolsFailed: boolean;
+  onReloadTools(): void;
+  /** The rules; null while loading. */
+  rules: readonly Rule[] | null;
+  rulesFailed: boolean;
+  onReloadRules(): void;
+  /** A tool's (or `server__*`'s) policy; null = the default. Resolves once the rules show it. */
+  onSetToolPolicy(ruleTool: string, decision: Decision | null): Promise<UiError | null>;
+  onAddRule(rule: NewRule): Promise<UiError | null>;
+  onRemoveRule(ruleId: string): Promise<UiError | null>;
+
+  /** The MCP servers; null while loading. */
+  mcpServers: readonly McpServerInfo[] | null;
+  mcpServersFailed: boolean;
+  onReloadMcpServers(): void;
+  onAddMcpServer(server: NewMcpServer): Promise<UiError | null>;
+  onUpdateMcpServer(name: string, patch: McpServerPatch): Promise<UiError | null>;
+  onRemoveMcpServer(name: string): Promise<UiError | null>;
+  onTestMcpServer(name: string): Promise<McpTestResult>;
+
+  /** The app's settings; null while loading. */
+  settings: Settings | null;
+  settingsFailed: boolean;
+  onReloadSettings(): void;
+  onUpdateSettings(patch: SettingsPatch): Promise<UiError | null>;
+
   onClose(): void;
   /** Where focus goes back to on close (the gear button). */
   returnFocusRef?: RefObject<HTMLElement | null>;
 }
 
-/** Settings, in a modal dialog. One section for now: the model accounts. */
+/** Settings, in a modal dialog: a section per tab (accounts, tools, rules, MCP servers, general). */
 export function SettingsDialog(props: SettingsDialogProps) {
+  const [tab, setTab] = useState<SettingsTab>(props.initialTab ?? "accounts");
+  const tabRefs = useRef<Partial<Record<SettingsTab, HTMLButtonElement | null>>>({});
+  const id = useId();
+  const onTabShown = useRef(props.onTabShown);
+  onTabShown.current = props.onTabShown;
+
+  useEffect(() => {
+    onTabShown.current?.(tab);
+  }, [tab]);
+
+  // Arrow keys move between the tabs (and show them), as in a tab list.
+  const onTabKeyDown = (e: KeyboardEvent<HTMLButtonElement>) => {
+    const at = TABS.findIndex((t) => t.id === tab);
+    const step = e.key === "ArrowDown" || e.key === "ArrowRight" ? 1 : e.key === "ArrowUp" || e.key === "ArrowLeft" ? -1 : 0;
+    const to = e.key === "Home" ? 0 : e.key === "End" ? TABS.length - 1 : step === 0 ? null : (at + step + TABS.length) % TABS.length;
+    if (to === null) return;
+    e.preventDefault();
+    const next = TABS[to]!.id;
+    setTab(next);
+    tabRefs.current[next]?.focus();
+  };
+
   return (
     <Dialog
       title="Settings"
@@ -40,25 +120,148 @@ export function SettingsDialog(props: SettingsDialogProps) {
       onClose={props.onClose}
       returnFocusRef={props.returnFocusRef}
     >
-      <section className="settings-section" aria-labelledby="settings-accounts">
-        <h3 className="settings-section-title" id="settings-accounts">
-          Model accounts
-        </h3>
-        <p className="settings-section-intro">
-          Bring your own keys. Each account’s models appear in the chat’s model picker as{" "}
-          <code>account/model</code>. Keys go to your system’s keyring, never to Hearth’s files.
-        </p>
-        <AccountList
-          accounts={props.accounts}
-          loadFailed={props.accountsFailed}
-          usage={props.accountUsage}
-          onReload={props.onReloadAccounts}
-          onRemove={props.onRemoveAccount}
-          onUpdate={props.onUpdateAccount}
-          onTest={props.onTestAccount}
-        />
-        <AccountForm onAdd={props.onAddAccount} />
-      </section>
+      <div className="settings-layout">
+        <div className="settings-tabs" role="tablist" aria-label="Settings sections" aria-orientation="vertical">
+          {TABS.map(({ id: tabId, label, icon: TabIcon }) => (
+            <button
+              key={tabId}
+              ref={(el) => {
+                tabRefs.current[tabId] = el;
+              }}
+              type="button"
+              role="tab"
+              id={`${id}-tab-${tabId}`}
+              className="settings-tab"
+              data-testid={`settings-tab-${tabId}`}
+              aria-selected={tab === tabId}
+              aria-controls={`${id}-panel`}
+              tabIndex={tab === tabId ? 0 : -1}
+              onClick={() => setTab(tabId)}
+              onKeyDown={onTabKeyDown}
+            >
+              <TabIcon size={15} />
+              <span>{label}</span>
+            </button>
+          ))}
+        </div>
+        <div
+          className="settings-panel"
+          id={`${id}-panel`}
+          role="tabpanel"
+          aria-labelledby={`${id}-tab-${tab}`}
+          data-testid={`settings-panel-${tab}`}
+        >
+          <SettingsPanel {...props} tab={tab} />
+        </div>
+      </div>
     </Dialog>
   );
+}
+
+function Section({ id, title, intro, children }: { id: string; title: string; intro: ReactNode; children: ReactNode }) {
+  return (
+    <section className="settings-section" aria-labelledby={id}>
+      <h3 className="settings-section-title" id={id}>
+        {title}
+      </h3>
+      <p className="settings-section-intro">{intro}</p>
+      {children}
+    </section>
+  );
+}
+
+function SettingsPanel(props: SettingsDialogProps & { tab: SettingsTab }) {
+  switch (props.tab) {
+    case "accounts":
+      return (
+        <Section
+          id="settings-accounts"
+          title="Model accounts"
+          intro={
+            <>
+              Bring your own keys. Each account’s models appear in the chat’s model picker as <code>account/model</code>.
+              Keys go to your system’s keyring, never to Hearth’s files.
+            </>
+          }
+        >
+          <AccountList
+            accounts={props.accounts}
+            loadFailed={props.accountsFailed}
+            usage={props.accountUsage}
+            onReload={props.onReloadAccounts}
+            onRemove={props.onRemoveAccount}
+            onUpdate={props.onUpdateAccount}
+            onTest={props.onTestAccount}
+          />
+          <AccountForm onAdd={props.onAddAccount} />
+        </Section>
+      );
+    case "tools":
+      return (
+        <Section
+          id="settings-tools"
+          title="Tools"
+          intro="What the agent can use. Without a rule, tools that only read run at once and the others ask first; set a tool’s policy to change that everywhere."
+        >
+          <ToolsSettings
+            tools={props.tools}
+            failed={props.toolsFailed}
+            rules={props.rules}
+            onReload={props.onReloadTools}
+            onSetPolicy={props.onSetToolPolicy}
+          />
+        </Section>
+      );
+    case "rules":
+      return (
+        <Section
+          id="settings-rules"
+          title="Rules"
+          intro="What runs without asking, what asks, and what never runs. Rules come from approvals (“Always…”, “Allow for this chat”) and from here."
+        >
+          <RulesSettings
+            rules={props.rules}
+            failed={props.rulesFailed}
+            tools={props.tools}
+            onReload={props.onReloadRules}
+            onAdd={props.onAddRule}
+            onRemove={props.onRemoveRule}
+          />
+        </Section>
+      );
+    case "mcp":
+      return (
+        <Section
+          id="settings-mcp"
+          title="MCP servers"
+          intro={
+            <>
+              Servers that give the agent more tools, named <code>server__tool</code>. A server starts when a chat first needs
+              its tools, or when you Test it. Its tools ask before they run unless a rule says otherwise.
+            </>
+          }
+        >
+          <McpSettings
+            servers={props.mcpServers}
+            failed={props.mcpServersFailed}
+            onReload={props.onReloadMcpServers}
+            onAdd={props.onAddMcpServer}
+            onUpdate={props.onUpdateMcpServer}
+            onRemove={props.onRemoveMcpServer}
+            onTest={props.onTestMcpServer}
+          />
+        </Section>
+      );
+    case "general":
+      return (
+        <Section id="settings-general" title="General" intro="How Hearth behaves.">
+          <GeneralSettings
+            settings={props.settings}
+            failed={props.settingsFailed}
+            onReload={props.onReloadSettings}
+            onUpdate={props.onUpdateSettings}
+          />
+        </Section>
+      );
+  }
 }

@@ -11,6 +11,7 @@ export function session(id: string, created = 1_000, overrides: Partial<Session>
     system_prompt: null,
     workspace: null,
     thinking_budget: null,
+    max_steps: null,
     created_at: created,
     updated_at: created,
     last_message_at: null,

@@ -2,7 +2,9 @@
 // contracts say the backend answers after a given seq. These are data, written from the
 // contracts in bindings/History.ts and bindings/SubscribeSnapshot.ts; nothing here serves
 // calls or stands in for the backend.
+import type { Approval } from "../bindings/Approval";
 import type { ContentBlock } from "../bindings/ContentBlock";
+import type { ErrorCode } from "../bindings/ErrorCode";
 import type { Frame } from "../bindings/Frame";
 import type { FrameBody } from "../bindings/FrameBody";
 import type { History } from "../bindings/History";
@@ -16,9 +18,30 @@ import type { Usage } from "../bindings/Usage";
 export const SESSION = "s1";
 export const NO_USAGE: Usage = { input_tokens: 0, output_tokens: 0, cache_read_tokens: 0, cache_write_tokens: 0 };
 
+/** A tool result as the engine stores it (a `tool_result` content block). */
+export type StoredResult = Extract<ContentBlock, { type: "tool_result" }>;
+
+/**
+ * A step's results, stored as one message (role user, source model) once every call has one.
+ * No frame announces it: `last_seq` is the seq of the last frame written before it.
+ */
+export interface StoredResults {
+  messageId: string;
+  runId: string;
+  lastSeq: number;
+  results: StoredResult[];
+}
+
+/** An approval as the engine asks for it (the fields the UI reads, with readable defaults). */
+export function approval(id: string, toolUseId: string, tool: string, input: unknown, subject: string | null = null): Approval {
+  return { id, session_id: SESSION, run_id: "r1", tool_use_id: toolUseId, tool, input, subject, created_at: 1_000 };
+}
+
 /** Appends frames with consecutive seqs, as the writer would. */
 export class FrameLog {
   readonly frames: Frame[] = [];
+  /** The tool-result messages stored between frames. */
+  readonly stored: StoredResults[] = [];
   private seq: number;
 
   constructor(
@@ -60,9 +83,27 @@ export class FrameLog {
     );
   }
 
+  /** A tool call streamed in `parts` of its JSON arguments. */
+  toolCall(runId: string, index: number, id: string, name: string, parts: string[]): this {
+    this.add(runId, { type: "tool_call_start", index, id, name });
+    for (const partial_json of parts) this.add(runId, { type: "tool_call_delta", index, partial_json });
+    return this;
+  }
+
+  /** Every call of the step has its result: the engine stores them (no frame). */
+  saveResults(runId: string, messageId: string, results: StoredResult[]): this {
+    this.stored.push({ messageId, runId, lastSeq: this.seq, results });
+    return this;
+  }
+
   /** The end of a run, in the backend's order: phase idle, then run_completed. */
-  finish(runId: string, status: "done" | "error" | "aborted" | "interrupted" = "done", message?: string): this {
-    const error = message === undefined ? {} : { error: { code: "INTERNAL" as const, message } };
+  finish(
+    runId: string,
+    status: "done" | "error" | "aborted" | "interrupted" = "done",
+    message?: string,
+    code: ErrorCode = "INTERNAL",
+  ): this {
+    const error = message === undefined ? {} : { error: { code, message } };
     return this.add(
       runId,
       { type: "phase", phase: "idle" },
@@ -87,15 +128,31 @@ interface OpenMessage {
  * stored whole: a user message when it is announced (its run starts, or it is steered in),
  * an assistant message when it ends (message_end, or the run ending under it), its blocks as
  * the engine's assembler keeps them (empty text and thinking dropped, tool input that does
- * not parse kept as a string). The watermark is the highest seq such that every frame up to
- * it is reflected: k, held back to just before the message_start of a reply still streaming.
+ * not parse kept as a string), and a step's tool results as `stored` says. The watermark is
+ * the highest seq such that every frame up to it is reflected: k, held back to just before
+ * the message_start of a reply still streaming, and to the end of a reply whose tool calls'
+ * results are not stored yet (their approvals and results are in no message).
  * (The engine answers a lower one, the last stored message's last_seq: see `storedWatermark`.)
  */
-export function historyAt(frames: readonly Frame[], k: number): History {
+export function historyAt(frames: readonly Frame[], k: number, stored: readonly StoredResults[] = []): History {
   const messages: Message[] = [];
   let open: OpenMessage | null = null;
+  /** The last reply that ended with tool calls and has no stored results yet. */
+  let openStep: { lastSeq: number } | null = null;
+  const storeResults = (seq: number) => {
+    for (const step of stored) {
+      if (step.lastSeq !== seq) continue;
+      messages.push({
+        ...message(step.messageId, "user", step.results, "complete", step.runId, step.lastSeq),
+        source: "model",
+      });
+      openStep = null;
+    }
+  };
   const store = (status: MessageStatus, lastSeq: number) => {
     if (!open) return;
+    const hasCalls = [...open.blocks.values()].some((b) => b.type === "tool_use");
+    if (hasCalls && status === "complete") openStep = { lastSeq };
     const content = [...open.blocks.entries()]
       .sort(([a], [b]) => a - b)
       .filter(([, block]) => !((block.type === "text" || block.type === "thinking") && block.text === ""))
@@ -113,6 +170,7 @@ export function historyAt(frames: readonly Frame[], k: number): History {
     messages.push(message(open.id, "assistant", content, status, open.runId, lastSeq));
     open = null;
   };
+  storeResults(0);
   for (const f of frames) {
     if (f.seq > k) break;
     const runId = f.run_id ?? null;
@@ -156,9 +214,12 @@ export function historyAt(frames: readonly Frame[], k: number): History {
       default:
         break;
     }
+    storeResults(f.seq);
   }
   const openMessage = open as OpenMessage | null;
-  return { messages, watermark: openMessage ? openMessage.startSeq - 1 : k, has_more: false };
+  const step = openStep as { lastSeq: number } | null;
+  const watermark = openMessage ? openMessage.startSeq - 1 : step ? Math.min(step.lastSeq, k) : k;
+  return { messages, watermark, has_more: false };
 }
 
 /** The watermark the engine answers: the highest last_seq of a stored message. */
@@ -193,9 +254,12 @@ export function snapshotAt(frames: readonly Frame[], t: number): SubscribeSnapsh
   let phase: Phase = "idle";
   let queue: QueuedRun[] = [];
   let running: string | null = null;
+  const pending = new Map<string, Approval>();
   for (const f of frames) {
     if (f.seq > t) break;
-    if (f.type === "phase") phase = f.phase;
+    if (f.type === "approval_requested") pending.set(f.approval.id, f.approval);
+    else if (f.type === "approval_resolved") pending.delete(f.approval_id);
+    else if (f.type === "phase") phase = f.phase;
     else if (f.type === "queue_changed") queue = f.queue;
     else if (f.type === "run_started") running = f.run_id ?? null;
     else if (f.type === "run_completed") {
@@ -203,5 +267,5 @@ export function snapshotAt(frames: readonly Frame[], t: number): SubscribeSnapsh
       phase = "idle";
     }
   }
-  return { session_id: SESSION, phase, running_run_id: running, queue, pending_approvals: [], last_seq: t };
+  return { session_id: SESSION, phase, running_run_id: running, queue, pending_approvals: [...pending.values()], last_seq: t };
 }

@@ -1,0 +1,408 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type { UiError } from "../api";
+import {
+  checkMcpDraft,
+  emptyMcpDraft,
+  MCP_STATUS_LABELS,
+  toolCountLabel,
+  transportSummary,
+  type McpDraft,
+  type McpField,
+  type McpProblems,
+  type McpTransportType,
+} from "../mcpForm";
+import type { McpServerInfo } from "../bindings/McpServerInfo";
+import type { McpServerPatch } from "../bindings/McpServerPatch";
+import type { NewMcpServer } from "../bindings/NewMcpServer";
+import { splitToolName } from "../toolCalls";
+import { ErrorHint } from "./ErrorHint";
+import { KeyIcon, PlugIcon, TrashIcon } from "./icons";
+import { SettingsStatus } from "./SettingsStatus";
+
+/** What Test found: the server as it is now (its status and error say how it went), or why not. */
+export type McpTestResult = { ok: true; server: McpServerInfo } | { ok: false; error: UiError };
+
+export interface McpSettingsProps {
+  /** null while loading. */
+  servers: readonly McpServerInfo[] | null;
+  failed: boolean;
+  onReload(): void;
+  /** Resolves null once added, or the backend's error (shown in the form). */
+  onAdd(server: NewMcpServer): Promise<UiError | null>;
+  /** Resolves null once stored, or the backend's error (shown on the row). */
+  onUpdate(name: string, patch: McpServerPatch): Promise<UiError | null>;
+  /** Resolves null once removed, or the backend's error (shown on the row). */
+  onRemove(name: string): Promise<UiError | null>;
+  onTest(name: string): Promise<McpTestResult>;
+}
+
+/** The MCP servers whose tools the model gets, and a form to add one. */
+export function McpSettings({ servers, failed, onReload, onAdd, onUpdate, onRemove, onTest }: McpSettingsProps) {
+  return (
+    <>
+      {servers === null ? (
+        <SettingsStatus failed={failed} what="the MCP servers" onRetry={onReload} retryTestId="mcp-retry" />
+      ) : (
+        <ul className="account-list" data-testid="mcp-server-list" aria-label="MCP servers">
+          {servers.length === 0 && <li className="account-list-empty">No MCP servers yet. Add one below.</li>}
+          {servers.map((server) => (
+            <McpServerItem key={server.name} server={server} onUpdate={onUpdate} onRemove={onRemove} onTest={onTest} />
+          ))}
+        </ul>
+      )}
+      <McpServerForm onAdd={onAdd} />
+    </>
+  );
+}
+
+interface ItemProps {
+  server: McpServerInfo;
+  onUpdate(name: string, patch: McpServerPatch): Promise<UiError | null>;
+  onRemove(name: string): Promise<UiError | null>;
+  onTest(name: string): Promise<McpTestResult>;
+}
+
+function McpServerItem({ server, onUpdate, onRemove, onTest }: ItemProps) {
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState<"toggle" | "test" | "remove" | null>(null);
+  const [error, setError] = useState<{ what: string; error: UiError } | null>(null);
+  const [tested, setTested] = useState(false);
+  const cancelRef = useRef<HTMLButtonElement>(null);
+  const removeRef = useRef<HTMLButtonElement>(null);
+  const moved = useRef(false);
+
+  useEffect(() => {
+    if (!moved.current) return;
+    (confirming ? cancelRef : removeRef).current?.focus();
+  }, [confirming]);
+
+  const run = async (what: "toggle" | "test" | "remove", words: string, act: () => Promise<UiError | null>) => {
+    setBusy(what);
+    setError(null);
+    const failure = await act();
+    setBusy(null);
+    if (failure) setError({ what: words, error: failure });
+  };
+
+  const toggle = (enabled: boolean) => run("toggle", enabled ? "enable" : "disable", () => onUpdate(server.name, { enabled }));
+  const test = () =>
+    run("test", "test", async () => {
+      setTested(false);
+      const result = await onTest(server.name);
+      if (!result.ok) return result.error;
+      setTested(true);
+      return null;
+    });
+  const remove = () =>
+    run("remove", "remove", async () => {
+      const failure = await onRemove(server.name);
+      if (failure) {
+        moved.current = true;
+        setConfirming(false);
+      }
+      return failure;
+    });
+
+  const tools = toolCountLabel(server);
+  const toolNames = server.tools.map((t) => splitToolName(t).tool).join(", ");
+  return (
+    <li
+      className={`account-item mcp-server-item${confirming ? " is-confirming" : ""}${server.enabled ? "" : " is-disabled"}`}
+      data-testid="mcp-server-item"
+      data-name={server.name}
+      data-status={server.status}
+      data-enabled={String(server.enabled)}
+    >
+      <div className="account-main">
+        <div className="account-heading">
+          <span className="account-label">{server.name}</span>
+          <span className={`status-badge is-${server.status}`} data-testid="mcp-server-status">
+            <span className="tool-status-dot" aria-hidden="true" />
+            {MCP_STATUS_LABELS[server.status]}
+          </span>
+          {tools !== null && (
+            <span className="mcp-server-tools" data-testid="mcp-server-tools" title={toolNames || undefined}>
+              {tools}
+            </span>
+          )}
+        </div>
+        <code className="mcp-server-transport" data-testid="mcp-server-transport" title={transportSummary(server.transport)}>
+          <span className="mcp-transport-type">{server.transport.type === "http" ? "HTTP" : "stdio"}</span>{" "}
+          {transportSummary(server.transport)}
+        </code>
+        {server.secret_keys.length > 0 && (
+          <div className="account-badges">
+            {server.secret_keys.map((key) => (
+              <span key={key} className="badge badge-ok" title="Its value is in your system’s keyring">
+                <KeyIcon size={12} />
+                {key}
+              </span>
+            ))}
+          </div>
+        )}
+        {server.error !== null && (
+          <p className="mcp-server-error" data-testid="mcp-server-error" role="alert">
+            {server.error}
+          </p>
+        )}
+        {tested && server.status === "running" && (
+          <p className="account-test-result is-ok" data-testid="mcp-test-result" role="status">
+            Connected{tools ? `: ${tools}` : ""}.
+          </p>
+        )}
+        {error && (
+          <div className="field-error" data-testid="mcp-server-action-error" role="alert">
+            <p>
+              Couldn’t {error.what} “{server.name}”: {error.error.message}
+            </p>
+            <ErrorHint error={error.error} testId="mcp-error-hint" />
+          </div>
+        )}
+      </div>
+
+      <div className="account-actions">
+        {confirming ? (
+          <div className="account-confirm" role="group" aria-label={`Remove “${server.name}”?`}>
+            <span className="account-confirm-text">Remove this server?</span>
+            <button
+              type="button"
+              className="danger-button"
+              data-testid="mcp-server-remove-confirm"
+              disabled={busy !== null}
+              onClick={() => void remove()}
+            >
+              {busy === "remove" ? "Removing…" : "Remove"}
+            </button>
+            <button
+              ref={cancelRef}
+              type="button"
+              className="secondary-button"
+              data-testid="mcp-server-remove-cancel"
+              disabled={busy !== null}
+              onClick={() => {
+                moved.current = true;
+                setConfirming(false);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <>
+            <label className="switch" title={server.enabled ? "Its tools are offered to the model" : "Its tools are not offered"}>
+              <input
+                type="checkbox"
+                role="switch"
+                data-testid="mcp-server-enabled"
+                checked={server.enabled}
+                disabled={busy !== null}
+                onChange={(e) => void toggle(e.target.checked)}
+              />
+              <span>Enabled</span>
+            </label>
+            <button
+              type="button"
+              className="secondary-button"
+              data-testid="mcp-server-test"
+              aria-label={`Test “${server.name}”`}
+              title="Start the server and list its tools"
+              disabled={busy !== null}
+              onClick={() => void test()}
+            >
+              <PlugIcon size={14} />
+              <span>{busy === "test" ? "Testing…" : "Test"}</span>
+            </button>
+            <button
+              ref={removeRef}
+              type="button"
+              className="secondary-button"
+              data-testid="mcp-server-remove"
+              aria-label={`Remove “${server.name}”`}
+              disabled={busy !== null}
+              onClick={() => {
+                moved.current = true;
+                setError(null);
+                setConfirming(true);
+              }}
+            >
+              <TrashIcon size={14} />
+              <span>Remove</span>
+            </button>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+const FIELD_ORDER: readonly McpField[] = ["name", "command", "args", "env", "url", "headers", "secrets"];
+
+/**
+ * Adds a server. Secret values stay in this form's state only until submitted: they are
+ * cleared as they are sent, whatever the answer, and never shown again.
+ */
+function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError | null> }) {
+  const [draft, setDraft] = useState<McpDraft>(emptyMcpDraft);
+  const [problems, setProblems] = useState<McpProblems>({});
+  const [failure, setFailure] = useState<UiError | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+  const id = useId();
+  const refs = useRef<Partial<Record<McpField, HTMLInputElement | HTMLTextAreaElement | null>>>({});
+
+  const edit = (next: McpDraft) => {
+    setDraft(next);
+    setProblems({});
+    setFailure(null);
+    setAdded(null);
+  };
+  const set = (field: keyof McpDraft, value: string) => edit({ ...draft, [field]: value });
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (submitting) return;
+    const check = checkMcpDraft(draft);
+    setAdded(null);
+    setFailure(null);
+    if (!check.ok) {
+      setProblems(check.problems);
+      const first = FIELD_ORDER.find((f) => check.problems[f] !== undefined);
+      if (first) refs.current[first]?.focus();
+      return;
+    }
+    setProblems({});
+    // The secrets leave the form as they are sent.
+    setDraft((d) => ({ ...d, secrets: "" }));
+    setSubmitting(true);
+    const error = await onAdd(check.server);
+    setSubmitting(false);
+    if (error) {
+      setFailure(error);
+      return;
+    }
+    setDraft(emptyMcpDraft());
+    setAdded(check.server.name);
+  };
+
+  const field = (
+    name: McpField,
+    label: string,
+    control: "input" | "textarea",
+    extra: { placeholder?: string; hint?: string; secret?: boolean; wide?: boolean } = {},
+  ) => {
+    const common = {
+      id: `${id}-${name}`,
+      "data-testid": `mcp-add-${name}`,
+      value: draft[name],
+      placeholder: extra.placeholder,
+      autoComplete: "off",
+      spellCheck: false,
+      "aria-invalid": problems[name] !== undefined,
+      "aria-describedby": extra.hint ? `${id}-${name}-hint` : undefined,
+    };
+    return (
+      <div className={`form-field${extra.wide ? " is-wide" : ""}`}>
+        <label className="form-label" htmlFor={`${id}-${name}`}>
+          {label}
+        </label>
+        {control === "input" ? (
+          <input
+            {...common}
+            ref={(el) => {
+              refs.current[name] = el;
+            }}
+            type="text"
+            onChange={(e) => set(name, e.target.value)}
+          />
+        ) : (
+          <textarea
+            {...common}
+            ref={(el) => {
+              refs.current[name] = el;
+            }}
+            className={extra.secret ? "is-secret" : undefined}
+            rows={3}
+            onChange={(e) => set(name, e.target.value)}
+          />
+        )}
+        {extra.hint && (
+          <span className="form-hint" id={`${id}-${name}-hint`}>
+            {extra.hint}
+          </span>
+        )}
+      </div>
+    );
+  };
+
+  const stdio = draft.type === "stdio";
+  const shownProblems = FIELD_ORDER.filter((f) => problems[f] !== undefined);
+  return (
+    <form className="account-form mcp-form" aria-labelledby={`${id}-title`} noValidate onSubmit={(e) => void submit(e)}>
+      <h4 className="account-form-title" id={`${id}-title`}>
+        Add MCP server
+      </h4>
+      <div className="form-row">
+        <div className="form-field">
+          <label className="form-label" htmlFor={`${id}-type`}>
+            Transport
+          </label>
+          <select
+            id={`${id}-type`}
+            data-testid="mcp-add-type"
+            value={draft.type}
+            onChange={(e) => edit({ ...draft, type: e.target.value as McpTransportType })}
+          >
+            <option value="stdio">stdio (a command)</option>
+            <option value="http">HTTP (a URL)</option>
+          </select>
+        </div>
+        {field("name", "Name", "input", { placeholder: "github", wide: true })}
+      </div>
+      {stdio ? (
+        <>
+          {field("command", "Command", "input", { placeholder: "npx" })}
+          <div className="form-row">
+            {field("args", "Arguments (one per line)", "textarea", { placeholder: "-y\n@modelcontextprotocol/server-github" })}
+            {field("env", "Environment (KEY=value per line)", "textarea", { placeholder: "LOG_LEVEL=info" })}
+          </div>
+        </>
+      ) : (
+        <>
+          {field("url", "URL", "input", { placeholder: "https://mcp.example.com/mcp" })}
+          {field("headers", "Headers (Name: value per line)", "textarea", { placeholder: "X-Team: docs" })}
+        </>
+      )}
+      {field("secrets", stdio ? "Secret environment (KEY=value per line)" : "Secret headers (Name: value per line)", "textarea", {
+        placeholder: stdio ? "GITHUB_TOKEN=…" : "Authorization: Bearer …",
+        hint: "Kept in your system’s keyring, never in Hearth’s files, and never shown again.",
+        secret: true,
+      })}
+      {(shownProblems.length > 0 || failure) && (
+        <div className="form-error" data-testid="mcp-add-error" data-error-code={failure?.code} role="alert">
+          {failure ? (
+            <>
+              <p>Couldn’t add the server: {failure.message}</p>
+              <ErrorHint error={failure} testId="mcp-error-hint" />
+            </>
+          ) : (
+            <ul>
+              {shownProblems.map((f) => (
+                <li key={f}>{problems[f]}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      {added !== null && (
+        <p className="form-done" data-testid="mcp-add-done" role="status">
+          Added “{added}”. Test it to start it and list its tools.
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="submit" className="primary-button" data-testid="mcp-add-submit" disabled={submitting}>
+          {submitting ? "Adding…" : "Add server"}
+        </button>
+      </div>
+    </form>
+  );
+}

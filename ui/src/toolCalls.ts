@@ -1,0 +1,264 @@
+// How a tool call is shown: its status, its name, its arguments and result, and what the
+// approval card suggests for an "Always" rule. Pure, so it is tested without rendering.
+import type { Approval } from "./bindings/Approval";
+import type { Remember } from "./bindings/Remember";
+import type { ChatMessage, ToolCallInfo, ToolResult } from "./conversation";
+
+/**
+ * - `streaming`: the model is still writing the call.
+ * - `waiting_approval`: the user is asked.
+ * - `running`: allowed and not finished.
+ * - `done` / `error`: its result says.
+ * - `denied`: the user (or a rule) refused it.
+ * - `expired`: its approval was never answered before the run ended.
+ * - `stopped`: it never finished (the run was stopped, failed, or the reply was cut).
+ */
+export type ToolCallStatus =
+  | "streaming"
+  | "waiting_approval"
+  | "running"
+  | "done"
+  | "error"
+  | "denied"
+  | "expired"
+  | "stopped";
+
+export interface ToolCallView {
+  status: ToolCallStatus;
+  /** The approval to answer, while `waiting_approval`. */
+  approval: Approval | null;
+  result: ToolResult | null;
+  /** When it started running (ms), while `running` and when known. */
+  startedAt: number | null;
+  /** How an allow was remembered ("for this chat", "always"). */
+  remember: Remember | null;
+  /** Refused by a rule, not by an answer. */
+  byRule: boolean;
+}
+
+/**
+ * The status of the call `id` of `message`, from what the conversation knows of it. An answer
+ * outranks a result (a denied call's stored result only says it was denied); a call with
+ * neither is running while its run is, and stopped once it is not.
+ */
+export function toolCallView(
+  message: Pick<ChatMessage, "status" | "runId">,
+  info: ToolCallInfo | undefined,
+  runningRunId: string | null,
+): ToolCallView {
+  const view = (status: ToolCallStatus, extra: Partial<ToolCallView> = {}): ToolCallView => ({
+    status,
+    approval: null,
+    result: info?.result ?? null,
+    startedAt: null,
+    remember: info?.remember ?? null,
+    byRule: false,
+    ...extra,
+  });
+  if (message.status === "streaming") return view("streaming");
+  if (info?.outcome === "denied") return view("denied");
+  if (info?.outcome === "expired") return view("expired");
+  if (info?.result) return view(info.result.isError ? "error" : "done");
+  if (info?.approval && info.outcome === null) return view("waiting_approval", { approval: info.approval });
+  if (info?.movedOn) return view("denied", { byRule: true });
+  if (message.status !== "complete") return view("stopped");
+  if (runningRunId !== null && message.runId === runningRunId) {
+    return view("running", { startedAt: info?.startedAt ?? null });
+  }
+  return view("stopped");
+}
+
+export const STATUS_LABELS: Record<ToolCallStatus, string> = {
+  streaming: "Preparing…",
+  waiting_approval: "Waiting for approval",
+  running: "Running",
+  done: "Done",
+  error: "Error",
+  denied: "Denied",
+  expired: "Expired",
+  stopped: "Stopped",
+};
+
+/** The words beside the tool's name: "Done in 1.2 s", "Running · 4 s", "Denied by a rule". */
+export function statusLabel(view: ToolCallView, now: number = Date.now()): string {
+  switch (view.status) {
+    case "running":
+      return view.startedAt === null ? "Running…" : `Running · ${formatDuration(Math.max(0, now - view.startedAt))}`;
+    case "done":
+    case "error": {
+      const base = STATUS_LABELS[view.status];
+      const ms = view.result?.durationMs;
+      return ms == null ? base : `${base} in ${formatDuration(ms)}`;
+    }
+    case "denied":
+      return view.byRule ? "Denied by a rule" : "Denied";
+    case "expired":
+      return "Expired (not answered)";
+    default:
+      return STATUS_LABELS[view.status];
+  }
+}
+
+/** "850 ms", "1.2 s", "14 s", "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 10) return `${(Math.floor(s * 10) / 10).toFixed(1)} s`;
+  if (s < 60) return `${Math.floor(s)} s`;
+  const min = Math.floor(s / 60);
+  const rest = Math.floor(s % 60);
+  return rest === 0 ? `${min} min` : `${min} min ${rest} s`;
+}
+
+/** An MCP tool is named `<server>__<tool>`; a built-in has no server. */
+export function splitToolName(name: string): { server: string | null; tool: string } {
+  const at = name.indexOf("__");
+  if (at <= 0 || at + 2 >= name.length) return { server: null, tool: name };
+  return { server: name.slice(0, at), tool: name.slice(at + 2) };
+}
+
+/** Streamed arguments: pretty once they parse as JSON, raw until then (or if they never do). */
+export function prettyArgs(input: string): string {
+  if (input.trim() === "") return "";
+  try {
+    return JSON.stringify(JSON.parse(input), null, 2);
+  } catch {
+    return input;
+  }
+}
+
+/** A value's JSON, indented (the approval's full arguments). */
+export function prettyValue(value: unknown): string {
+  if (typeof value === "string") return prettyArgs(value);
+  return JSON.stringify(value, null, 2) ?? String(value);
+}
+
+/** Results longer than this start collapsed, showing their first lines. */
+export const RESULT_PREVIEW_LINES = 8;
+const RESULT_PREVIEW_CHARS = 800;
+
+export function isLongResult(content: string): boolean {
+  return content.length > RESULT_PREVIEW_CHARS || lineCount(content) > RESULT_PREVIEW_LINES;
+}
+
+export function lineCount(text: string): number {
+  if (text === "") return 0;
+  return text.replace(/\n$/, "").split("\n").length;
+}
+
+/** The start of a long result, as shown while it is collapsed. */
+export function resultPreview(content: string): string {
+  const lines = content.split("\n").slice(0, RESULT_PREVIEW_LINES).join("\n");
+  return lines.length > RESULT_PREVIEW_CHARS ? `${lines.slice(0, RESULT_PREVIEW_CHARS)}…` : lines;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The approval card.
+
+/** What a rule's pattern is matched against, by tool (see the engine's policy.rs). */
+export type PatternKind = "command" | "path" | "url" | "arguments" | "none";
+
+const FILE_TOOLS = new Set(["read_file", "write_file", "edit_file"]);
+const DIRECTORY_TOOLS = new Set(["list_dir", "glob", "grep"]);
+
+export function patternKind(tool: string): PatternKind {
+  if (tool === "run_shell") return "command";
+  if (tool === "fetch_url") return "url";
+  if (FILE_TOOLS.has(tool) || DIRECTORY_TOOLS.has(tool)) return "path";
+  if (splitToolName(tool).server !== null) return "arguments";
+  return "none";
+}
+
+/** What the subject is called on the approval card. */
+export function subjectLabel(tool: string): string | null {
+  switch (patternKind(tool)) {
+    case "command":
+      return "Command";
+    case "url":
+      return "URL";
+    case "path":
+      return "Path";
+    default:
+      return null;
+  }
+}
+
+/** How an "Always" pattern is read, under its input (null when the tool takes no pattern). */
+export function patternHelp(tool: string): string | null {
+  switch (patternKind(tool)) {
+    case "command":
+      return "Commands that start with these words (end with * for any text after them). A rule never covers commands that chain or redirect (; & | > …).";
+    case "path":
+      return "Paths matching this glob, relative to the chat's folder (** spans folders).";
+    case "url":
+      return "URLs that start with this.";
+    case "arguments":
+      return "Calls whose JSON arguments start with this.";
+    case "none":
+      return null;
+  }
+}
+
+// Commands whose second word names what they do (`git push` is not `git status`).
+const SUBCOMMAND_TOOLS = new Set([
+  "apt",
+  "apt-get",
+  "brew",
+  "bun",
+  "cargo",
+  "deno",
+  "docker",
+  "dotnet",
+  "gh",
+  "git",
+  "go",
+  "kubectl",
+  "make",
+  "npm",
+  "pip",
+  "pip3",
+  "pnpm",
+  "poetry",
+  "systemctl",
+  "uv",
+  "yarn",
+]);
+
+/**
+ * The pattern the "Always" input starts with, so that the rule covers this call and its like:
+ * a command's program (and its subcommand: `git status`), the folder a file is in (`src/**`),
+ * a URL's origin (`https://example.com/`). Empty when there is nothing narrower to offer
+ * (the rule then covers every call of the tool).
+ */
+export function suggestPattern(tool: string, subject: string | null): string {
+  if (subject === null) return "";
+  const s = subject.trim();
+  switch (patternKind(tool)) {
+    case "command": {
+      const words = s.split(/\s+/).filter(Boolean);
+      const [first, second] = words;
+      if (!first) return "";
+      if (second && SUBCOMMAND_TOOLS.has(first) && /^[a-z][a-z0-9:_-]*$/.test(second)) return `${first} ${second}`;
+      return first;
+    }
+    case "path": {
+      if (DIRECTORY_TOOLS.has(tool)) {
+        // The folder itself and everything in it.
+        return s === "." || s === "" ? "**" : `{${s},${s}/**}`;
+      }
+      const slash = s.lastIndexOf("/");
+      return slash <= 0 ? "*" : `${s.slice(0, slash)}/**`;
+    }
+    case "url": {
+      try {
+        const url = new URL(s);
+        const origin = `${url.origin}/`;
+        return s.startsWith(origin) ? origin : s;
+      } catch {
+        return s;
+      }
+    }
+    default:
+      return "";
+  }
+}
