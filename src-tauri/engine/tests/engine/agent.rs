@@ -3,17 +3,18 @@
 //! limit, abort and restart.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use hearth_engine::accounts::{AccountConfig, AccountsConfig};
 use hearth_engine::chat::{ContentBlock, Role};
 use hearth_engine::frames::{ApprovalOutcome, Frame, FrameBody, Phase, RunStatus};
 use hearth_engine::policy::Decision;
 use hearth_engine::store::approvals::{ApprovalAnswer, Remember};
 use hearth_engine::store::rules::NewRule;
 use hearth_engine::store::sessions::UpdateSession;
-use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions};
+use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode};
 use hearth_testkit::{ModelServer, Reply, openai_stream, openai_tool_calls};
+
+use crate::support::{frames_until, openai_options, text};
 
 struct Setup {
     engine: Arc<Engine>,
@@ -24,19 +25,7 @@ struct Setup {
 }
 
 fn options(server: &ModelServer) -> EngineOptions {
-    EngineOptions {
-        store: StoreOptions::default(),
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: Some("k".into()),
-            }],
-            default_model: Some("env:openai/test-model".into()),
-            ..Default::default()
-        },
-        auto_title: false,
-    }
+    openai_options(server, "test-model")
 }
 
 async fn setup() -> Setup {
@@ -63,32 +52,8 @@ fn say(text: &str) -> Reply {
     Reply::split_at(openai_stream(&[text], true).as_bytes(), &[])
 }
 
-async fn send(engine: &Engine, session: &str, text: &str) -> String {
-    let req = SendMessage { text: text.into(), client_msg_id: None, priority: None };
-    engine.send(session, req).await.unwrap().run_id
-}
-
-/// Frames from `after` until `stop` holds (20 s at most).
-async fn frames_until(
-    engine: &Engine,
-    session: &str,
-    after: i64,
-    stop: impl Fn(&[Frame]) -> bool,
-) -> Vec<Frame> {
-    let (_, mut sub) = engine.subscribe(session, after).await.unwrap();
-    let mut out = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !stop(&out) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, sub.frames.recv()).await {
-            Ok(Some(f)) => out.push((*f).clone()),
-            _ => panic!(
-                "timed out; frames so far: {:#?}",
-                out.iter().map(|f| &f.body).collect::<Vec<_>>()
-            ),
-        }
-    }
-    out
+async fn send(engine: &Engine, session: &str, message: &str) -> String {
+    engine.send(session, text(message)).await.unwrap().run_id
 }
 
 fn completed(frames: &[Frame]) -> bool {

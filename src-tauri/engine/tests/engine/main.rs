@@ -7,4 +7,5 @@ mod conformance;
 mod requests;
 mod resume;
 mod store;
+mod support;
 mod turns;

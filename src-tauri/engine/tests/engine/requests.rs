@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hearth_engine::accounts::{AccountConfig, AccountsConfig};
 use hearth_engine::chat::{ContentBlock, Role};
 use hearth_engine::provider::anthropic::AnthropicMessages;
 use hearth_engine::provider::openai::OpenAiChat;
@@ -14,9 +13,11 @@ use hearth_engine::provider::responses::OpenAiResponses;
 use hearth_engine::provider::{ImageData, ModelMessage, ModelRequest, ToolSpec};
 use hearth_engine::store::sessions::UpdateSession;
 use hearth_engine::store::settings::SettingsPatch;
-use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions};
+use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode};
 use hearth_testkit::{ModelServer, Reply};
 use serde_json::{Value, json};
+
+use crate::support::{anthropic_options, openai_options};
 
 /// A conversation with every kind of block: the user shows an image (and one whose file is
 /// gone), the model thinks, signs, redacts, says something and calls two tools, and the
@@ -158,22 +159,6 @@ fn responses_requests_use_function_call_items_and_reasoning_effort() {
     assert_eq!(items[5]["output"], "Error: denied");
 }
 
-fn anthropic(server: &ModelServer, model: &str) -> EngineOptions {
-    EngineOptions {
-        store: StoreOptions::default(),
-        accounts: AccountsConfig {
-            anthropic: vec![AccountConfig {
-                id: "env:anthropic".into(),
-                base_url: server.root_url(),
-                api_key: Some("sk-ant-test".into()),
-            }],
-            default_model: Some(format!("env:anthropic/{model}")),
-            ..Default::default()
-        },
-        auto_title: false,
-    }
-}
-
 fn anthropic_text(text: &str) -> Reply {
     let body = format!(
         "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"usage\":{{\"input_tokens\":5,\"output_tokens\":1}}}}}}\n\n\
@@ -187,10 +172,7 @@ fn anthropic_text(text: &str) -> Reply {
 }
 
 async fn turn(engine: &Engine, session: &str, text: &str) {
-    let receipt = engine
-        .send(session, SendMessage { text: text.into(), client_msg_id: None, priority: None })
-        .await
-        .unwrap();
+    let receipt = engine.send(session, crate::support::text(text)).await.unwrap();
     for _ in 0..400 {
         let history = engine.history(session, None, None).unwrap();
         if history
@@ -211,7 +193,8 @@ async fn the_thinking_budget_is_a_session_setting_sent_only_to_models_that_think
     server.set_models(&["claude-sonnet-4-5", "claude-3-haiku-20240307"]);
     server.set_fallback(anthropic_text("ok"));
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::open_with(dir.path(), anthropic(&server, "claude-sonnet-4-5")).unwrap();
+    let engine =
+        Engine::open_with(dir.path(), anthropic_options(&server, "claude-sonnet-4-5")).unwrap();
     let session = engine.create_session(&CreateSession::default()).unwrap();
     assert_eq!(session.thinking_budget, None, "thinking is off until asked for");
 
@@ -254,18 +237,7 @@ async fn models_are_listed_with_capabilities_cached_and_refreshed_on_request() {
         }),
     ]);
     let dir = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: Some("k".into()),
-            }],
-            ..Default::default()
-        },
-        auto_title: false,
-    };
+    let options = openai_options(&server, "test-model");
     let engine = Engine::open_with(dir.path(), options).unwrap();
     let caps: Vec<(String, Vec<String>)> =
         engine.models().await.models.into_iter().map(|m| (m.name, m.capabilities)).collect();
@@ -290,19 +262,7 @@ async fn a_small_model_of_the_same_account_titles_the_chat() {
     server.push(Reply::text(&["Hello!"]));
     server.push(Reply::text(&["Saying hello"]));
     let dir = tempfile::tempdir().unwrap();
-    let options = EngineOptions {
-        store: StoreOptions::default(),
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: Some("k".into()),
-            }],
-            default_model: Some("env:openai/gpt-5".into()),
-            ..Default::default()
-        },
-        auto_title: true,
-    };
+    let options = EngineOptions { auto_title: true, ..openai_options(&server, "gpt-5") };
     let engine = Engine::open_with(dir.path(), options).unwrap();
     let session = engine.create_session(&CreateSession::default()).unwrap().id;
     turn(&engine, &session, "hello").await;
@@ -340,19 +300,7 @@ async fn auto_title_can_be_turned_off_in_settings_and_stays_off() {
     let server = ModelServer::start().await;
     server.set_fallback(Reply::text(&["Sure"]));
     let dir = tempfile::tempdir().unwrap();
-    let options = || EngineOptions {
-        store: StoreOptions::default(),
-        accounts: AccountsConfig {
-            openai: vec![AccountConfig {
-                id: "env:openai".into(),
-                base_url: server.base_url(),
-                api_key: Some("k".into()),
-            }],
-            default_model: Some("env:openai/test-model".into()),
-            ..Default::default()
-        },
-        auto_title: true,
-    };
+    let options = || EngineOptions { auto_title: true, ..openai_options(&server, "test-model") };
     {
         let engine = Engine::open_with(dir.path(), options()).unwrap();
         assert!(engine.settings().auto_title, "on by default");

@@ -5,48 +5,18 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use hearth_engine::accounts::{AccountConfig, AccountsConfig};
 use hearth_engine::chat::{MessageStatus, Role};
 use hearth_engine::frames::{Frame, FrameBody, Priority, RunStatus};
-use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode, SendMessage, StoreOptions};
+use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode, SendMessage};
 use hearth_testkit::{ModelServer, Reply, openai_deltas, openai_stream};
+
+use crate::support::{anthropic_options, frames_until, openai_options, text};
 
 struct Setup {
     engine: Arc<Engine>,
     server: ModelServer,
     session: String,
     _dir: tempfile::TempDir,
-}
-
-/// The loopback server as the `env:openai` account, `model` the default; no auto-title (the
-/// scripted servers expect only the turns' requests).
-fn openai_options(server: &ModelServer, model: &str) -> EngineOptions {
-    options_with(AccountsConfig {
-        openai: vec![AccountConfig {
-            id: "env:openai".into(),
-            base_url: server.base_url(),
-            api_key: Some("test-key".into()),
-        }],
-        default_model: Some(format!("env:openai/{model}")),
-        ..Default::default()
-    })
-}
-
-/// The same as the `env:anthropic` account.
-fn anthropic_options(server: &ModelServer, model: &str) -> EngineOptions {
-    options_with(AccountsConfig {
-        anthropic: vec![AccountConfig {
-            id: "env:anthropic".into(),
-            base_url: server.root_url(),
-            api_key: Some("sk-ant-test".into()),
-        }],
-        default_model: Some(format!("env:anthropic/{model}")),
-        ..Default::default()
-    })
-}
-
-fn options_with(accounts: AccountsConfig) -> EngineOptions {
-    EngineOptions { store: StoreOptions::default(), accounts, auto_title: false }
 }
 
 async fn setup() -> Setup {
@@ -56,33 +26,6 @@ async fn setup() -> Setup {
     let engine = Arc::new(Engine::open_with(dir.path(), options).unwrap());
     let session = engine.create_session(&CreateSession::default()).unwrap().id;
     Setup { engine, server, session, _dir: dir }
-}
-
-fn text(s: &str) -> SendMessage {
-    SendMessage { text: s.into(), client_msg_id: None, priority: None }
-}
-
-/// Collects the session's frames from `after` until `stop` says so (20 s at most).
-async fn frames_until(
-    engine: &Engine,
-    session: &str,
-    after: i64,
-    stop: impl Fn(&[Frame]) -> bool,
-) -> Vec<Frame> {
-    let (_, mut sub) = engine.subscribe(session, after).await.unwrap();
-    let mut out = Vec::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !stop(&out) {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match tokio::time::timeout(left, sub.frames.recv()).await {
-            Ok(Some(f)) => out.push((*f).clone()),
-            _ => panic!(
-                "timed out waiting; frames so far: {:#?}",
-                out.iter().map(|f| f.body.kind()).collect::<Vec<_>>()
-            ),
-        }
-    }
-    out
 }
 
 fn completed(n: usize) -> impl Fn(&[Frame]) -> bool {

@@ -1,0 +1,67 @@
+//! What the engine's integration tests share: engine options for a loopback server as an
+//! account, a plain send, and collecting a session's frames until a condition holds.
+
+use std::time::{Duration, Instant};
+
+use hearth_engine::accounts::{AccountConfig, AccountsConfig};
+use hearth_engine::frames::Frame;
+use hearth_engine::{Engine, EngineOptions, SendMessage, StoreOptions};
+use hearth_testkit::ModelServer;
+
+/// The loopback server as the `env:openai` account, `model` the default; no auto-title (the
+/// scripted servers expect only the turns' requests).
+pub fn openai_options(server: &ModelServer, model: &str) -> EngineOptions {
+    options_with(AccountsConfig {
+        openai: vec![AccountConfig {
+            id: "env:openai".into(),
+            base_url: server.base_url(),
+            api_key: Some("test-key".into()),
+        }],
+        default_model: Some(format!("env:openai/{model}")),
+        ..Default::default()
+    })
+}
+
+/// The same as the `env:anthropic` account.
+pub fn anthropic_options(server: &ModelServer, model: &str) -> EngineOptions {
+    options_with(AccountsConfig {
+        anthropic: vec![AccountConfig {
+            id: "env:anthropic".into(),
+            base_url: server.root_url(),
+            api_key: Some("sk-ant-test".into()),
+        }],
+        default_model: Some(format!("env:anthropic/{model}")),
+        ..Default::default()
+    })
+}
+
+pub fn options_with(accounts: AccountsConfig) -> EngineOptions {
+    EngineOptions { store: StoreOptions::default(), accounts, auto_title: false }
+}
+
+pub fn text(s: &str) -> SendMessage {
+    SendMessage { text: s.into(), client_msg_id: None, priority: None }
+}
+
+/// Collects the session's frames from `after` until `stop` says so (20 s at most).
+pub async fn frames_until(
+    engine: &Engine,
+    session: &str,
+    after: i64,
+    stop: impl Fn(&[Frame]) -> bool,
+) -> Vec<Frame> {
+    let (_, mut sub) = engine.subscribe(session, after).await.unwrap();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !stop(&out) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, sub.frames.recv()).await {
+            Ok(Some(f)) => out.push((*f).clone()),
+            _ => panic!(
+                "timed out waiting; frames so far: {:#?}",
+                out.iter().map(|f| f.body.kind()).collect::<Vec<_>>()
+            ),
+        }
+    }
+    out
+}
