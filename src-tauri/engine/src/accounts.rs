@@ -204,16 +204,19 @@ impl Accounts {
         info
     }
 
-    /// Lists the account's models now (no cache): what "Test" in settings does.
-    pub async fn check(&self, id: &str) -> Result<crate::store::accounts::AccountCheck> {
-        let target = self
-            .accounts
+    /// An account and its key, to reach its server.
+    fn target(&self, id: &str) -> Option<(AccountInfo, Option<String>)> {
+        self.accounts
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .iter()
             .find(|a| a.info.id == id)
-            .map(|a| (a.info.clone(), a.api_key.clone()));
-        let Some((info, key)) = target else {
+            .map(|a| (a.info.clone(), a.api_key.clone()))
+    }
+
+    /// Lists the account's models now (no cache): what "Test" in settings does.
+    pub async fn check(&self, id: &str) -> Result<crate::store::accounts::AccountCheck> {
+        let Some((info, key)) = self.target(id) else {
             return Err(ApiError::new(ErrorCode::AccountNotFound, format!("no account {id:?}")));
         };
         self.models.lock().unwrap_or_else(|p| p.into_inner()).remove(id);
@@ -278,14 +281,7 @@ impl Accounts {
     /// when it lists one, else the chat's own model.
     pub async fn title_model(&self, model_id: &str) -> String {
         let Some((account_id, _)) = model_id.split_once('/') else { return model_id.to_owned() };
-        let target = self
-            .accounts
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .find(|a| a.info.id == account_id)
-            .map(|a| (a.info.clone(), a.api_key.clone()));
-        let Some((info, key)) = target else { return model_id.to_owned() };
+        let Some((info, key)) = self.target(account_id) else { return model_id.to_owned() };
         let names: Vec<String> =
             self.account_models(&info, key.as_deref()).await.into_iter().map(|m| m.name).collect();
         match crate::models::title_model(info.kind, &names) {

@@ -1,6 +1,7 @@
 //! Secrets live in the OS keyring only: never in SQLite, files, logs, frames or errors.
 //!
-//! Today: the loopback API's bearer token (`HEARTH_API_TOKEN` overrides it).
+//! The loopback API's bearer token (`HEARTH_API_TOKEN` overrides it), accounts' API keys
+//! (`account:<id>`) and MCP servers' secrets (`mcp:<server>:<KEY>`).
 
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::paths::APP_IDENTIFIER;
@@ -60,61 +61,52 @@ pub fn token_matches(given: &str, expected: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn account_entry(account_id: &str) -> Result<keyring::Entry> {
-    entry(&format!("account:{account_id}"))
-}
-
 fn unavailable(e: keyring::Error) -> ApiError {
     ApiError::new(ErrorCode::KeyringUnavailable, format!("the OS keyring is not available: {e}"))
 }
 
-/// Stores an account's API key in the keyring.
-pub fn set_account_key(account_id: &str, key: &str) -> Result<()> {
-    account_entry(account_id)
-        .map_err(|e| ApiError::new(ErrorCode::KeyringUnavailable, e.message))?
-        .set_password(key)
-        .map_err(unavailable)
+/// A named secret's entry; not reaching the keyring at all is `KEYRING_UNAVAILABLE` too.
+fn secret_entry(name: &str) -> Result<keyring::Entry> {
+    keyring::Entry::new(APP_IDENTIFIER, name).map_err(unavailable)
 }
 
-/// An account's API key, if one is stored.
-pub fn account_key(account_id: &str) -> Result<Option<String>> {
-    match account_entry(account_id)
-        .map_err(|e| ApiError::new(ErrorCode::KeyringUnavailable, e.message))?
-        .get_password()
-    {
-        Ok(key) => Ok(Some(key)),
-        Err(keyring::Error::NoEntry) => Ok(None),
-        Err(e) => Err(unavailable(e)),
-    }
-}
-
-/// Forgets an account's key (absent is fine).
-pub fn delete_account_key(account_id: &str) -> Result<()> {
-    match account_entry(account_id)
-        .map_err(|e| ApiError::new(ErrorCode::KeyringUnavailable, e.message))?
-        .delete_credential()
-    {
-        Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-        Err(e) => Err(unavailable(e)),
-    }
-}
-
-/// A named secret of some part of Hearth (an MCP server's token, say): set, read, delete.
+/// Stores a named secret (an account's key, an MCP server's token).
 pub fn set_secret(name: &str, value: &str) -> Result<()> {
-    entry(name)?.set_password(value).map_err(unavailable)
+    secret_entry(name)?.set_password(value).map_err(unavailable)
 }
 
+/// A named secret, if one is stored.
 pub fn secret(name: &str) -> Result<Option<String>> {
-    match entry(name)?.get_password() {
+    match secret_entry(name)?.get_password() {
         Ok(value) => Ok(Some(value)),
         Err(keyring::Error::NoEntry) => Ok(None),
         Err(e) => Err(unavailable(e)),
     }
 }
 
+/// Forgets a named secret (absent is fine).
 pub fn delete_secret(name: &str) -> Result<()> {
-    match entry(name)?.delete_credential() {
+    match secret_entry(name)?.delete_credential() {
         Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
         Err(e) => Err(unavailable(e)),
     }
+}
+
+fn account_secret(account_id: &str) -> String {
+    format!("account:{account_id}")
+}
+
+/// Stores an account's API key in the keyring.
+pub fn set_account_key(account_id: &str, key: &str) -> Result<()> {
+    set_secret(&account_secret(account_id), key)
+}
+
+/// An account's API key, if one is stored.
+pub fn account_key(account_id: &str) -> Result<Option<String>> {
+    secret(&account_secret(account_id))
+}
+
+/// Forgets an account's key (absent is fine).
+pub fn delete_account_key(account_id: &str) -> Result<()> {
+    delete_secret(&account_secret(account_id))
 }

@@ -26,7 +26,7 @@ pub fn schedule() -> impl Iterator<Item = Duration> {
 /// or else when its exhausted rate limit resets (Anthropic's `anthropic-ratelimit-*-reset`,
 /// RFC 3339 times; OpenAI's `x-ratelimit-reset-*`, durations like `6m0s`).
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let header = |name: &str| header(headers, name);
     if let Some(ms) = header("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
         return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0).min(MAX_DELAY));
     }
@@ -44,7 +44,6 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// The latest reset among the rate limits with nothing remaining (or among all of them when
 /// none says what remains).
 fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     let mut exhausted = Vec::new();
     let mut any = Vec::new();
     for (name, value) in headers {
@@ -63,11 +62,15 @@ fn rate_limit_reset(headers: &HeaderMap) -> Option<Duration> {
         };
         let Some(reset) = reset else { continue };
         any.push(reset);
-        if header(&limit).and_then(|r| r.parse::<u64>().ok()) == Some(0) {
+        if header(headers, &limit).and_then(|r| r.parse::<u64>().ok()) == Some(0) {
             exhausted.push(reset);
         }
     }
     exhausted.into_iter().max().or_else(|| any.into_iter().max())
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim)
 }
 
 fn until(when: SystemTime) -> Duration {
