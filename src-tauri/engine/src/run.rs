@@ -163,10 +163,13 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     let (answer_tx, mut answers) = mpsc::unbounded_channel::<(String, ApprovalAnswer)>();
     let tool_cancel = ctx.cancel.child_token();
     let mut cancelled = false;
+    // The phase this loop last announced while waiting (a model call announces its own).
+    let mut waiting_phase: Option<Phase> = None;
     loop {
         while let Some(effect) = effects.pop_front() {
             match effect {
                 Effect::CallModel { step } => {
+                    waiting_phase = None;
                     if step > 1 {
                         take_steered(ctx).await?;
                         ctx.phase(Phase::Connecting);
@@ -216,7 +219,11 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
                 "the agent has nothing left to wait for",
             ));
         }
-        ctx.phase(if running.is_empty() { Phase::WaitingApproval } else { Phase::Tool });
+        let phase = if running.is_empty() { Phase::WaitingApproval } else { Phase::Tool };
+        if waiting_phase != Some(phase) {
+            waiting_phase = Some(phase);
+            ctx.phase(phase);
+        }
         tokio::select! {
             _ = ctx.cancel.cancelled(), if !cancelled => {
                 cancelled = true;
