@@ -38,6 +38,22 @@ const COMMANDS: &[&str] = &[
     "account_remove",
     "session_usage",
     "usage_by_account",
+    "schedules_list",
+    "schedule_add",
+    "schedule_update",
+    "schedule_remove",
+    "schedule_run_now",
+    "schedule_runs",
+    "hooks_list",
+    "hook_add",
+    "hook_update",
+    "hook_remove",
+    "logs_recent",
+    "activity",
+    "health",
+    "api_url",
+    "ui_viewing",
+    "app_quit",
 ];
 
 fn main() {

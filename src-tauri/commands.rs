@@ -6,13 +6,17 @@ use std::sync::Arc;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
+use hearth_engine::background::{Activity, HealthCheck};
 use hearth_engine::chat::ModelList;
 use hearth_engine::local::LocalServer;
+use hearth_engine::logging::{LogLine, LogQuery};
 use hearth_engine::policy::Rule;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
 use hearth_engine::store::approvals::ApprovalAnswer;
+use hearth_engine::store::hooks::{Hook, HookPatch, HookWithSecret, NewHook};
 use hearth_engine::store::mcp_servers::{McpServerPatch, NewMcpServer};
 use hearth_engine::store::rules::NewRule;
+use hearth_engine::store::schedules::{NewSchedule, Schedule, SchedulePatch, ScheduleRun};
 use hearth_engine::store::settings::{Settings, SettingsPatch};
 use hearth_engine::tools::{McpServerInfo, ToolInfo};
 use hearth_engine::usage::{AccountUsage, UsageSummary};
@@ -195,12 +199,151 @@ pub fn settings_get(engine: Engine_<'_>) -> Result<Settings, ApiError> {
     Ok(engine.settings())
 }
 
+/// Checks what only the shell can (the shortcut's keys), stores, then applies: the tray's
+/// checkbox, start at login, the global shortcut.
 #[tauri::command(async, rename_all = "snake_case")]
-pub fn settings_update(
+pub fn settings_update<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
     engine: Engine_<'_>,
     patch: Arg<SettingsPatch>,
 ) -> Result<Settings, ApiError> {
-    engine.update_settings(&patch.0)
+    if let Some(s) = &patch.0.global_shortcut {
+        crate::desktop::parse_shortcut(s)?;
+    }
+    let settings = engine.update_settings(&patch.0)?;
+    crate::desktop::settings_changed(&app, &settings);
+    if patch.0.global_shortcut.is_some() {
+        crate::desktop::apply_shortcut(&app, &settings)?;
+    }
+    if patch.0.start_at_login.is_some() {
+        crate::desktop::apply_autostart(&app, &settings)?;
+    }
+    Ok(settings)
+}
+
+// ---- outside the window: schedules, webhooks, logs, health --------------------------------
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn schedules_list(engine: Engine_<'_>) -> Result<Vec<Schedule>, ApiError> {
+    engine.schedules()
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn schedule_add(engine: Engine_<'_>, schedule: Arg<NewSchedule>) -> Result<Schedule, ApiError> {
+    engine.add_schedule(&schedule.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn schedule_update(
+    engine: Engine_<'_>,
+    id: Arg<String>,
+    patch: Arg<SchedulePatch>,
+) -> Result<Schedule, ApiError> {
+    engine.update_schedule(&id.0, &patch.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn schedule_remove(engine: Engine_<'_>, id: Arg<String>) -> Result<(), ApiError> {
+    engine.remove_schedule(&id.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn schedule_run_now(
+    engine: Engine_<'_>,
+    id: Arg<String>,
+) -> Result<ScheduleRun, ApiError> {
+    engine.run_schedule_now(&id.0).await
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn schedule_runs(
+    engine: Engine_<'_>,
+    id: Arg<String>,
+    limit: Arg<Option<u32>>,
+) -> Result<Vec<ScheduleRun>, ApiError> {
+    engine.schedule_runs(&id.0, limit.0.unwrap_or(50))
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn hooks_list(engine: Engine_<'_>) -> Result<Vec<Hook>, ApiError> {
+    engine.hooks()
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn hook_add(engine: Engine_<'_>, hook: Arg<NewHook>) -> Result<HookWithSecret, ApiError> {
+    engine.add_hook(&hook.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn hook_update(
+    engine: Engine_<'_>,
+    name: Arg<String>,
+    patch: Arg<HookPatch>,
+) -> Result<HookWithSecret, ApiError> {
+    engine.update_hook(&name.0, &patch.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn hook_remove(engine: Engine_<'_>, name: Arg<String>) -> Result<(), ApiError> {
+    engine.remove_hook(&name.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn logs_recent(query: Arg<Option<LogQuery>>) -> Result<Vec<LogLine>, ApiError> {
+    hearth_engine::logging::recent(&query.0.unwrap_or_default())
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn activity(engine: Engine_<'_>) -> Result<Activity, ApiError> {
+    engine.activity()
+}
+
+/// The store and keyring (from the engine), the notification server, the API's port.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn health(
+    engine: Engine_<'_>,
+    desktop: State<'_, crate::desktop::Desktop>,
+) -> Result<Vec<HealthCheck>, ApiError> {
+    let mut checks = engine.health_checks();
+    let notifier = desktop.notifier.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    let notifications = match notifier {
+        Some(n) => n.check(),
+        None => Err("not started".to_owned()),
+    };
+    checks.push(HealthCheck {
+        name: "notifications".into(),
+        ok: notifications.is_ok(),
+        detail: notifications.unwrap_or_else(|e| format!("unavailable: {e}")),
+    });
+    let api = desktop.api_url.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    checks.push(HealthCheck {
+        name: "api".into(),
+        ok: api.is_some(),
+        detail: api.unwrap_or_else(|| "the HTTP API is off (see the log)".into()),
+    });
+    Ok(checks)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn api_url(desktop: State<'_, crate::desktop::Desktop>) -> Result<Option<String>, ApiError> {
+    Ok(desktop.api_url.lock().unwrap_or_else(|p| p.into_inner()).clone())
+}
+
+/// Which chat the window shows (null: none), so what the user watches is not notified.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn ui_viewing(
+    desktop: State<'_, crate::desktop::Desktop>,
+    session_id: Arg<Option<String>>,
+) -> Result<(), ApiError> {
+    *desktop.viewing.lock().unwrap_or_else(|p| p.into_inner()) = session_id.0;
+    Ok(())
+}
+
+/// Quits now (the webview asked the user first when runs were in flight).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn app_quit<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<(), ApiError> {
+    crate::desktop::quit(&app);
+    Ok(())
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
@@ -356,5 +499,21 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         account_remove,
         session_usage,
         usage_by_account,
+        schedules_list,
+        schedule_add,
+        schedule_update,
+        schedule_remove,
+        schedule_run_now,
+        schedule_runs,
+        hooks_list,
+        hook_add,
+        hook_update,
+        hook_remove,
+        logs_recent,
+        activity,
+        health,
+        api_url,
+        ui_viewing,
+        app_quit,
     ]
 }

@@ -5,6 +5,7 @@
 //! engine, so they outlive any window).
 
 mod commands;
+pub mod desktop;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -16,9 +17,17 @@ pub fn build_app<R: tauri::Runtime>(
     builder: tauri::Builder<R>,
     engine: Arc<Engine>,
 ) -> tauri::Builder<R> {
+    let tray_engine = engine.clone();
     builder
         .manage(engine)
         .manage(commands::Subscriptions::default())
+        .manage(desktop::Desktop::default())
+        .setup(move |app| {
+            desktop::setup_tray(app.handle(), &tray_engine)?;
+            desktop::watch(app.handle().clone(), tray_engine.clone());
+            Ok(())
+        })
+        .on_window_event(desktop::on_window_event)
         .on_page_load(|webview, payload| {
             // A (re)loading page has lost its channels: stop feeding them. It subscribes
             // again from its history's watermark.
@@ -32,7 +41,11 @@ pub fn build_app<R: tauri::Runtime>(
 
 /// Serves the loopback HTTP API beside the window (port `HEARTH_PORT`, default 7821, 0 =
 /// any free port). Without a keyring or a free port the app still runs, without the API.
-fn start_api(engine: Arc<Engine>, data_dir: std::path::PathBuf) {
+fn start_api<R: tauri::Runtime>(
+    app: tauri::AppHandle<R>,
+    engine: Arc<Engine>,
+    data_dir: std::path::PathBuf,
+) {
     let port = std::env::var("HEARTH_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(7821);
     let token = match hearth_engine::secrets::api_token() {
         Ok(token) => token,
@@ -47,7 +60,13 @@ fn start_api(engine: Arc<Engine>, data_dir: std::path::PathBuf) {
             token,
             port,
             &data_dir,
-            |_| {},
+            move |addr| {
+                use tauri::Manager;
+                *app.state::<desktop::Desktop>()
+                    .api_url
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner()) = Some(format!("http://{addr}"));
+            },
             std::future::pending(),
         )
         .await;
@@ -71,12 +90,48 @@ pub fn run() -> ExitCode {
         }
     };
     tracing::info!(data_dir = %data_dir.display(), version = env!("CARGO_PKG_VERSION"), "starting Hearth");
-    start_api(engine.clone(), data_dir.clone());
-    match build_app(tauri::Builder::default(), engine).run(tauri::generate_context!()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            tracing::error!(error = %e, "the app stopped with an error");
-            ExitCode::FAILURE
+    let builder = tauri::Builder::default()
+        // First: a second start hands over to this one, which shows its window.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| desktop::show(app)))
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec!["--hidden"]),
+        ))
+        .plugin(
+            tauri_plugin_global_shortcut::Builder::new()
+                .with_handler(|app, _shortcut, event| {
+                    if event.state == tauri_plugin_global_shortcut::ShortcutState::Pressed {
+                        desktop::toggle(app);
+                    }
+                })
+                .build(),
+        );
+    let shell_engine = engine.clone();
+    let app = build_app(builder, engine)
+        .build(tauri::generate_context!())
+        .map_err(|e| tracing::error!(error = %e, "the app could not start"));
+    let Ok(app) = app else { return ExitCode::FAILURE };
+    let handle = app.handle().clone();
+    desktop::setup_notifications(&handle);
+    let settings = shell_engine.settings();
+    if let Err(e) = desktop::apply_shortcut(&handle, &settings) {
+        tracing::warn!("the global shortcut is off: {}", e.message);
+    }
+    if let Err(e) = desktop::apply_autostart(&handle, &settings) {
+        tracing::warn!("{}", e.message);
+    }
+    if desktop::started_hidden() {
+        use tauri::Manager;
+        if let Some(w) = handle.get_webview_window(desktop::MAIN) {
+            let _ = w.hide();
         }
     }
+    start_api(handle, shell_engine.clone(), data_dir);
+    app.run(move |_app, event| {
+        if let tauri::RunEvent::ExitRequested { .. } = event {
+            tracing::info!("quitting: runs in flight become interrupted");
+            tauri::async_runtime::block_on(shell_engine.shutdown());
+        }
+    });
+    ExitCode::SUCCESS
 }

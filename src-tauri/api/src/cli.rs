@@ -17,6 +17,9 @@ struct Cli {
     /// The API to talk to (default: the running Hearth's, from <data dir>/api.json).
     #[arg(long, global = true, env = "HEARTH_URL")]
     url: Option<String>,
+    /// Start the desktop app in the tray, window hidden (how start-at-login launches it).
+    #[arg(long, hide = true)]
+    hidden: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -59,6 +62,36 @@ enum Command {
     },
     /// Stop the session's running run.
     Abort { session: String },
+    /// Post a proactive message to the inbox (or a thread's chat, or a given chat).
+    Post {
+        text: String,
+        /// The inbox thread (its own chat, made on first use); default `inbox`.
+        #[arg(long, conflicts_with = "session")]
+        thread: Option<String>,
+        /// Into this chat instead.
+        #[arg(long)]
+        session: Option<String>,
+        /// The title of the thread's chat when it is made.
+        #[arg(long, requires = "thread")]
+        title: Option<String>,
+        /// No desktop notification.
+        #[arg(long)]
+        no_notify: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print recent log lines of the running Hearth.
+    Logs {
+        /// trace | debug | info | warn | error (this level and above).
+        #[arg(long)]
+        level: Option<String>,
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs the CLI if a subcommand was given; `None` means "start the desktop app".
@@ -294,6 +327,53 @@ impl Client {
                     "{}",
                     if answer["aborted"] == true { "aborted" } else { "nothing was running" }
                 );
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Post { text, thread, session, title, no_notify, json } => {
+                let mut body = json!({"text": text, "notify": !no_notify});
+                for (key, value) in [("thread", thread), ("session_id", session), ("title", title)]
+                {
+                    if let Some(v) = value {
+                        body[key] = json!(v);
+                    }
+                }
+                let receipt = self.call(Method::POST, "/v1/inbox", Some(body)).await?;
+                if json {
+                    println!("{receipt}");
+                } else {
+                    println!(
+                        "{} {}",
+                        receipt["session_id"].as_str().unwrap_or(""),
+                        receipt["message_id"].as_str().unwrap_or("")
+                    );
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Logs { level, session, limit, json } => {
+                let mut url = reqwest::Url::parse("http://h/v1/logs").expect("a valid URL");
+                url.query_pairs_mut().append_pair("limit", &limit.to_string());
+                if let Some(l) = &level {
+                    url.query_pairs_mut().append_pair("level", l);
+                }
+                if let Some(s) = &session {
+                    url.query_pairs_mut().append_pair("session_id", s);
+                }
+                let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
+                let answer = self.call(Method::GET, &path, None).await?;
+                for line in answer["lines"].as_array().into_iter().flatten() {
+                    if json {
+                        println!("{line}");
+                    } else {
+                        println!(
+                            "{} {:5} {} {} {}",
+                            line["ts"],
+                            line["level"].as_str().unwrap_or("").to_uppercase(),
+                            line["target"].as_str().unwrap_or(""),
+                            line["message"].as_str().unwrap_or(""),
+                            line["fields"].as_str().unwrap_or("")
+                        );
+                    }
+                }
                 Ok(ExitCode::SUCCESS)
             }
             Command::Serve { .. } | Command::Token => unreachable!("handled before connecting"),

@@ -94,9 +94,23 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/mcp/servers", get(list_mcp).post(add_mcp))
         .route("/v1/mcp/servers/{name}", axum::routing::patch(update_mcp).delete(remove_mcp))
         .route("/v1/mcp/servers/{name}/test", post(test_mcp))
+        .route("/v1/inbox", post(post_inbox))
+        .route("/v1/webhooks", get(list_hooks).post(add_hook))
+        .route("/v1/webhooks/{name}", axum::routing::patch(update_hook).delete(remove_hook))
+        .route("/v1/schedules", get(list_schedules).post(add_schedule))
+        .route(
+            "/v1/schedules/{id}",
+            get(get_schedule).patch(update_schedule).delete(remove_schedule),
+        )
+        .route("/v1/schedules/{id}/run", post(run_schedule))
+        .route("/v1/schedules/{id}/runs", get(schedule_runs))
+        .route("/v1/logs", get(logs))
+        .route("/v1/activity", get(activity))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
     Router::new()
         .route("/v1/health", get(health))
+        // Webhook deliveries carry the hook's own secret instead of the API token.
+        .route("/v1/hooks/{name}", post(fire_hook))
         .merge(authed)
         .fallback(|| async { bad(ErrorCode::NotFound, "no such route") })
         .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
@@ -234,8 +248,12 @@ async fn send(
     if body.attachments.as_ref().is_some_and(|a| !a.is_empty()) {
         return Err(bad(ErrorCode::InvalidInput, "attachments are not supported yet"));
     }
-    let req =
-        SendMessage { text: body.text, client_msg_id: body.client_msg_id, priority: body.priority };
+    let req = SendMessage {
+        text: body.text,
+        client_msg_id: body.client_msg_id,
+        priority: body.priority,
+        ..SendMessage::default()
+    };
     Ok((StatusCode::ACCEPTED, Json(s.engine.send(&id, req).await?)))
 }
 
@@ -455,4 +473,149 @@ pub async fn serve(
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     let _ = std::fs::remove_file(&api_json);
     result
+}
+
+// ---- outside the window: inbox, webhooks, schedules, logs --------------------------------
+
+async fn post_inbox(
+    State(s): State<Arc<AppState>>,
+    Body(post): Body<hearth_engine::inbox::InboxPost>,
+) -> Answer<impl IntoResponse> {
+    Ok((StatusCode::CREATED, Json(s.engine.post_inbox(&post).await?)))
+}
+
+async fn list_hooks(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(json!({"hooks": run_blocking(move || engine.hooks()).await?})))
+}
+
+async fn add_hook(
+    State(s): State<Arc<AppState>>,
+    Body(new): Body<hearth_engine::store::hooks::NewHook>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.add_hook(&new)).await?)))
+}
+
+async fn update_hook(
+    State(s): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+    Body(patch): Body<hearth_engine::store::hooks::HookPatch>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.update_hook(&name, &patch)).await?))
+}
+
+async fn remove_hook(
+    State(s): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.remove_hook(&name)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /v1/hooks/{name}`: the hook's secret as `Authorization: Bearer …` (or
+/// `X-Hearth-Hook-Secret`); an optional delivery id (`X-Hearth-Delivery`, `X-GitHub-Delivery`
+/// or `Idempotency-Key`) makes a redelivery harmless. Any JSON body is the payload.
+async fn fire_hook(
+    State(s): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+    headers: HeaderMap,
+    Body(payload): Body<Value>,
+) -> Answer<impl IntoResponse> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    let secret = header("authorization")
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .or_else(|| header("x-hearth-hook-secret"));
+    let delivery = header("x-hearth-delivery")
+        .or_else(|| header("x-github-delivery"))
+        .or_else(|| header("idempotency-key"));
+    Ok((StatusCode::ACCEPTED, Json(s.engine.fire_hook(&name, secret, delivery, &payload).await?)))
+}
+
+async fn list_schedules(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(json!({"schedules": run_blocking(move || engine.schedules()).await?})))
+}
+
+async fn add_schedule(
+    State(s): State<Arc<AppState>>,
+    Body(new): Body<hearth_engine::store::schedules::NewSchedule>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.add_schedule(&new)).await?)))
+}
+
+async fn get_schedule(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.schedule(&id)).await?))
+}
+
+async fn update_schedule(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(patch): Body<hearth_engine::store::schedules::SchedulePatch>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.update_schedule(&id, &patch)).await?))
+}
+
+async fn remove_schedule(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.remove_schedule(&id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn run_schedule(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    Ok((StatusCode::ACCEPTED, Json(s.engine.run_schedule_now(&id).await?)))
+}
+
+async fn schedule_runs(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    params: Params,
+) -> Answer<impl IntoResponse> {
+    only(&params, &["limit"])?;
+    let limit: u32 = int_param(&params, "limit", ErrorCode::InvalidLimit)?.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(bad(ErrorCode::InvalidLimit, "limit must be 1 to 200"));
+    }
+    let engine = s.engine.clone();
+    Ok(Json(json!({"runs": run_blocking(move || engine.schedule_runs(&id, limit)).await?})))
+}
+
+async fn logs(params: Params) -> Answer<impl IntoResponse> {
+    use hearth_engine::logging::{LogLevel, LogQuery};
+    only(&params, &["level", "session_id", "q", "after_seq", "limit"])?;
+    let level = params
+        .get("level")
+        .map(|l| {
+            serde_json::from_value::<LogLevel>(Value::String(l.to_lowercase())).map_err(|_| {
+                bad(ErrorCode::InvalidInput, "level is one of trace, debug, info, warn, error")
+            })
+        })
+        .transpose()?;
+    let query = LogQuery {
+        level,
+        session_id: params.get("session_id").cloned(),
+        q: params.get("q").cloned(),
+        after_seq: int_param(&params, "after_seq", ErrorCode::InvalidInput)?,
+        limit: int_param(&params, "limit", ErrorCode::InvalidLimit)?,
+    };
+    Ok(Json(json!({"lines": hearth_engine::logging::recent(&query)?})))
+}
+
+async fn activity(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.activity()).await?))
 }

@@ -188,6 +188,7 @@ impl Actor {
             ));
         }
         let priority = req.priority.unwrap_or_default();
+        let source = req.source;
         let (session_id, client_msg_id) = (self.session_id.clone(), req.client_msg_id.clone());
 
         // A repeated client_msg_id answers the first receipt and creates nothing.
@@ -218,6 +219,7 @@ impl Actor {
                     let content = [ContentBlock::Text { text }];
                     let message = messages::NewMessage {
                         client_msg_id: client_msg_id.as_deref(),
+                        source: source.unwrap_or(crate::chat::MessageSource::User),
                         ..messages::NewMessage::user(&message_id, &session_id, &content, false)
                     };
                     messages::insert(tx, &message, now)?;
@@ -354,6 +356,7 @@ impl Actor {
                     text,
                     client_msg_id: None,
                     priority: Some(Priority::Next),
+                    source: None,
                 })
                 .await?;
                 Ok(SteerMode::Queued)

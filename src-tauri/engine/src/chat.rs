@@ -100,6 +100,10 @@ pub struct SendMessage {
     pub client_msg_id: Option<String>,
     #[ts(optional)]
     pub priority: Option<Priority>,
+    /// Set by the engine for webhook turns (`external`); callers cannot set it.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub source: Option<MessageSource>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -74,6 +74,14 @@ pub enum ErrorCode {
     McpServerNotFound,
     /// An MCP server form that is not valid.
     InvalidMcpServer,
+    /// A schedule that does not exist.
+    ScheduleNotFound,
+    /// A schedule whose cron expression, time zone, prompt or chat is not valid.
+    InvalidSchedule,
+    /// A webhook that does not exist (or is turned off).
+    HookNotFound,
+    /// A webhook whose name or template is not valid.
+    InvalidHook,
     /// An account that does not exist (or cannot be changed here: `env:` accounts).
     AccountNotFound,
     /// An account form that is not valid (label, URL, key).
@@ -105,8 +113,13 @@ impl ErrorCode {
             | ErrorCode::AccountNotFound
             | ErrorCode::ApprovalNotFound
             | ErrorCode::RuleNotFound
-            | ErrorCode::McpServerNotFound => 404,
-            ErrorCode::InvalidRule | ErrorCode::InvalidMcpServer => 400,
+            | ErrorCode::McpServerNotFound
+            | ErrorCode::ScheduleNotFound
+            | ErrorCode::HookNotFound => 404,
+            ErrorCode::InvalidRule
+            | ErrorCode::InvalidMcpServer
+            | ErrorCode::InvalidSchedule
+            | ErrorCode::InvalidHook => 400,
             ErrorCode::StepLimit => 409,
             ErrorCode::InvalidAccount => 400,
             ErrorCode::KeyringUnavailable => 503,

@@ -240,6 +240,16 @@ pub enum FrameBody {
     TitleUpdated {
         title: String,
     },
+    /// A message from outside (the inbox, a script): shown as such, never run as a prompt,
+    /// and quoted as untrusted content when a model reads it.
+    ProactiveMessage {
+        message_id: String,
+        text: String,
+        /// Where it came from, e.g. `inbox` or `inbox:<thread>`.
+        origin: String,
+        /// Whether it asked for a notification.
+        notify: bool,
+    },
 }
 
 impl FrameBody {
@@ -270,7 +280,21 @@ impl FrameBody {
             FrameBody::QueueChanged { .. } => "queue_changed",
             FrameBody::RunCompleted { .. } => "run_completed",
             FrameBody::TitleUpdated { .. } => "title_updated",
+            FrameBody::ProactiveMessage { .. } => "proactive_message",
         }
+    }
+
+    /// Frames that matter outside their chat: see [`crate::writer::Bus::watch`].
+    pub fn is_notable(&self) -> bool {
+        matches!(
+            self,
+            FrameBody::RunQueued { .. }
+                | FrameBody::RunStarted { .. }
+                | FrameBody::RunCompleted { .. }
+                | FrameBody::ApprovalRequested { .. }
+                | FrameBody::ApprovalResolved { .. }
+                | FrameBody::ProactiveMessage { .. }
+        )
     }
 
     /// Appends `next` to this frame if both are deltas of the same block: the writer's

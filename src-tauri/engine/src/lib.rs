@@ -10,10 +10,12 @@ pub mod accounts;
 pub mod actor;
 pub mod agent;
 pub mod assemble;
+pub mod background;
 pub mod bindings;
 pub mod chat;
 pub mod error;
 pub mod frames;
+pub mod inbox;
 pub mod local;
 pub mod logging;
 pub mod models;
@@ -23,9 +25,11 @@ pub mod policy;
 pub mod provider;
 mod repair;
 mod run;
+pub mod schedules;
 pub mod secrets;
 pub mod store;
 pub mod subscribe;
+pub mod sweep;
 mod title;
 pub mod tools;
 pub mod usage;
@@ -70,6 +74,10 @@ pub(crate) struct Shared {
     pub tools: tools::Tools,
     /// Runs waiting for an approval's answer, by approval id.
     approvals: Mutex<HashMap<String, ApprovalSender>>,
+    /// Wakes the scheduler when schedules change.
+    pub schedules_changed: tokio::sync::Notify,
+    /// Cancelled when the engine is dropped: the background loops stop.
+    pub stopped: tokio_util::sync::CancellationToken,
 }
 
 impl Shared {
@@ -81,6 +89,46 @@ impl Shared {
 
     pub(crate) fn settings(&self) -> store::settings::Settings {
         self.settings.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+}
+
+impl Shared {
+    /// The session's actor, started (from the store) if it is not running.
+    fn actor(self: &Arc<Self>, session_id: &str) -> Result<ActorHandle> {
+        let mut actors = self.actors.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(handle) = actors.get(session_id).filter(|h| !h.tx.is_closed()) {
+            return Ok(handle.clone());
+        }
+        let handle = actor::spawn(self.clone(), session_id)?;
+        actors.insert(session_id.to_owned(), handle.clone());
+        Ok(handle)
+    }
+
+    /// Sends a command to the session's actor and waits for its answer.
+    async fn ask<T>(
+        self: &Arc<Self>,
+        session_id: &str,
+        make: impl Fn(oneshot::Sender<T>) -> Cmd,
+    ) -> Result<T> {
+        self.store.get_session(session_id)?; // unknown or deleted: SESSION_NOT_FOUND
+        for _ in 0..2 {
+            let (reply, answer) = oneshot::channel();
+            // A closed mailbox means the actor just went idle: start a fresh one and ask again.
+            if self.actor(session_id)?.tx.send(make(reply)).is_ok()
+                && let Ok(value) = answer.await
+            {
+                return Ok(value);
+            }
+        }
+        Err(ApiError::new(ErrorCode::Internal, "the session's actor did not answer"))
+    }
+
+    pub(crate) async fn send(
+        self: &Arc<Self>,
+        session_id: &str,
+        req: SendMessage,
+    ) -> Result<SendReceipt> {
+        self.ask(session_id, |reply| Cmd::Send { req: req.clone(), reply }).await?
     }
 }
 
@@ -127,6 +175,9 @@ pub struct EngineOptions {
     pub accounts: accounts::AccountsConfig,
     /// Title sessions after their first reply with the session's model.
     pub auto_title: bool,
+    /// Run the scheduler and the hourly sweep (tests that move the clock by hand turn this off
+    /// and call [`Engine::run_due_schedules`] and [`Engine::sweep`] themselves).
+    pub background: bool,
 }
 
 impl Default for EngineOptions {
@@ -135,6 +186,7 @@ impl Default for EngineOptions {
             store: StoreOptions::default(),
             accounts: Default::default(),
             auto_title: true,
+            background: true,
         }
     }
 }
@@ -148,6 +200,7 @@ impl EngineOptions {
             accounts: accounts::AccountsConfig::from_env(),
             auto_title: std::env::var("HEARTH_AUTO_TITLE")
                 .map_or(true, |v| v != "0" && v != "false"),
+            background: true,
         }
     }
 }
@@ -173,6 +226,7 @@ impl Drop for Engine {
     /// Commits what is queued, stops the writer and releases the data dir, so a new engine
     /// (or process) can open it at once.
     fn drop(&mut self) {
+        self.shared.stopped.cancel();
         self.shared.writer.shutdown();
         self.shared.store.release_lock();
     }
@@ -221,10 +275,15 @@ impl Engine {
                 Box::new(|name| secrets::secret(name).ok().flatten()),
             ),
             approvals: Mutex::new(HashMap::new()),
+            schedules_changed: tokio::sync::Notify::new(),
+            stopped: tokio_util::sync::CancellationToken::new(),
         });
         let engine = Engine { shared, _own_runtime: own_runtime };
         for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {
             engine.actor(&session_id)?;
+        }
+        if options.background {
+            background::start(&engine.shared);
         }
         tracing::info!(db = %engine.shared.store.db_path().display(), "engine ready");
         Ok(engine)
@@ -266,40 +325,22 @@ impl Engine {
 
     // ---- turns ----------------------------------------------------------------------------
 
-    /// The session's actor, started (from the store) if it is not running.
     fn actor(&self, session_id: &str) -> Result<ActorHandle> {
-        let mut actors = self.shared.actors.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(handle) = actors.get(session_id).filter(|h| !h.tx.is_closed()) {
-            return Ok(handle.clone());
-        }
-        let handle = actor::spawn(self.shared.clone(), session_id)?;
-        actors.insert(session_id.to_owned(), handle.clone());
-        Ok(handle)
+        self.shared.actor(session_id)
     }
 
-    /// Sends a command to the session's actor and waits for its answer.
     async fn ask<T>(
         &self,
         session_id: &str,
         make: impl Fn(oneshot::Sender<T>) -> Cmd,
     ) -> Result<T> {
-        self.shared.store.get_session(session_id)?; // unknown or deleted: SESSION_NOT_FOUND
-        for _ in 0..2 {
-            let (reply, answer) = oneshot::channel();
-            // A closed mailbox means the actor just went idle: start a fresh one and ask again.
-            if self.actor(session_id)?.tx.send(make(reply)).is_ok()
-                && let Ok(value) = answer.await
-            {
-                return Ok(value);
-            }
-        }
-        Err(ApiError::new(ErrorCode::Internal, "the session's actor did not answer"))
+        self.shared.ask(session_id, make).await
     }
 
     /// Commits the user message (idempotent on `client_msg_id`) and queues its run; returns
     /// once it is durable.
     pub async fn send(&self, session_id: &str, req: SendMessage) -> Result<SendReceipt> {
-        self.ask(session_id, |reply| Cmd::Send { req: req.clone(), reply }).await?
+        self.shared.send(session_id, req).await
     }
 
     /// Re-runs the last user message after a failed or interrupted reply.

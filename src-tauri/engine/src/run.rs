@@ -25,7 +25,7 @@ use crate::frames::{FrameBody, Phase, RunStatus, StopReason, Usage};
 use crate::models;
 use crate::policy::{self, Decision};
 use crate::provider::ToolSpec;
-use crate::provider::{ModelMessage, ModelRequest, Provider, ProviderError, ProviderEvent, retry};
+use crate::provider::{ModelRequest, Provider, ProviderError, ProviderEvent, retry};
 use crate::store::approvals::{self, Approval, ApprovalAnswer};
 use crate::store::{attachments, messages, rules, runs, sessions};
 use crate::tools;
@@ -407,11 +407,9 @@ async fn build_request(
     let sid = ctx.session_id.clone();
     let (timeline, _) =
         ctx.shared.read(move |conn| messages::timeline(conn, &sid, 100_000, None)).await?;
-    let messages: Vec<ModelMessage> = timeline
-        .into_iter()
-        .filter(|m| m.status != MessageStatus::Error)
-        .map(|m| ModelMessage { role: m.role, content: m.content })
-        .collect();
+    let messages = crate::inbox::model_view(
+        timeline.into_iter().filter(|m| m.status != MessageStatus::Error).collect(),
+    );
     let messages = crate::pairs::answer_every_call(messages);
     // The images the conversation shows, read once per model call.
     let image_ids: Vec<String> = messages

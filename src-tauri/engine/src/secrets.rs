@@ -51,7 +51,7 @@ pub fn existing_api_token() -> Result<String> {
 }
 
 /// 256 random bits, hex: two v4 UUIDs' random parts are plenty and need no extra crate.
-fn new_token() -> String {
+pub fn new_token() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }
 

@@ -40,13 +40,26 @@ enum Op {
     Stop,
 }
 
-/// Per-session live fan-out of committed frames.
-#[derive(Default)]
+/// Per-session live fan-out of committed frames, plus one feed of the frames that matter
+/// outside a chat (runs starting and ending, approvals, proactive messages) for the tray,
+/// notifications and schedules.
 pub struct Bus {
     senders: Mutex<HashMap<String, broadcast::Sender<Arc<Frame>>>>,
+    notable: broadcast::Sender<Arc<Frame>>,
+}
+
+impl Default for Bus {
+    fn default() -> Self {
+        Bus { senders: Mutex::default(), notable: broadcast::channel(BUS_CAPACITY).0 }
+    }
 }
 
 impl Bus {
+    /// Committed frames of every session that change what is running, waiting or new.
+    pub fn watch(&self) -> broadcast::Receiver<Arc<Frame>> {
+        self.notable.subscribe()
+    }
+
     pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Frame>> {
         let mut senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
         senders
@@ -61,6 +74,9 @@ impl Bus {
     }
 
     fn publish(&self, frames: &[Arc<Frame>]) {
+        for frame in frames.iter().filter(|f| f.body.is_notable()) {
+            let _ = self.notable.send(frame.clone());
+        }
         let mut senders = self.senders.lock().unwrap_or_else(|p| p.into_inner());
         for frame in frames {
             if let Some(tx) = senders.get(&frame.session_id)

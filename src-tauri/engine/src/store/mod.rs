@@ -9,10 +9,12 @@ pub mod accounts;
 pub mod approvals;
 pub mod attachments;
 pub mod events;
+pub mod hooks;
 pub mod mcp_servers;
 pub mod messages;
 pub mod rules;
 pub mod runs;
+pub mod schedules;
 pub mod sessions;
 pub mod settings;
 
@@ -39,6 +41,9 @@ const MIGRATIONS: &[&str] = &[
     approvals::MIGRATION_1,
     rules::MIGRATION_1,
     mcp_servers::MIGRATION_1,
+    sessions::MIGRATION_4,
+    schedules::MIGRATION_1,
+    hooks::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

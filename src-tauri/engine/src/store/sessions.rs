@@ -48,6 +48,13 @@ pub const MIGRATION_3: &str = "
 ALTER TABLE sessions ADD COLUMN max_steps INTEGER;
 ";
 
+/// Inbox threads: the chat proactive messages of one `thread` go to, made on first use.
+pub const MIGRATION_4: &str = "
+ALTER TABLE sessions ADD COLUMN inbox_thread TEXT;
+CREATE UNIQUE INDEX sessions_by_inbox_thread ON sessions (inbox_thread)
+    WHERE inbox_thread IS NOT NULL AND deleted_at IS NULL;
+";
+
 pub const MAX_STEPS_LIMIT: u32 = 500;
 
 pub const DEFAULT_TITLE: &str = "New chat";
@@ -273,7 +280,7 @@ pub fn validate_title(title: &str) -> Result<String> {
 }
 
 /// `<account>/<model>`: both parts non-empty, no whitespace. `""` means "the default".
-fn validate_model(model: &str) -> Result<Option<String>> {
+pub(crate) fn validate_model(model: &str) -> Result<Option<String>> {
     if model.is_empty() {
         return Ok(None);
     }
@@ -386,6 +393,36 @@ impl Store {
                                        created_at, updated_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
                 params![id, title, source, model, system_prompt, workspace, now],
+            )?;
+            fetch(tx, &id, false)
+        })
+    }
+
+    /// The chat of an inbox `thread`, made (titled `title`, else after the thread) on first use.
+    pub fn inbox_session(&self, thread: &str, title: Option<&str>) -> Result<Session> {
+        let title = match title {
+            Some(t) => validate_title(t)?,
+            None if thread == "inbox" => "Inbox".to_owned(),
+            None => validate_title(&format!("Inbox: {thread}"))?,
+        };
+        let id = uuid::Uuid::now_v7().to_string();
+        let now = self.now();
+        self.write(|tx| {
+            let existing: Option<String> = tx
+                .query_row(
+                    "SELECT id FROM sessions WHERE inbox_thread = ?1 AND deleted_at IS NULL",
+                    [thread],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if let Some(existing) = existing {
+                return fetch(tx, &existing, false);
+            }
+            tx.execute(
+                "INSERT INTO sessions (id, title, title_source, inbox_thread, created_at,
+                                       updated_at)
+                 VALUES (?1, ?2, 'user', ?3, ?4, ?4)",
+                params![id, title, thread, now],
             )?;
             fetch(tx, &id, false)
         })

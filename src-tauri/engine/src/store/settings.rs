@@ -16,17 +16,38 @@ CREATE TABLE settings (
 );
 ";
 
-/// What the user can change in Settings (more arrives with the tray and schedules).
+/// What the user can change in Settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(default)]
 pub struct Settings {
     /// Name a chat from its first exchange while the user has not named it.
     pub auto_title: bool,
+    /// Closing the window hides it to the tray; runs and schedules go on.
+    pub close_to_tray: bool,
+    /// Start Hearth (in the tray, window hidden) when the user logs in.
+    pub start_at_login: bool,
+    /// Shows or hides the window from anywhere, e.g. `CmdOrCtrl+Shift+Space`; empty = none.
+    pub global_shortcut: String,
+    /// No desktop notifications at all.
+    pub notifications_muted: bool,
+    /// Schedules fire only while this is off (the tray's "Pause schedules").
+    pub schedules_paused: bool,
+    /// Event-log rows of finished runs older than this many days are dropped (their messages
+    /// stay); 1 to 3650.
+    pub event_retention_days: u32,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { auto_title: true }
+        Settings {
+            auto_title: true,
+            close_to_tray: true,
+            start_at_login: false,
+            global_shortcut: "CmdOrCtrl+Shift+Space".into(),
+            notifications_muted: false,
+            schedules_paused: false,
+            event_retention_days: 30,
+        }
     }
 }
 
@@ -36,6 +57,41 @@ impl Default for Settings {
 pub struct SettingsPatch {
     #[ts(optional)]
     pub auto_title: Option<bool>,
+    #[ts(optional)]
+    pub close_to_tray: Option<bool>,
+    #[ts(optional)]
+    pub start_at_login: Option<bool>,
+    #[ts(optional)]
+    pub global_shortcut: Option<String>,
+    #[ts(optional)]
+    pub notifications_muted: Option<bool>,
+    #[ts(optional)]
+    pub schedules_paused: Option<bool>,
+    #[ts(optional)]
+    pub event_retention_days: Option<u32>,
+}
+
+impl SettingsPatch {
+    /// Refuses values no setting takes (the shell checks the shortcut's keys itself).
+    pub fn validate(&self) -> Result<()> {
+        if let Some(days) = self.event_retention_days
+            && !(1..=3650).contains(&days)
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "event_retention_days must be 1 to 3650",
+            ));
+        }
+        if let Some(s) = &self.global_shortcut
+            && (s.len() > 64 || s.chars().any(char::is_control))
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "global_shortcut must be a short key combination such as CmdOrCtrl+Shift+Space",
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The settings as stored, defaults filling what is not.
@@ -57,6 +113,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
 
 /// Writes the fields the patch sets; returns the settings after it.
 pub fn apply(tx: &Transaction<'_>, patch: &SettingsPatch, now: i64) -> Result<Settings> {
+    patch.validate()?;
     let fields = serde_json::to_value(patch).unwrap_or_default();
     for (key, value) in fields.as_object().into_iter().flatten() {
         if value.is_null() {

@@ -18,6 +18,7 @@ fn open(dir: &std::path::Path) -> Engine {
             store: StoreOptions::default(),
             accounts: AccountsConfig::default(),
             auto_title: false,
+            background: true,
         },
     )
     .unwrap()
@@ -70,7 +71,7 @@ async fn a_settings_account_keeps_its_key_in_the_keyring_only_and_works() {
         )
         .unwrap();
     engine
-        .send(&session, SendMessage { text: "hi".into(), client_msg_id: None, priority: None })
+        .send(&session, SendMessage { text: "hi".into(), ..SendMessage::default() })
         .await
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
@@ -215,7 +216,7 @@ async fn rotating_a_key_replaces_it_everywhere_and_test_reaches_the_server() {
         .unwrap()
         .id;
     engine
-        .send(&session, SendMessage { text: "hi".into(), client_msg_id: None, priority: None })
+        .send(&session, SendMessage { text: "hi".into(), ..SendMessage::default() })
         .await
         .unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(20);

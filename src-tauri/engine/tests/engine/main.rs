@@ -4,6 +4,7 @@
 mod accounts;
 mod agent;
 mod conformance;
+mod outside;
 mod requests;
 mod resume;
 mod store;

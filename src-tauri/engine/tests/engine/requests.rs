@@ -304,7 +304,7 @@ async fn auto_title_can_be_turned_off_in_settings_and_stays_off() {
     {
         let engine = Engine::open_with(dir.path(), options()).unwrap();
         assert!(engine.settings().auto_title, "on by default");
-        let patch = SettingsPatch { auto_title: Some(false) };
+        let patch = SettingsPatch { auto_title: Some(false), ..Default::default() };
         assert!(!engine.update_settings(&patch).unwrap().auto_title);
     }
     let engine = Engine::open_with(dir.path(), options()).unwrap();

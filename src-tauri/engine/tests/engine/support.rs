@@ -36,11 +36,11 @@ pub fn anthropic_options(server: &ModelServer, model: &str) -> EngineOptions {
 }
 
 pub fn options_with(accounts: AccountsConfig) -> EngineOptions {
-    EngineOptions { store: StoreOptions::default(), accounts, auto_title: false }
+    EngineOptions { store: StoreOptions::default(), accounts, auto_title: false, background: true }
 }
 
 pub fn text(s: &str) -> SendMessage {
-    SendMessage { text: s.into(), client_msg_id: None, priority: None }
+    SendMessage { text: s.into(), ..SendMessage::default() }
 }
 
 /// Collects the session's frames from `after` until `stop` says so (20 s at most).

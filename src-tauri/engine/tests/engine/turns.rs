@@ -91,8 +91,11 @@ async fn a_turn_streams_is_stored_and_history_matches_the_frames() {
 async fn a_repeated_client_msg_id_returns_the_first_receipt_and_creates_nothing() {
     let s = setup().await;
     s.server.set_fallback(Reply::text(&["ok"]));
-    let req =
-        SendMessage { text: "once".into(), client_msg_id: Some("c-1".into()), priority: None };
+    let req = SendMessage {
+        text: "once".into(),
+        client_msg_id: Some("c-1".into()),
+        ..Default::default()
+    };
     let first = s.engine.send(&s.session, req.clone()).await.unwrap();
     let second = s.engine.send(&s.session, req).await.unwrap();
     assert_eq!(
@@ -122,6 +125,7 @@ async fn one_hundred_concurrent_sends_run_one_at_a_time_in_priority_order() {
                 text: format!("m{i}"),
                 client_msg_id: None,
                 priority: Some(priority),
+                source: None,
             };
             // The queue holds 20: a QUEUE_FULL answer is a valid, typed refusal; retry it.
             loop {
@@ -401,6 +405,7 @@ async fn queued_sends_survive_a_restart_and_run_in_order() {
         text: "first of the queue".into(),
         client_msg_id: None,
         priority: Some(Priority::Next),
+        source: None,
     };
     engine.send(&session, urgent).await.unwrap();
     frames_until(&engine, &session, 0, |f| f.iter().any(|f| f.body.kind() == "text_delta")).await;
