@@ -223,13 +223,15 @@ pub fn watch<R: Runtime>(app: AppHandle<R>, engine: Arc<Engine>) {
     });
 }
 
+/// One short line of text, escaped for servers that read bodies as markup.
 fn preview(text: &str) -> String {
     let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() > 160 {
+    let short = if flat.chars().count() > 160 {
         format!("{}…", flat.chars().take(159).collect::<String>())
     } else {
         flat
-    }
+    };
+    short.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// The notification a frame deserves, if any: runs that end (done or error) and proactive

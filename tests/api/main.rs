@@ -584,3 +584,165 @@ async fn agent_routes_answer_and_refuse_bad_input() {
     assert_eq!(shell["default"], "ask");
     assert_eq!(s.get("/v1/models?refresh=true").await["models"].as_array().unwrap().len(), 2);
 }
+
+/// Outside the window: the inbox (and `hearth post`), webhooks, schedules and logs over HTTP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inbox_webhooks_schedules_and_logs_over_http_and_the_cli() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    model.set_fallback(Reply::text(&["on it"]));
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+
+    // Inbox: 401 without the token, 400 for a bad body, 404 for an unknown chat.
+    let anon = s
+        .http
+        .post(format!("{}/v1/inbox", s.url))
+        .json(&json!({"text": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anon.status(), 401);
+    for (body, status, code) in [
+        (json!({"text": ""}), 400, "MESSAGE_EMPTY"),
+        (json!({"txt": "x"}), 400, "INVALID_INPUT"),
+        (json!({"text": "x", "thread": "a b"}), 400, "INVALID_INPUT"),
+        (json!({"text": "x", "session_id": "nope"}), 404, "SESSION_NOT_FOUND"),
+    ] {
+        let (got, v) = s.call(Method::POST, "/v1/inbox", Some(body.clone())).await;
+        assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{body}");
+    }
+    let (status, receipt) = s
+        .call(Method::POST, "/v1/inbox", Some(json!({"text": "Deploy finished", "session_id": id})))
+        .await;
+    assert_eq!(status, 201);
+    assert_eq!(receipt["session_id"], id.as_str());
+    let history = s.get(&format!("/v1/sessions/{id}/history")).await;
+    let last = history["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(
+        (last["role"].as_str(), last["source"].as_str()),
+        (Some("assistant"), Some("external"))
+    );
+    assert_eq!(last["id"], receipt["message_id"]);
+    let frames = s.all_events(&id).await;
+    let proactive =
+        frames.iter().find(|(_, f)| f["type"] == "proactive_message").expect("on the stream");
+    assert_eq!(proactive.1["text"], "Deploy finished");
+
+    // `hearth post`: into a thread's own chat, made once.
+    let cli = |args: Vec<String>| {
+        let data_dir = data.path().to_owned();
+        tokio::task::spawn_blocking(move || {
+            Command::new(BIN)
+                .args(&args)
+                .env("HEARTH_DATA_DIR", data_dir)
+                .env("HEARTH_API_TOKEN", TOKEN)
+                .output()
+                .unwrap()
+        })
+    };
+    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let out =
+        cli(args(&["post", "nightly build is green", "--thread", "ci", "--json"])).await.unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let out = cli(args(&["post", "and again", "--thread", "ci", "--json"])).await.unwrap();
+    let second: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(first["session_id"], second["session_id"]);
+    let thread = s.get(&format!("/v1/sessions/{}", first["session_id"].as_str().unwrap())).await;
+    assert_eq!(thread["title"], "Inbox: ci");
+    let out = cli(args(&["post", " "])).await.unwrap();
+    assert!(
+        !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("MESSAGE_EMPTY")
+    );
+
+    // Webhooks: the secret is shown once; a wrong one is refused; the payload is quoted.
+    let (status, made) = s
+        .call(
+            Method::POST,
+            "/v1/webhooks",
+            Some(json!({"name": "gh", "template": "Triage this issue: {{issue.title}}", "session_id": id})),
+        )
+        .await;
+    assert_eq!(status, 201, "{made}");
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    assert!(s.get("/v1/webhooks").await["hooks"][0].get("secret").is_none(), "never listed");
+    let deliver = |secret: &str| {
+        s.http
+            .post(format!("{}/v1/hooks/gh", s.url))
+            .bearer_auth(secret)
+            .header("X-GitHub-Delivery", "d-1")
+            .json(&json!({"issue": {"title": "App crashes on start"}}))
+            .send()
+    };
+    assert_eq!(deliver("wrong").await.unwrap().status(), 401);
+    let resp = deliver(&secret).await.unwrap();
+    assert_eq!(resp.status(), 202);
+    let fired: Value = resp.json().await.unwrap();
+    let again: Value = deliver(&secret).await.unwrap().json().await.unwrap();
+    assert_eq!(fired["message_id"], again["message_id"], "a redelivery changes nothing");
+    let unknown = s
+        .http
+        .post(format!("{}/v1/hooks/nope", s.url))
+        .bearer_auth(&secret)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.get(&format!("/v1/sessions/{id}")).await["status"] != "idle"
+        && Instant::now() < deadline
+    {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let request = model.requests().pop().unwrap();
+    let sent = request["messages"].to_string();
+    assert!(
+        sent.contains(
+            "Triage this issue: <untrusted source=\\\"webhook:gh\\\">\\nApp crashes on start"
+        ),
+        "{sent}"
+    );
+    let (status, _) = s.call(Method::DELETE, "/v1/webhooks/gh", None).await;
+    assert_eq!(status, 204);
+
+    // Schedules: made, refused when bad, run now, listed with their runs.
+    let (status, bad) = s
+        .call(
+            Method::POST,
+            "/v1/schedules",
+            Some(json!({"name": "x", "cron": "99 * * * *", "prompt": "p"})),
+        )
+        .await;
+    assert_eq!((status, bad["error"]["code"].as_str()), (400, Some("INVALID_SCHEDULE")));
+    let (status, sched) = s
+        .call(
+            Method::POST,
+            "/v1/schedules",
+            Some(json!({"name": "Digest", "cron": "0 9 * * 1-5", "timezone": "Europe/Berlin", "prompt": "Morning digest"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{sched}");
+    assert!(sched["next_run_at"].as_i64().unwrap() > 0);
+    let sid = sched["id"].as_str().unwrap();
+    let (status, run) = s.call(Method::POST, &format!("/v1/schedules/{sid}/run"), None).await;
+    assert_eq!(status, 202, "{run}");
+    let runs = s.get(&format!("/v1/schedules/{sid}/runs")).await;
+    assert_eq!(runs["runs"][0]["id"], run["id"]);
+    let (status, _) = s.call(Method::GET, "/v1/schedules/nope", None).await;
+    assert_eq!(status, 404);
+
+    // Logs: the ring, filtered; a bad level is refused.
+    let logs = s.get("/v1/logs?level=warn&limit=50").await;
+    assert!(
+        logs["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["level"] == "warn" || l["level"] == "error")
+    );
+    let (status, _) = s.call(Method::GET, "/v1/logs?level=loud", None).await;
+    assert_eq!(status, 400);
+}

@@ -8,20 +8,28 @@ import {
   type RefObject,
   type SetStateAction,
 } from "react";
-import { newClientMsgId, toUiError, type HearthApi, type UiError } from "./api";
+import { newClientMsgId, outcomeOf, toUiError, type HearthApi, type UiError } from "./api";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
 import type { AccountUsage } from "./bindings/AccountUsage";
 import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
 import type { CreateSession } from "./bindings/CreateSession";
 import type { Decision } from "./bindings/Decision";
+import type { Hook } from "./bindings/Hook";
+import type { HookPatch } from "./bindings/HookPatch";
+import type { HookWithSecret } from "./bindings/HookWithSecret";
 import type { LocalServer } from "./bindings/LocalServer";
 import type { McpServerInfo } from "./bindings/McpServerInfo";
 import type { McpServerPatch } from "./bindings/McpServerPatch";
+import type { ModelList } from "./bindings/ModelList";
 import type { NewAccount } from "./bindings/NewAccount";
+import type { NewHook } from "./bindings/NewHook";
 import type { NewMcpServer } from "./bindings/NewMcpServer";
 import type { NewRule } from "./bindings/NewRule";
+import type { NewSchedule } from "./bindings/NewSchedule";
 import type { Priority } from "./bindings/Priority";
+import type { Schedule } from "./bindings/Schedule";
+import type { SchedulePatch } from "./bindings/SchedulePatch";
 import type { Session } from "./bindings/Session";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { ChatSettingsPatch } from "./chatSettings";
@@ -281,7 +289,58 @@ export function App({ api }: AppProps) {
     }
   };
 
+  /**
+   * Opens a chat by id from outside the sidebar (a notification, Settings): fetched first when
+   * it is not among the loaded rows. Settings closes so the chat is seen.
+   */
+  const openSessionById = async (id: string) => {
+    if (!findSession(id)) {
+      try {
+        dispatch({ type: "upserted", session: await api.getSession(id) });
+      } catch (e) {
+        showError(e);
+        return;
+      }
+    }
+    setSettingsOpen(false);
+    selectSession(id);
+  };
+
+  // The backend's app events: a notification's "Open", the tray's "New chat". Registered once;
+  // they act through the latest handlers.
+  const openSessionRef = useRef(openSessionById);
+  openSessionRef.current = openSessionById;
+  const createSessionRef = useRef(createSession);
+  createSessionRef.current = createSession;
+  useEffect(() => {
+    const stopOpen = api.onOpenSession((id) => void openSessionRef.current(id));
+    const stopNewChat = api.onNewChat(() => {
+      setSettingsOpen(false);
+      void createSessionRef.current();
+    });
+    // Quit from the tray while runs are in flight: ask before they end interrupted.
+    const stopQuit = api.onConfirmQuit((a) => {
+      const busy = [`${a.running} running`, a.queued > 0 ? `${a.queued} queued` : null, a.waiting_approval > 0 ? `${a.waiting_approval} waiting for approval` : null]
+        .filter(Boolean)
+        .join(", ");
+      if (window.confirm(`Hearth is still working (${busy}). Quit anyway? Runs in flight will stop and be marked interrupted.`)) {
+        void api.appQuit();
+      }
+    });
+    return () => {
+      stopOpen();
+      stopNewChat();
+      stopQuit();
+    };
+  }, [api]);
+
   const selected = selectedId === null ? null : (list.sessions.find((s) => s.id === selectedId) ?? null);
+
+  // The backend does not notify about the chat on screen.
+  const viewingId = onboarding === "open" ? null : (selected?.id ?? null);
+  useEffect(() => {
+    api.uiViewing(viewingId).catch(() => undefined);
+  }, [api, viewingId]);
 
   return (
     <div className="app">
@@ -325,6 +384,9 @@ export function App({ api }: AppProps) {
       {settingsOpen && (
         <SettingsArea
           api={api}
+          sessions={list.sessions}
+          models={models.list}
+          onOpenSession={(id) => void openSessionById(id)}
           onAccountsChanged={loadModels}
           onClose={() => setSettingsOpen(false)}
           returnFocusRef={settingsButtonRef}
@@ -485,6 +547,10 @@ function OnboardingArea({ api, onAccountsChanged, onStart, onSkip }: OnboardingA
 
 interface SettingsAreaProps {
   api: HearthApi;
+  /** The sidebar's chats, for the schedules' and webhooks' target. */
+  sessions: readonly Session[];
+  models: ModelList | null;
+  onOpenSession(sessionId: string): void;
   /** An account was added, edited, tested or removed: the models on offer may have changed. */
   onAccountsChanged(): void;
   onClose(): void;
@@ -498,7 +564,7 @@ interface AccountsState {
 }
 
 /** The open Settings dialog. Mounted only while open, so it asks for the accounts each time. */
-function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: SettingsAreaProps) {
+function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged, onClose, returnFocusRef }: SettingsAreaProps) {
   const [accounts, setAccounts] = useState<AccountsState>({ list: null, failed: false });
   const request = useRef(0);
 
@@ -593,6 +659,11 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
   const [rules, reloadRules, setRules] = useLoadable(() => api.listRules());
   const [mcpServers, reloadMcpServers, setMcpServers] = useLoadable(() => api.listMcpServers());
   const [settings, reloadSettings, setSettings] = useLoadable(() => api.getSettings());
+  const [schedules, reloadSchedules, setSchedules] = useLoadable(() => api.listSchedules());
+  const [hooks, reloadHooks, setHooks] = useLoadable(() => api.listHooks());
+  // Wrapped, so "not known yet" (null) differs from "the API is off" ({ url: null }).
+  const [apiUrl, reloadApiUrl] = useLoadable(() => api.apiUrl().then((url) => ({ url })));
+  const [health, checkHealth] = useLoadable(() => api.health());
   const rulesRef = useRef(rules);
   rulesRef.current = rules;
 
@@ -605,8 +676,15 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
       void reloadTools(); // names for the form to suggest
     } else if (tab === "mcp") {
       void reloadMcpServers();
+    } else if (tab === "schedules") {
+      void reloadSchedules();
+      void reloadSettings(); // whether they are paused
+    } else if (tab === "hooks") {
+      void reloadHooks();
+      void reloadApiUrl();
     } else if (tab === "general") {
       void reloadSettings();
+      void checkHealth();
     }
   };
 
@@ -684,6 +762,42 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
     }
   };
 
+  /** Shows a schedule as the backend answered it, then the list as it has it. */
+  const scheduleCall = async (act: () => Promise<Schedule | void>, removedId?: string): Promise<UiError | null> => {
+    try {
+      const schedule = await act();
+      setSchedules((state) => {
+        if (!state.value) return state;
+        if (removedId !== undefined) return { ...state, value: state.value.filter((s) => s.id !== removedId) };
+        if (!schedule) return state;
+        const known = state.value.some((s) => s.id === schedule.id);
+        return {
+          ...state,
+          value: known ? state.value.map((s) => (s.id === schedule.id ? schedule : s)) : [...state.value, schedule],
+        };
+      });
+    } catch (e) {
+      return toUiError(e);
+    }
+    void reloadSchedules();
+    return null;
+  };
+
+  /** Shows a hook as the backend answered it; its secret goes to the section only. */
+  const hookCall = async (act: () => Promise<HookWithSecret>) => {
+    const result = await outcomeOf(act());
+    if (result.ok) {
+      const hook: Hook = result.value.hook;
+      setHooks((state) => {
+        if (!state.value) return state;
+        const known = state.value.some((h) => h.name === hook.name);
+        return { ...state, value: known ? state.value.map((h) => (h.name === hook.name ? hook : h)) : [...state.value, hook] };
+      });
+      void reloadHooks();
+    }
+    return result;
+  };
+
   const updateSettings = async (patch: SettingsPatch): Promise<UiError | null> => {
     try {
       const value = await api.updateSettings(patch);
@@ -726,10 +840,52 @@ function SettingsArea({ api, onAccountsChanged, onClose, returnFocusRef }: Setti
         })
       }
       onTestMcpServer={testMcpServer}
+      sessions={sessions}
+      models={models}
+      onOpenSession={onOpenSession}
+      schedules={schedules.value}
+      schedulesFailed={schedules.failed}
+      onReloadSchedules={() => void reloadSchedules()}
+      onAddSchedule={(schedule: NewSchedule) => scheduleCall(() => api.addSchedule(schedule))}
+      onUpdateSchedule={(id: string, patch: SchedulePatch) => scheduleCall(() => api.updateSchedule(id, patch))}
+      onRemoveSchedule={(id: string) =>
+        scheduleCall(async () => {
+          await api.removeSchedule(id).catch((e: unknown) => {
+            if (toUiError(e).code !== "SCHEDULE_NOT_FOUND") throw e; // already gone is what we wanted
+          });
+        }, id)
+      }
+      onRunScheduleNow={async (id: string) => {
+        const result = await outcomeOf(api.runScheduleNow(id));
+        void reloadSchedules(); // its last run
+        return result;
+      }}
+      onLoadScheduleRuns={(id: string) => outcomeOf(api.scheduleRuns(id))}
+      hooks={hooks.value}
+      hooksFailed={hooks.failed}
+      onReloadHooks={() => void reloadHooks()}
+      apiUrl={apiUrl.value?.url}
+      onAddHook={(hook: NewHook) => hookCall(() => api.addHook(hook))}
+      onUpdateHook={(name: string, patch: HookPatch) => hookCall(() => api.updateHook(name, patch))}
+      onRemoveHook={async (name: string) => {
+        try {
+          await api.removeHook(name);
+        } catch (e) {
+          const error = toUiError(e);
+          if (error.code !== "HOOK_NOT_FOUND") return error;
+        }
+        setHooks((state) => (state.value ? { ...state, value: state.value.filter((h) => h.name !== name) } : state));
+        void reloadHooks();
+        return null;
+      }}
+      onQueryLogs={(query) => api.recentLogs(query)}
       settings={settings.value}
       settingsFailed={settings.failed}
       onReloadSettings={() => void reloadSettings()}
       onUpdateSettings={updateSettings}
+      health={health.value}
+      healthFailed={health.failed}
+      onCheckHealth={checkHealth}
       onClose={onClose}
       returnFocusRef={returnFocusRef}
     />

@@ -1,9 +1,10 @@
 // Checks the exact command names and argument shapes sent over Tauri IPC,
 // using Tauri's own IPC mock (no module mocking of ours).
 import { Channel } from "@tauri-apps/api/core";
+import { emit } from "@tauri-apps/api/event";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
-import { afterEach, describe, expect, it } from "vitest";
-import { HISTORY_LIMIT, newClientMsgId, PAGE_SIZE, tauriApi, toUiError } from "./api";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HISTORY_LIMIT, newClientMsgId, outcomeOf, PAGE_SIZE, tauriApi, toUiError } from "./api";
 import type { Frame } from "./bindings/Frame";
 import { session } from "./test/fixtures";
 
@@ -314,6 +315,170 @@ describe("tauriApi MCP server commands", () => {
   });
 });
 
+describe("tauriApi schedule commands", () => {
+  it("lists with no argument, adds with {schedule}, updates with {id, patch}, removes, runs and lists runs by id", async () => {
+    const calls = recordIpc([]);
+    await tauriApi.listSchedules();
+    await tauriApi.addSchedule({
+      name: "Morning brief",
+      cron: "0 9 * * 1-5",
+      timezone: "Europe/Berlin",
+      prompt: "Summarise my inbox",
+      catch_up: true,
+      enabled: true,
+    });
+    await tauriApi.updateSchedule("sc1", { enabled: false, session_id: "" });
+    await tauriApi.removeSchedule("sc2");
+    await tauriApi.runScheduleNow("sc1");
+    await tauriApi.scheduleRuns("sc1");
+    await tauriApi.scheduleRuns("sc1", 20);
+    expect(calls).toEqual([
+      { cmd: "schedules_list", args: {} },
+      {
+        cmd: "schedule_add",
+        args: {
+          schedule: {
+            name: "Morning brief",
+            cron: "0 9 * * 1-5",
+            timezone: "Europe/Berlin",
+            prompt: "Summarise my inbox",
+            catch_up: true,
+            enabled: true,
+          },
+        },
+      },
+      { cmd: "schedule_update", args: { id: "sc1", patch: { enabled: false, session_id: "" } } },
+      { cmd: "schedule_remove", args: { id: "sc2" } },
+      { cmd: "schedule_run_now", args: { id: "sc1" } },
+      { cmd: "schedule_runs", args: { id: "sc1" } },
+      { cmd: "schedule_runs", args: { id: "sc1", limit: 20 } },
+    ]);
+    expect(Object.keys(calls[5]!.args as object), "no limit key when none is given").toEqual(["id"]);
+  });
+
+  it("passes a schedule command's ApiError through", async () => {
+    mockIPC(() => Promise.reject({ code: "INVALID_SCHEDULE", message: "bad cron" }));
+    await expect(tauriApi.addSchedule({ name: "x", cron: "nope", prompt: "p" })).rejects.toEqual({
+      code: "INVALID_SCHEDULE",
+      message: "bad cron",
+    });
+  });
+});
+
+describe("tauriApi webhook commands", () => {
+  it("lists with no argument, adds with {hook}, updates with {name, patch} and removes by name", async () => {
+    const hook = { name: "github", session_id: null, template: "{{payload}}", enabled: true, created_at: 1, last_fired_at: null };
+    const calls = recordIpc({ hook, secret: "whsec_1" });
+    await expect(tauriApi.addHook({ name: "github", template: "{{payload}}" })).resolves.toEqual({ hook, secret: "whsec_1" });
+    await tauriApi.listHooks();
+    await tauriApi.updateHook("github", { rotate_secret: true });
+    await tauriApi.updateHook("github", { session_id: "", enabled: false });
+    await tauriApi.removeHook("github");
+    expect(calls).toEqual([
+      { cmd: "hook_add", args: { hook: { name: "github", template: "{{payload}}" } } },
+      { cmd: "hooks_list", args: {} },
+      { cmd: "hook_update", args: { name: "github", patch: { rotate_secret: true } } },
+      { cmd: "hook_update", args: { name: "github", patch: { session_id: "", enabled: false } } },
+      { cmd: "hook_remove", args: { name: "github" } },
+    ]);
+  });
+
+  it("passes a webhook command's ApiError through", async () => {
+    mockIPC(() => Promise.reject({ code: "HOOK_NOT_FOUND", message: "no hook named x" }));
+    await expect(tauriApi.removeHook("x")).rejects.toMatchObject({ code: "HOOK_NOT_FOUND" });
+  });
+});
+
+describe("tauriApi logs, health, activity, API URL and the chat on screen", () => {
+  it("reads logs with {query}, and the rest with no argument", async () => {
+    const calls = recordIpc([]);
+    await tauriApi.recentLogs({ level: "warn", q: "timeout", after_seq: 41 });
+    await tauriApi.recentLogs({});
+    await tauriApi.health();
+    await tauriApi.activity();
+    await tauriApi.apiUrl();
+    expect(calls).toEqual([
+      { cmd: "logs_recent", args: { query: { level: "warn", q: "timeout", after_seq: 41 } } },
+      { cmd: "logs_recent", args: { query: {} } },
+      { cmd: "health", args: {} },
+      { cmd: "activity", args: {} },
+      { cmd: "api_url", args: {} },
+    ]);
+  });
+
+  it("answers the API URL, or null when the HTTP API is off", async () => {
+    recordIpc("http://127.0.0.1:7821");
+    await expect(tauriApi.apiUrl()).resolves.toBe("http://127.0.0.1:7821");
+    recordIpc(null);
+    await expect(tauriApi.apiUrl()).resolves.toBeNull();
+  });
+
+  it("says which chat is on screen with {session_id}, null for none", async () => {
+    const calls = recordIpc(null);
+    await tauriApi.uiViewing("s1");
+    await tauriApi.uiViewing(null);
+    expect(calls).toEqual([
+      { cmd: "ui_viewing", args: { session_id: "s1" } },
+      { cmd: "ui_viewing", args: { session_id: null } },
+    ]);
+  });
+});
+
+describe("tauriApi app events", () => {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it("delivers hearth://open-session's session id and hearth://new-chat until unlistened", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const opened = vi.fn();
+    const newChat = vi.fn();
+    const stopOpen = tauriApi.onOpenSession(opened);
+    const stopNew = tauriApi.onNewChat(newChat);
+    await settle();
+
+    await emit("hearth://open-session", { session_id: "s7" });
+    await emit("hearth://new-chat", null);
+    expect(opened).toHaveBeenCalledExactlyOnceWith("s7");
+    expect(newChat).toHaveBeenCalledOnce();
+
+    stopOpen();
+    stopNew();
+    await settle();
+    await emit("hearth://open-session", { session_id: "s8" });
+    await emit("hearth://new-chat", null);
+    expect(opened).toHaveBeenCalledTimes(1);
+    expect(newChat).toHaveBeenCalledTimes(1);
+  });
+
+  it("drops a listener stopped before it was registered", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const opened = vi.fn();
+    tauriApi.onOpenSession(opened)();
+    await settle();
+    await emit("hearth://open-session", { session_id: "s7" });
+    expect(opened).not.toHaveBeenCalled();
+  });
+
+  it("ignores an open-session payload without a session id", async () => {
+    mockIPC(() => null, { shouldMockEvents: true });
+    const opened = vi.fn();
+    const stop = tauriApi.onOpenSession(opened);
+    await settle();
+    await emit("hearth://open-session", null);
+    expect(opened).not.toHaveBeenCalled();
+    stop();
+  });
+});
+
+describe("outcomeOf", () => {
+  it("settles a call into its value or its error as the UI shows it", async () => {
+    await expect(outcomeOf(Promise.resolve(3))).resolves.toEqual({ ok: true, value: 3 });
+    await expect(outcomeOf(Promise.reject({ code: "HOOK_NOT_FOUND", message: "gone" }))).resolves.toEqual({
+      ok: false,
+      error: { code: "HOOK_NOT_FOUND", message: "gone" },
+    });
+  });
+});
+
 describe("newClientMsgId", () => {
   it("makes a fresh UUID each time, with or without crypto.randomUUID", () => {
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -351,5 +516,10 @@ describe("outside the Hearth app", () => {
     await expect(tauriApi.listSessions(null)).rejects.toThrow(/not running inside the Hearth app/);
     const sub = tauriApi.chatSubscribe("s1", 0, () => undefined);
     await expect(sub.snapshot, "no Channel can be made without Tauri either").rejects.toThrow(/not running inside/);
+    await expect(tauriApi.uiViewing(null)).rejects.toThrow(/not running inside/);
+    // App events: nothing to listen to, and nothing to stop.
+    const stop = tauriApi.onOpenSession(() => undefined);
+    expect(() => stop()).not.toThrow();
+    expect(() => tauriApi.onNewChat(() => undefined)()).not.toThrow();
   });
 });

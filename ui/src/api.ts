@@ -2,24 +2,37 @@
 // directly: App receives a `HearthApi` and hands plain data and callbacks down, so
 // components are tested through their props and this file through Tauri's IPC mock.
 import { Channel, invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountCheck } from "./bindings/AccountCheck";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
 import type { AccountUsage } from "./bindings/AccountUsage";
+import type { Activity } from "./bindings/Activity";
 import type { ApiError } from "./bindings/ApiError";
 import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
 import type { CreateSession } from "./bindings/CreateSession";
 import type { Frame } from "./bindings/Frame";
+import type { HealthCheck } from "./bindings/HealthCheck";
 import type { History } from "./bindings/History";
+import type { Hook } from "./bindings/Hook";
+import type { HookPatch } from "./bindings/HookPatch";
+import type { HookWithSecret } from "./bindings/HookWithSecret";
 import type { ListSessions } from "./bindings/ListSessions";
 import type { LocalServer } from "./bindings/LocalServer";
+import type { LogLine } from "./bindings/LogLine";
+import type { LogQuery } from "./bindings/LogQuery";
 import type { McpServerInfo } from "./bindings/McpServerInfo";
 import type { McpServerPatch } from "./bindings/McpServerPatch";
 import type { ModelList } from "./bindings/ModelList";
 import type { NewAccount } from "./bindings/NewAccount";
+import type { NewHook } from "./bindings/NewHook";
 import type { NewMcpServer } from "./bindings/NewMcpServer";
 import type { NewRule } from "./bindings/NewRule";
+import type { NewSchedule } from "./bindings/NewSchedule";
 import type { Rule } from "./bindings/Rule";
+import type { Schedule } from "./bindings/Schedule";
+import type { SchedulePatch } from "./bindings/SchedulePatch";
+import type { ScheduleRun } from "./bindings/ScheduleRun";
 import type { SendMessage } from "./bindings/SendMessage";
 import type { SendReceipt } from "./bindings/SendReceipt";
 import type { Session } from "./bindings/Session";
@@ -112,6 +125,47 @@ export interface HearthApi {
   removeMcpServer(name: string): Promise<void>;
   /** Starts the server and lists its tools: `status` and `error` say how it went. */
   testMcpServer(name: string): Promise<McpServerInfo>;
+
+  listSchedules(): Promise<Schedule[]>;
+  addSchedule(schedule: NewSchedule): Promise<Schedule>;
+  /** Absent fields stay; `session_id: ""` (or `model: ""`) clears it. */
+  updateSchedule(id: string, patch: SchedulePatch): Promise<Schedule>;
+  removeSchedule(id: string): Promise<void>;
+  /** Fires the schedule now, whatever its next time. */
+  runScheduleNow(id: string): Promise<ScheduleRun>;
+  /** Its past firings, newest first. */
+  scheduleRuns(id: string, limit?: number): Promise<ScheduleRun[]>;
+
+  /** The webhooks, without their secrets. */
+  listHooks(): Promise<Hook[]>;
+  /** Resolves with the new secret: the only time it is shown. */
+  addHook(hook: NewHook): Promise<HookWithSecret>;
+  /** `rotate_secret: true` resolves with the new secret, shown this once. */
+  updateHook(name: string, patch: HookPatch): Promise<HookWithSecret>;
+  removeHook(name: string): Promise<void>;
+
+  /** Recent log lines, oldest first; `after_seq` asks only for newer ones. */
+  recentLogs(query: LogQuery): Promise<LogLine[]>;
+  /** One line per part of Hearth (store, keyring, notifications, api). */
+  health(): Promise<HealthCheck[]>;
+  /** Runs working, queued and waiting for an answer now. */
+  activity(): Promise<Activity>;
+  /** The local HTTP API's base URL, or null when it is off. */
+  apiUrl(): Promise<string | null>;
+  /** Tells the backend which chat is on screen (null: none), so it does not notify about it. */
+  uiViewing(sessionId: string | null): Promise<void>;
+
+  /**
+   * A notification's "Open" asked for a chat. Returns a function that stops listening; without
+   * the Hearth backend nothing is ever delivered.
+   */
+  onOpenSession(handler: (sessionId: string) => void): () => void;
+  /** The tray's "New chat". Returns a function that stops listening. */
+  onNewChat(handler: () => void): () => void;
+  /** Quit was asked for while runs are in flight: the handler asks the user. */
+  onConfirmQuit(handler: (activity: Activity) => void): () => void;
+  /** Quits now (runs in flight end interrupted). */
+  appQuit(): Promise<void>;
 }
 
 /** True inside the Tauri webview (or under Tauri's IPC mock in tests). */
@@ -128,6 +182,37 @@ function call<T>(command: string, args: InvokeArgs): Promise<T> {
   }
   return invoke<T>(command, args);
 }
+
+/**
+ * Delivers an app event's payload to `handler` until the returned function is called (which
+ * may be before `listen` has even registered: the listener is then dropped as it arrives).
+ */
+function listenTo<T>(event: string, handler: (payload: T) => void): () => void {
+  if (!hasTauriBackend()) return () => undefined;
+  let stopped = false;
+  let unlisten: UnlistenFn | null = null;
+  // If the backend went away first, there is nothing left to unregister.
+  const drop = (fn: UnlistenFn) => void Promise.resolve().then(fn).catch(() => undefined);
+  listen<T>(event, (e) => {
+    if (!stopped) handler(e.payload);
+  }).then(
+    (fn) => {
+      if (stopped) drop(fn);
+      else unlisten = fn;
+    },
+    () => undefined,
+  );
+  return () => {
+    if (stopped) return;
+    stopped = true;
+    if (unlisten) drop(unlisten);
+  };
+}
+
+/** App events the backend emits. */
+export const OPEN_SESSION_EVENT = "hearth://open-session";
+export const NEW_CHAT_EVENT = "hearth://new-chat";
+export const CONFIRM_QUIT_EVENT = "hearth://confirm-quit";
 
 /** Makes a send idempotent: the backend answers a repeat with the first receipt. */
 export function newClientMsgId(): string {
@@ -265,10 +350,86 @@ export const tauriApi: HearthApi = {
   testMcpServer(name) {
     return call<McpServerInfo>("mcp_server_test", { name });
   },
+
+  listSchedules() {
+    return call<Schedule[]>("schedules_list", {});
+  },
+  addSchedule(schedule) {
+    return call<Schedule>("schedule_add", { schedule });
+  },
+  updateSchedule(id, patch) {
+    return call<Schedule>("schedule_update", { id, patch });
+  },
+  removeSchedule(id) {
+    return call<void>("schedule_remove", { id });
+  },
+  runScheduleNow(id) {
+    return call<ScheduleRun>("schedule_run_now", { id });
+  },
+  scheduleRuns(id, limit) {
+    return call<ScheduleRun[]>("schedule_runs", limit === undefined ? { id } : { id, limit });
+  },
+
+  listHooks() {
+    return call<Hook[]>("hooks_list", {});
+  },
+  addHook(hook) {
+    return call<HookWithSecret>("hook_add", { hook });
+  },
+  updateHook(name, patch) {
+    return call<HookWithSecret>("hook_update", { name, patch });
+  },
+  removeHook(name) {
+    return call<void>("hook_remove", { name });
+  },
+
+  recentLogs(query) {
+    return call<LogLine[]>("logs_recent", { query });
+  },
+  health() {
+    return call<HealthCheck[]>("health", {});
+  },
+  activity() {
+    return call<Activity>("activity", {});
+  },
+  apiUrl() {
+    return call<string | null>("api_url", {});
+  },
+  uiViewing(sessionId) {
+    return call<void>("ui_viewing", { session_id: sessionId });
+  },
+
+  onOpenSession(handler) {
+    return listenTo<{ session_id: string }>(OPEN_SESSION_EVENT, (payload) => {
+      if (typeof payload?.session_id === "string") handler(payload.session_id);
+    });
+  },
+  onNewChat(handler) {
+    return listenTo<null>(NEW_CHAT_EVENT, () => handler());
+  },
+  onConfirmQuit(handler) {
+    return listenTo<Activity>(CONFIRM_QUIT_EVENT, (payload) => {
+      if (payload && typeof payload.running === "number") handler(payload);
+    });
+  },
+  appQuit() {
+    return call<void>("app_quit", {});
+  },
 };
 
 /** An error as the UI shows it: a backend ApiError, or "UNKNOWN" for anything else. */
 export type UiError = { code: ApiError["code"] | "UNKNOWN"; message: string };
+
+/** What a call answered, or why it failed: for props whose caller shows either. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: UiError };
+
+/** Settles a call into an Outcome (never rejects). */
+export function outcomeOf<T>(promise: Promise<T>): Promise<Outcome<T>> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (e: unknown) => ({ ok: false as const, error: toUiError(e) }),
+  );
+}
 
 function isApiError(value: unknown): value is ApiError {
   return (

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Frame } from "./bindings/Frame";
+import type { FrameBody } from "./bindings/FrameBody";
 import type { History } from "./bindings/History";
 import type { QueuedRun } from "./bindings/QueuedRun";
 import {
@@ -42,6 +43,7 @@ function screen(state: ConversationState) {
     messages: visibleMessages(state).map((m) => ({
       id: m.id,
       role: m.role,
+      source: m.source,
       status: m.status,
       // The history numbers blocks by position, frames by the provider's index: only order counts.
       blocks: m.blocks.map(({ index: _index, ...block }) => block),
@@ -363,7 +365,16 @@ function scenarios() {
     .reply("r2", "a2", ["Hello", "!"])
     .finish("r2");
 
+  // Posted from outside (the inbox) before and after a run: whole messages, not the model's.
+  const proactive = new FrameLog()
+    .add(null, { type: "proactive_message", message_id: "p1", text: "Build **green**", origin: "inbox", notify: true })
+    .startRun("r1", "u1", "Thanks")
+    .reply("r1", "a1", ["You're welcome"])
+    .finish("r1")
+    .add(null, { type: "proactive_message", message_id: "p2", text: "Deploy done", origin: "inbox:ci", notify: false });
+
   return {
+    proactive,
     thinking,
     toolsAndSteer,
     queue,
@@ -524,6 +535,72 @@ describe("user messages fold by id", () => {
     const shown = visibleMessages(watchLive(frames));
     expect(shown.map((m) => `${m.role}:${m.id}`)).toEqual(["user:u1", "assistant:a1", "user:u2", "assistant:a2"]);
     expect(shown[2]?.blocks).toEqual([{ kind: "text", index: 0, text: "use tabs" }]);
+  });
+});
+
+describe("proactive messages", () => {
+  const posted = (id: string, text: string): FrameBody => ({
+    type: "proactive_message",
+    message_id: id,
+    text,
+    origin: "inbox",
+    notify: true,
+  });
+
+  it("appear live as a whole assistant message from outside, with the frame's id", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .reply("r1", "a1", ["Hello"])
+      .finish("r1")
+      .add(null, posted("p1", "CI is **red**")).frames;
+    const state = watchLive(frames);
+    const shown = visibleMessages(state);
+    expect(shown.map((m) => `${m.role}:${m.source}:${m.id}`)).toEqual([
+      "user:user:u1",
+      "assistant:model:a1",
+      "assistant:external:p1",
+    ]);
+    expect(shown[2]).toMatchObject({ status: "complete", blocks: [{ kind: "text", index: 0, text: "CI is **red**" }] });
+    expect(isRunning(state), "no run comes with it").toBe(false);
+  });
+
+  it("do not duplicate a proactive message the history already holds (same id)", () => {
+    const frames = new FrameLog().add(null, posted("p1", "Deploy done")).frames;
+    const history: History = {
+      messages: [{ ...message("p1", "assistant", [{ type: "text", text: "Deploy done" }], "complete", null, 1), source: "external" }],
+      watermark: 0,
+      has_more: false,
+    };
+    const state = apply(opened(history), framesOf(frames));
+    expect(state.messages.map((m) => `${m.source}:${m.id}`), "same message_id: one message").toEqual(["external:p1"]);
+  });
+
+  it("keep their source from the history", () => {
+    const history: History = {
+      messages: [
+        { ...message("w1", "user", [{ type: "text", text: "Issue opened" }]), source: "external" },
+        message("a1", "assistant", [{ type: "text", text: "Noted" }]),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+    expect(opened(history).messages.map((m) => `${m.role}:${m.source}`)).toEqual(["user:external", "assistant:model"]);
+  });
+
+  it("do not take the block frames of a reply streaming meanwhile", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Go")
+      .add(
+        "r1",
+        { type: "message_start", message_id: "a1" },
+        { type: "text_start", index: 0 },
+        { type: "text_delta", index: 0, text: "Work" },
+      )
+      .add(null, posted("p1", "Heads up"))
+      .add("r1", { type: "text_delta", index: 0, text: "ing" }).frames;
+    const state = watchLive(frames);
+    expect(state.messages.find((m) => m.id === "a1")?.blocks).toEqual([{ kind: "text", index: 0, text: "Working" }]);
+    expect(state.messages.find((m) => m.id === "p1")?.blocks).toEqual([{ kind: "text", index: 0, text: "Heads up" }]);
   });
 });
 

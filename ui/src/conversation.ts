@@ -10,8 +10,8 @@
 // - A frame with seq <= `lastSeq` was already applied (or is reflected in the history) and is
 //   ignored, so a frame delivered twice changes nothing.
 // - History may already hold a message that a later frame announces again (same id): user
-//   messages fold by id, and an assistant message from history ignores frames up to its own
-//   `last_seq` (the last frame it reflects).
+//   messages and proactive (external) messages fold by id, and an assistant message from
+//   history ignores frames up to its own `last_seq` (the last frame it reflects).
 // - Phase, queue and the running run come from the snapshot or from frames, whichever is
 //   newer by seq (`liveSeq`): replayed frames older than the snapshot do not overwrite it.
 // - Tool calls are blocks of assistant messages; what became of each (its approval, its
@@ -26,6 +26,7 @@ import type { ContentBlock } from "./bindings/ContentBlock";
 import type { Frame } from "./bindings/Frame";
 import type { History } from "./bindings/History";
 import type { Message } from "./bindings/Message";
+import type { MessageSource } from "./bindings/MessageSource";
 import type { MessageStatus } from "./bindings/MessageStatus";
 import type { Phase } from "./bindings/Phase";
 import type { QueuedRun } from "./bindings/QueuedRun";
@@ -49,6 +50,11 @@ export type ChatMessageStatus = "streaming" | MessageStatus;
 export interface ChatMessage {
   id: string;
   role: Role;
+  /**
+   * Who wrote it: the user, the model, or something outside Hearth (a proactive message from
+   * the inbox, a webhook's or a schedule's turn). External text is shown as such.
+   */
+  source: MessageSource;
   runId: string | null;
   /** Sorted by `index`. */
   blocks: readonly Block[];
@@ -274,6 +280,7 @@ export function messageFromHistory(message: Message): ChatMessage {
   return {
     id: message.id,
     role: message.role,
+    source: message.source,
     runId: message.run_id,
     blocks: message.content.map(blockFromContent),
     status: message.status,
@@ -437,6 +444,23 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
       const message: ChatMessage = {
         id: frame.message_id,
         role: "user",
+        source: "user",
+        runId,
+        blocks: [{ kind: "text", index: 0, text: frame.text }],
+        status: "complete",
+        lastSeq: seq,
+      };
+      return { ...state, messages: [...state.messages, message] };
+    }
+
+    case "proactive_message": {
+      // Posted from outside (the inbox): a whole message at once, not from the model. The
+      // history may hold it already (same id).
+      if (indexOfMessage(state.messages, frame.message_id) !== -1) return state;
+      const message: ChatMessage = {
+        id: frame.message_id,
+        role: "assistant",
+        source: "external",
         runId,
         blocks: [{ kind: "text", index: 0, text: frame.text }],
         status: "complete",
@@ -453,6 +477,7 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
       const message: ChatMessage = {
         id: frame.message_id,
         role: "assistant",
+        source: "model",
         runId,
         blocks: [],
         status: "streaming",

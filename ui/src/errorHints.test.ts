@@ -23,6 +23,11 @@ const EXPECTED: Record<ErrorCode, string | null> = {
   INVALID_MCP_SERVER:
     "A server's name is new and 1 to 32 of a–z, 0–9, “_” and “-”; stdio needs a command, HTTP an http(s) URL.",
   INVALID_WORKSPACE: "Use the absolute path of a folder that exists, like /home/you/project.",
+  SCHEDULE_NOT_FOUND: "That schedule was removed meanwhile; the list now shows the schedules as stored.",
+  INVALID_SCHEDULE:
+    "A schedule needs a name (up to 100 characters), a prompt, a cron expression such as “0 9 * * 1-5” (minute hour day month weekday) and a time zone such as Europe/Berlin.",
+  HOOK_NOT_FOUND: "That webhook was removed meanwhile; the list now shows the webhooks as stored.",
+  INVALID_HOOK: "A webhook's name is new and 1 to 64 letters, digits, “-” and “_”; its template is not empty.",
   SESSION_NOT_FOUND: null,
   INVALID_TITLE: null,
   INVALID_CURSOR: null,

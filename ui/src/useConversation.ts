@@ -7,7 +7,13 @@ import type { Frame } from "./bindings/Frame";
 import { conversationReducer, initialConversationState, type ConversationState } from "./conversation";
 
 /** Frames after which the session's row (title, activity order) may have changed. */
-const SESSION_CHANGES = new Set<Frame["type"]>(["title_updated", "user_message", "steered", "run_completed"]);
+const SESSION_CHANGES = new Set<Frame["type"]>([
+  "title_updated",
+  "user_message",
+  "steered",
+  "run_completed",
+  "proactive_message",
+]);
 
 export interface ConversationHandle {
   state: ConversationState;

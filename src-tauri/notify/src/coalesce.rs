@@ -73,7 +73,7 @@ impl Coalescer {
 /// The body shown for the latest note when it stands for `notes` notes in all.
 #[cfg_attr(
     not(all(unix, not(target_os = "macos"))),
-    expect(dead_code, reason = "only the D-Bus backend shows notifications")
+    allow(dead_code, reason = "only the D-Bus backend shows notifications")
 )]
 pub(crate) fn body_for(latest: &str, notes: usize) -> String {
     match notes.saturating_sub(1) {

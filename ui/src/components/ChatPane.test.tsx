@@ -116,6 +116,46 @@ describe("ChatPane messages", () => {
     expect(replyText.querySelector("img"), "no HTML from the model is rendered").toBeNull();
   });
 
+  it("marks a proactive message as external, rendering its markdown no more than model text", () => {
+    const frames = new FrameLog()
+      .startRun("r1", "u1", "Hi")
+      .reply("r1", "a1", ["Hello"])
+      .finish("r1")
+      .add(null, {
+        type: "proactive_message",
+        message_id: "p1",
+        text: "Build **red** <img src=x onerror=alert(1)> [site](javascript:alert(1))",
+        origin: "inbox",
+        notify: true,
+      }).frames;
+    renderPane({ conversation: watched(frames) });
+    const [, reply, posted] = messages();
+    expect(within(reply!).queryByTestId("message-external-label"), "the model's own reply is not marked").toBeNull();
+    expect(posted?.dataset).toMatchObject({ role: "assistant", source: "external", messageId: "p1" });
+    expect(posted?.classList.contains("message-external")).toBe(true);
+    expect(within(posted!).getByTestId("message-external-label").textContent).toBe("External message · not from the assistant");
+    const text = within(posted!).getByTestId("message-text");
+    expect(text.querySelector("strong")?.textContent).toBe("red");
+    expect(text.querySelector("img"), "no HTML").toBeNull();
+    expect(text.querySelector("a[href^='javascript']"), "no script links").toBeNull();
+  });
+
+  it("labels a webhook's turn, a user-role external message, as Webhook and shows it as typed", () => {
+    const history: History = {
+      messages: [
+        { ...message("w1", "user", [{ type: "text", text: "New issue: **Crash**" }]), source: "external" },
+        message("u2", "user", [{ type: "text", text: "Typed by me" }]),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+    renderPane({ conversation: reopened(history) });
+    const [hook, typed] = messages();
+    expect(within(hook!).getByTestId("message-external-label").textContent).toBe("Webhook");
+    expect(within(hook!).getByTestId("message-text").textContent).toBe("New issue: **Crash**");
+    expect(within(typed!).queryByTestId("message-external-label")).toBeNull();
+  });
+
   it("marks a streaming reply and shows the phase", () => {
     const frames = new FrameLog()
       .startRun("r1", "u1", "Hi")

@@ -1,5 +1,6 @@
-import { useState } from "react";
+import { useEffect, useId, useState, type FormEvent, type ReactNode } from "react";
 import type { UiError } from "../api";
+import type { HealthCheck } from "../bindings/HealthCheck";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsPatch } from "../bindings/SettingsPatch";
 import { ErrorHint } from "./ErrorHint";
@@ -12,13 +13,77 @@ export interface GeneralSettingsProps {
   onReload(): void;
   /** Resolves null once stored (the settings then show it), or the error to show. */
   onUpdate(patch: SettingsPatch): Promise<UiError | null>;
+  /** The health check's lines; null while checking the first time. */
+  health: readonly HealthCheck[] | null;
+  healthFailed: boolean;
+  /** Checks again; resolves once the answer is in. */
+  onCheckHealth(): Promise<void>;
 }
 
-/** The app's own preferences. */
-export function GeneralSettings({ settings, failed, onReload, onUpdate }: GeneralSettingsProps) {
+export const MIN_RETENTION_DAYS = 1;
+export const MAX_RETENTION_DAYS = 3650;
+
+type BooleanSetting = "auto_title" | "close_to_tray" | "start_at_login" | "notifications_muted" | "schedules_paused";
+
+const TOGGLES: ReadonlyArray<{ key: BooleanSetting; testId: string; label: string; hint: ReactNode }> = [
+  {
+    key: "auto_title",
+    testId: "setting-auto-title",
+    label: "Name chats automatically",
+    hint: "After a chat’s first reply, its model gives it a short title. A name you give a chat is never replaced.",
+  },
+  {
+    key: "close_to_tray",
+    testId: "setting-close-to-tray",
+    label: "Close to tray",
+    hint: "Closing the window keeps Hearth running in the tray, so runs, schedules and webhooks go on.",
+  },
+  {
+    key: "start_at_login",
+    testId: "setting-start-at-login",
+    label: "Start at login",
+    hint: "Start Hearth in the tray when you log in.",
+  },
+  {
+    key: "notifications_muted",
+    testId: "setting-notifications-muted",
+    label: "Mute notifications",
+    hint: "No desktop notifications at all, for finished runs, approvals or messages from outside.",
+  },
+  {
+    key: "schedules_paused",
+    testId: "setting-schedules-paused",
+    label: "Pause schedules",
+    hint: "No schedule runs while this is on; the runs it skips are listed as skipped.",
+  },
+];
+
+/** The app's own preferences, and how its parts are doing. */
+export function GeneralSettings(props: GeneralSettingsProps) {
+  const { settings, failed, onReload } = props;
+  return (
+    <>
+      {settings === null ? (
+        <SettingsStatus failed={failed} what="the settings" onRetry={onReload} retryTestId="settings-retry" />
+      ) : (
+        <GeneralForm settings={settings} onUpdate={props.onUpdate} />
+      )}
+      <HealthBlock health={props.health} failed={props.healthFailed} onCheck={props.onCheckHealth} />
+    </>
+  );
+}
+
+function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patch: SettingsPatch): Promise<UiError | null> }) {
   const [saving, setSaving] = useState<SettingsPatch | null>(null);
   const [error, setError] = useState<UiError | null>(null);
-  if (settings === null) return <SettingsStatus failed={failed} what="the settings" onRetry={onReload} retryTestId="settings-retry" />;
+  const [shortcut, setShortcut] = useState(settings.global_shortcut);
+  const [retention, setRetention] = useState(String(settings.event_retention_days));
+  const [retentionProblem, setRetentionProblem] = useState<string | null>(null);
+  const id = useId();
+
+  // What is stored wins once it changes (saved here, or read again).
+  useEffect(() => setShortcut(settings.global_shortcut), [settings.global_shortcut]);
+  useEffect(() => setRetention(String(settings.event_retention_days)), [settings.event_retention_days]);
 
   const update = async (patch: SettingsPatch) => {
     setSaving(patch);
@@ -26,26 +91,124 @@ export function GeneralSettings({ settings, failed, onReload, onUpdate }: Genera
     const failure = await onUpdate(patch);
     setSaving(null);
     setError(failure);
+    return failure;
   };
 
-  const autoTitle = saving?.auto_title ?? settings.auto_title;
+  const saveShortcut = async (e: FormEvent) => {
+    e.preventDefault();
+    if (saving !== null) return;
+    const failure = await update({ global_shortcut: shortcut.trim() });
+    if (failure) setShortcut(settings.global_shortcut);
+  };
+
+  const saveRetention = async (e: FormEvent) => {
+    e.preventDefault();
+    if (saving !== null) return;
+    const days = Number(retention.trim());
+    if (retention.trim() === "" || !Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
+      setRetentionProblem(`Keep them for a whole number of days, from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`);
+      return;
+    }
+    setRetentionProblem(null);
+    await update({ event_retention_days: days });
+  };
+
+  const shortcutChanged = shortcut.trim() !== settings.global_shortcut;
+  const retentionChanged = retention.trim() !== String(settings.event_retention_days);
   return (
     <div className="general-settings">
-      <label className="checkbox-row">
-        <input
-          type="checkbox"
-          data-testid="setting-auto-title"
-          checked={autoTitle}
-          disabled={saving !== null}
-          onChange={(e) => void update({ auto_title: e.target.checked })}
-        />
-        <span className="checkbox-text">
-          <span className="checkbox-label">Name chats automatically</span>
-          <span className="form-hint">
-            After a chat’s first reply, its model gives it a short title. A name you give a chat is never replaced.
+      {TOGGLES.map(({ key, testId, label, hint }) => (
+        <label key={key} className="checkbox-row">
+          <input
+            type="checkbox"
+            data-testid={testId}
+            checked={saving?.[key] ?? settings[key]}
+            disabled={saving !== null}
+            onChange={(e) => void update({ [key]: e.target.checked })}
+          />
+          <span className="checkbox-text">
+            <span className="checkbox-label">{label}</span>
+            <span className="form-hint">{hint}</span>
           </span>
-        </span>
-      </label>
+        </label>
+      ))}
+
+      <form className="setting-row" aria-labelledby={`${id}-shortcut`} noValidate onSubmit={(e) => void saveShortcut(e)}>
+        <div className="checkbox-text">
+          <label className="checkbox-label" id={`${id}-shortcut`} htmlFor={`${id}-shortcut-input`}>
+            Global shortcut
+          </label>
+          <span className="form-hint" id={`${id}-shortcut-hint`}>
+            Shows or hides Hearth from any app, e.g. CmdOrCtrl+Shift+Space. Empty: none.
+          </span>
+        </div>
+        <div className="setting-control">
+          <input
+            id={`${id}-shortcut-input`}
+            data-testid="setting-global-shortcut"
+            type="text"
+            value={shortcut}
+            placeholder="CmdOrCtrl+Shift+Space"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby={`${id}-shortcut-hint`}
+            onChange={(e) => setShortcut(e.target.value)}
+          />
+          <button
+            type="submit"
+            className="secondary-button"
+            data-testid="setting-global-shortcut-save"
+            disabled={saving !== null || !shortcutChanged}
+          >
+            Save
+          </button>
+        </div>
+      </form>
+
+      <form className="setting-row" aria-labelledby={`${id}-retention`} noValidate onSubmit={(e) => void saveRetention(e)}>
+        <div className="checkbox-text">
+          <label className="checkbox-label" id={`${id}-retention`} htmlFor={`${id}-retention-input`}>
+            Keep run event logs
+          </label>
+          <span className="form-hint" id={`${id}-retention-hint`}>
+            The step-by-step events of finished runs are dropped after this many days; their messages stay.
+          </span>
+        </div>
+        <div className="setting-control">
+          <input
+            id={`${id}-retention-input`}
+            data-testid="setting-event-retention"
+            className="is-number"
+            type="number"
+            inputMode="numeric"
+            min={MIN_RETENTION_DAYS}
+            max={MAX_RETENTION_DAYS}
+            step={1}
+            value={retention}
+            aria-invalid={retentionProblem !== null}
+            aria-describedby={`${id}-retention-hint`}
+            onChange={(e) => {
+              setRetention(e.target.value);
+              setRetentionProblem(null);
+            }}
+          />
+          <span className="setting-unit">days</span>
+          <button
+            type="submit"
+            className="secondary-button"
+            data-testid="setting-event-retention-save"
+            disabled={saving !== null || !retentionChanged}
+          >
+            Save
+          </button>
+        </div>
+        {retentionProblem && (
+          <p className="field-error setting-row-error" data-testid="setting-event-retention-error" role="alert">
+            {retentionProblem}
+          </p>
+        )}
+      </form>
+
       {error && (
         <div className="form-error" data-testid="setting-error" role="alert">
           <p>Couldn’t save the setting: {error.message}</p>
@@ -53,5 +216,71 @@ export function GeneralSettings({ settings, failed, onReload, onUpdate }: Genera
         </div>
       )}
     </div>
+  );
+}
+
+const HEALTH_LABELS: Record<string, string> = {
+  store: "Data store",
+  keyring: "Keyring",
+  notifications: "Notifications",
+  api: "HTTP API",
+};
+
+function HealthBlock({
+  health,
+  failed,
+  onCheck,
+}: {
+  health: readonly HealthCheck[] | null;
+  failed: boolean;
+  onCheck(): Promise<void>;
+}) {
+  const [checking, setChecking] = useState(false);
+  const id = useId();
+  const check = async () => {
+    setChecking(true);
+    try {
+      await onCheck();
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <section className="health" aria-labelledby={`${id}-title`} data-testid="health">
+      <div className="health-head">
+        <h4 className="account-form-title" id={`${id}-title`}>
+          Health
+        </h4>
+        <button
+          type="button"
+          className="secondary-button"
+          data-testid="health-refresh"
+          disabled={checking}
+          onClick={() => void check()}
+        >
+          {checking ? "Checking…" : "Check again"}
+        </button>
+      </div>
+      {health === null ? (
+        <SettingsStatus failed={failed} what="the health check" onRetry={() => void check()} retryTestId="health-retry" />
+      ) : (
+        <ul className="health-list">
+          {health.map((line) => (
+            <li
+              key={line.name}
+              className={`health-line ${line.ok ? "is-ok" : "is-failed"}`}
+              data-testid="health-line"
+              data-name={line.name}
+              data-ok={String(line.ok)}
+            >
+              <span className="health-dot" aria-hidden="true" />
+              <span className="health-name">{HEALTH_LABELS[line.name] ?? line.name}</span>
+              <span className="visually-hidden">{line.ok ? "OK" : "Not working"}</span>
+              <span className="health-detail">{line.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -40,9 +40,13 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
   const toolOutput = isUser && message.blocks.length > 0 && message.blocks.every((b) => b.kind === "tool_result");
   const marker = STATUS_MARKERS[message.status];
   const blocks = message.blocks.filter((b) => !isEmptyBlock(b));
+  // Text from outside Hearth (the inbox, a webhook) is marked so it is not taken for the
+  // assistant's own words or the user's; it renders no more than model text does.
+  const external = message.source === "external" && !toolOutput;
   const className = [
     "message",
     isUser && !toolOutput ? "message-user" : "message-assistant",
+    external && "message-external",
     message.status === "streaming" && "is-streaming",
   ]
     .filter(Boolean)
@@ -52,9 +56,15 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
       className={className}
       data-testid="message"
       data-role={message.role}
+      data-source={message.source}
       data-message-id={message.id}
       data-status={message.status}
     >
+      {external && (
+        <div className="message-external-label" data-testid="message-external-label">
+          {isUser ? "Webhook" : "External message · not from the assistant"}
+        </div>
+      )}
       {isUser && !toolOutput ? (
         <div className="user-bubble">
           {blocks.map((block) => (

@@ -5,6 +5,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { UiError } from "../api";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { NewAccount } from "../bindings/NewAccount";
+import { settings } from "../test/fixtures";
 import type { AccountTestResult } from "./AccountList";
 import { SettingsDialog, type SettingsDialogProps } from "./SettingsDialog";
 
@@ -47,10 +48,32 @@ const OTHER_SECTIONS = {
   onUpdateMcpServer: () => Promise.resolve(null),
   onRemoveMcpServer: () => Promise.resolve(null),
   onTestMcpServer: (name: string) => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: name } }),
-  settings: { auto_title: true },
+  settings: settings(),
   settingsFailed: false,
   onReloadSettings: () => undefined,
   onUpdateSettings: () => Promise.resolve(null),
+  health: [],
+  healthFailed: false,
+  onCheckHealth: () => Promise.resolve(),
+  sessions: [],
+  models: null,
+  onOpenSession: () => undefined,
+  schedules: [],
+  schedulesFailed: false,
+  onReloadSchedules: () => undefined,
+  onAddSchedule: () => Promise.resolve(null),
+  onUpdateSchedule: () => Promise.resolve(null),
+  onRemoveSchedule: () => Promise.resolve(null),
+  onRunScheduleNow: () => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } }),
+  onLoadScheduleRuns: () => Promise.resolve({ ok: true as const, value: [] }),
+  hooks: [],
+  hooksFailed: false,
+  onReloadHooks: () => undefined,
+  apiUrl: null,
+  onAddHook: () => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } }),
+  onUpdateHook: () => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } }),
+  onRemoveHook: () => Promise.resolve(null),
+  onQueryLogs: () => Promise.resolve([]),
 } satisfies Partial<SettingsDialogProps>;
 
 function renderDialog(overrides: Partial<SettingsDialogProps> = {}) {

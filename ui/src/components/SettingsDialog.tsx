@@ -1,15 +1,28 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode, type RefObject } from "react";
-import type { UiError } from "../api";
+import type { Outcome, UiError } from "../api";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { AccountPatch } from "../bindings/AccountPatch";
 import type { AccountUsage } from "../bindings/AccountUsage";
 import type { Decision } from "../bindings/Decision";
+import type { HealthCheck } from "../bindings/HealthCheck";
+import type { Hook } from "../bindings/Hook";
+import type { HookPatch } from "../bindings/HookPatch";
+import type { HookWithSecret } from "../bindings/HookWithSecret";
+import type { LogLine } from "../bindings/LogLine";
+import type { LogQuery } from "../bindings/LogQuery";
 import type { McpServerInfo } from "../bindings/McpServerInfo";
 import type { McpServerPatch } from "../bindings/McpServerPatch";
+import type { ModelList } from "../bindings/ModelList";
 import type { NewAccount } from "../bindings/NewAccount";
+import type { NewHook } from "../bindings/NewHook";
 import type { NewMcpServer } from "../bindings/NewMcpServer";
 import type { NewRule } from "../bindings/NewRule";
+import type { NewSchedule } from "../bindings/NewSchedule";
 import type { Rule } from "../bindings/Rule";
+import type { Schedule } from "../bindings/Schedule";
+import type { SchedulePatch } from "../bindings/SchedulePatch";
+import type { ScheduleRun } from "../bindings/ScheduleRun";
+import type { Session } from "../bindings/Session";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsPatch } from "../bindings/SettingsPatch";
 import type { ToolInfo } from "../bindings/ToolInfo";
@@ -17,18 +30,24 @@ import { AccountForm } from "./AccountForm";
 import { AccountList, type AccountTestResult } from "./AccountList";
 import { Dialog } from "./Dialog";
 import { GeneralSettings } from "./GeneralSettings";
-import { KeyIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon } from "./icons";
+import { ClockIcon, KeyIcon, LogsIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon, WebhookIcon } from "./icons";
+import { LogsSettings } from "./LogsSettings";
 import { McpSettings, type McpTestResult } from "./McpSettings";
 import { RulesSettings } from "./RulesSettings";
+import { SchedulesSettings } from "./SchedulesSettings";
 import { ToolsSettings } from "./ToolsSettings";
+import { WebhooksSettings } from "./WebhooksSettings";
 
-export type SettingsTab = "accounts" | "tools" | "rules" | "mcp" | "general";
+export type SettingsTab = "accounts" | "tools" | "rules" | "mcp" | "schedules" | "hooks" | "logs" | "general";
 
 const TABS: ReadonlyArray<{ id: SettingsTab; label: string; icon: typeof KeyIcon }> = [
   { id: "accounts", label: "Accounts", icon: KeyIcon },
   { id: "tools", label: "Tools", icon: ToolIcon },
   { id: "rules", label: "Rules", icon: ShieldIcon },
   { id: "mcp", label: "MCP servers", icon: ServerIcon },
+  { id: "schedules", label: "Schedules", icon: ClockIcon },
+  { id: "hooks", label: "Webhooks", icon: WebhookIcon },
+  { id: "logs", label: "Logs", icon: LogsIcon },
   { id: "general", label: "General", icon: SlidersIcon },
 ];
 
@@ -76,18 +95,57 @@ export interface SettingsDialogProps {
   onRemoveMcpServer(name: string): Promise<UiError | null>;
   onTestMcpServer(name: string): Promise<McpTestResult>;
 
+  /** The chats (the sidebar's), for the schedules' and webhooks' target and the logs' filter. */
+  sessions: readonly Session[];
+  /** The models on offer, for a schedule's; null when not known. */
+  models: ModelList | null;
+  /** Opens a chat (a schedule's run, a webhook's chat, a log line's). */
+  onOpenSession(sessionId: string): void;
+
+  /** The schedules; null while loading. */
+  schedules: readonly Schedule[] | null;
+  schedulesFailed: boolean;
+  onReloadSchedules(): void;
+  onAddSchedule(schedule: NewSchedule): Promise<UiError | null>;
+  onUpdateSchedule(id: string, patch: SchedulePatch): Promise<UiError | null>;
+  onRemoveSchedule(id: string): Promise<UiError | null>;
+  onRunScheduleNow(id: string): Promise<Outcome<ScheduleRun>>;
+  /** A schedule's past runs, newest first. */
+  onLoadScheduleRuns(id: string): Promise<Outcome<ScheduleRun[]>>;
+
+  /** The webhooks; null while loading. */
+  hooks: readonly Hook[] | null;
+  hooksFailed: boolean;
+  onReloadHooks(): void;
+  /** The local HTTP API's base URL (a webhook's URL starts with it); null when it is off, undefined until known. */
+  apiUrl: string | null | undefined;
+  /** Resolves with the new hook and its secret (shown once), or the backend's error. */
+  onAddHook(hook: NewHook): Promise<Outcome<HookWithSecret>>;
+  onUpdateHook(name: string, patch: HookPatch): Promise<Outcome<HookWithSecret>>;
+  onRemoveHook(name: string): Promise<UiError | null>;
+
+  /** Recent log lines (logs_recent); the Logs section asks again every 2 s while shown. */
+  onQueryLogs(query: LogQuery): Promise<LogLine[]>;
+
   /** The app's settings; null while loading. */
   settings: Settings | null;
   settingsFailed: boolean;
   onReloadSettings(): void;
   onUpdateSettings(patch: SettingsPatch): Promise<UiError | null>;
+  /** The health check; null while checking the first time. */
+  health: readonly HealthCheck[] | null;
+  healthFailed: boolean;
+  onCheckHealth(): Promise<void>;
 
   onClose(): void;
   /** Where focus goes back to on close (the gear button). */
   returnFocusRef?: RefObject<HTMLElement | null>;
 }
 
-/** Settings, in a modal dialog: a section per tab (accounts, tools, rules, MCP servers, general). */
+/**
+ * Settings, in a modal dialog: a section per tab (accounts, tools, rules, MCP servers,
+ * schedules, webhooks, logs, general).
+ */
 export function SettingsDialog(props: SettingsDialogProps) {
   const [tab, setTab] = useState<SettingsTab>(props.initialTab ?? "accounts");
   const tabRefs = useRef<Partial<Record<SettingsTab, HTMLButtonElement | null>>>({});
@@ -252,6 +310,60 @@ function SettingsPanel(props: SettingsDialogProps & { tab: SettingsTab }) {
           />
         </Section>
       );
+    case "schedules":
+      return (
+        <Section
+          id="settings-schedules"
+          title="Schedules"
+          intro="Prompts that run by themselves at set times, in a chat of your choice or a new one each time. They run while Hearth is open, in the tray too."
+        >
+          <SchedulesSettings
+            schedules={props.schedules}
+            failed={props.schedulesFailed}
+            onReload={props.onReloadSchedules}
+            sessions={props.sessions}
+            models={props.models}
+            paused={props.settings?.schedules_paused ?? false}
+            onAdd={props.onAddSchedule}
+            onUpdate={props.onUpdateSchedule}
+            onRemove={props.onRemoveSchedule}
+            onRunNow={props.onRunScheduleNow}
+            onLoadRuns={props.onLoadScheduleRuns}
+            onOpenSession={props.onOpenSession}
+          />
+        </Section>
+      );
+    case "hooks":
+      return (
+        <Section
+          id="settings-hooks"
+          title="Webhooks"
+          intro={
+            <>
+              Let other services start a turn: a <code>POST</code> with a JSON payload to a webhook’s URL fills its
+              prompt template and sends it to its chat. Each call needs the webhook’s secret.
+            </>
+          }
+        >
+          <WebhooksSettings
+            hooks={props.hooks}
+            failed={props.hooksFailed}
+            onReload={props.onReloadHooks}
+            sessions={props.sessions}
+            apiUrl={props.apiUrl}
+            onAdd={props.onAddHook}
+            onUpdate={props.onUpdateHook}
+            onRemove={props.onRemoveHook}
+            onOpenSession={props.onOpenSession}
+          />
+        </Section>
+      );
+    case "logs":
+      return (
+        <Section id="settings-logs" title="Logs" intro="What Hearth has been doing lately, to see why something went wrong.">
+          <LogsSettings onQuery={props.onQueryLogs} sessions={props.sessions} onOpenSession={props.onOpenSession} />
+        </Section>
+      );
     case "general":
       return (
         <Section id="settings-general" title="General" intro="How Hearth behaves.">
@@ -260,6 +372,9 @@ function SettingsPanel(props: SettingsDialogProps & { tab: SettingsTab }) {
             failed={props.settingsFailed}
             onReload={props.onReloadSettings}
             onUpdate={props.onUpdateSettings}
+            health={props.health}
+            healthFailed={props.healthFailed}
+            onCheckHealth={props.onCheckHealth}
           />
         </Section>
       );

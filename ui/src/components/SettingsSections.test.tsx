@@ -3,9 +3,11 @@ import { render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { UiError } from "../api";
+import type { HealthCheck } from "../bindings/HealthCheck";
 import type { McpServerInfo } from "../bindings/McpServerInfo";
 import type { Rule } from "../bindings/Rule";
 import type { ToolInfo } from "../bindings/ToolInfo";
+import { settings } from "../test/fixtures";
 import type { McpTestResult } from "./McpSettings";
 import { SettingsDialog, type SettingsDialogProps, type SettingsTab } from "./SettingsDialog";
 
@@ -43,6 +45,13 @@ const SERVERS: McpServerInfo[] = [
   },
 ];
 
+const HEALTH: HealthCheck[] = [
+  { name: "store", ok: true, detail: "hearth.db, 12 chats" },
+  { name: "keyring", ok: true, detail: "Secret Service" },
+  { name: "notifications", ok: false, detail: "no notification daemon answered" },
+  { name: "api", ok: true, detail: "listening on 127.0.0.1:7821" },
+];
+
 function renderSettings(tab: SettingsTab, overrides: Partial<SettingsDialogProps> = {}) {
   const props: SettingsDialogProps = {
     initialTab: tab,
@@ -73,10 +82,32 @@ function renderSettings(tab: SettingsTab, overrides: Partial<SettingsDialogProps
     onTestMcpServer: vi.fn((name: string) =>
       Promise.resolve<McpTestResult>({ ok: true, server: { ...SERVERS.find((s) => s.name === name)!, status: "running" } }),
     ),
-    settings: { auto_title: true },
+    settings: settings(),
     settingsFailed: false,
     onReloadSettings: vi.fn(),
     onUpdateSettings: vi.fn(() => Promise.resolve(null)),
+    health: HEALTH,
+    healthFailed: false,
+    onCheckHealth: vi.fn(() => Promise.resolve()),
+    sessions: [],
+    models: null,
+    onOpenSession: vi.fn(),
+    schedules: [],
+    schedulesFailed: false,
+    onReloadSchedules: vi.fn(),
+    onAddSchedule: vi.fn(() => Promise.resolve(null)),
+    onUpdateSchedule: vi.fn(() => Promise.resolve(null)),
+    onRemoveSchedule: vi.fn(() => Promise.resolve(null)),
+    onRunScheduleNow: vi.fn(() => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } })),
+    onLoadScheduleRuns: vi.fn(() => Promise.resolve({ ok: true as const, value: [] })),
+    hooks: [],
+    hooksFailed: false,
+    onReloadHooks: vi.fn(),
+    apiUrl: null,
+    onAddHook: vi.fn(() => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } })),
+    onUpdateHook: vi.fn(() => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } })),
+    onRemoveHook: vi.fn(() => Promise.resolve(null)),
+    onQueryLogs: vi.fn(() => Promise.resolve([])),
     onClose: vi.fn(),
     ...overrides,
   };
@@ -99,7 +130,16 @@ describe("Settings tabs", () => {
   it("opens on Accounts, and shows a section when its tab is chosen, saying so", async () => {
     const { user, props } = renderSettings("accounts", { initialTab: undefined });
     const tabs = screen.getAllByRole("tab");
-    expect(tabs.map((t) => t.textContent)).toEqual(["Accounts", "Tools", "Rules", "MCP servers", "General"]);
+    expect(tabs.map((t) => t.textContent)).toEqual([
+      "Accounts",
+      "Tools",
+      "Rules",
+      "MCP servers",
+      "Schedules",
+      "Webhooks",
+      "Logs",
+      "General",
+    ]);
     expect(screen.getByTestId("settings-tab-accounts").getAttribute("aria-selected")).toBe("true");
     expect(screen.getByRole("heading", { name: "Model accounts" })).toBeTruthy();
     expect(props.onTabShown).toHaveBeenLastCalledWith("accounts");
@@ -371,7 +411,7 @@ describe("Settings → General", () => {
     expect(checkbox().closest("label")?.textContent).toContain("Name chats automatically");
     await user.click(checkbox());
     expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ auto_title: false });
-    rerenderWith({ settings: { auto_title: false } });
+    rerenderWith({ settings: settings({ auto_title: false }) });
     expect(checkbox().checked).toBe(false);
   });
 
@@ -384,3 +424,130 @@ describe("Settings → General", () => {
     expect(checkbox().checked, "back to what is stored").toBe(true);
   });
 });
+
+describe("Settings → General: tray, login, shortcut, notifications, schedules, retention", () => {
+  const box = (testId: string) => screen.getByTestId(testId) as HTMLInputElement;
+
+  it.each([
+    ["setting-close-to-tray", "close_to_tray", true, "Closing the window keeps Hearth running in the tray"],
+    ["setting-start-at-login", "start_at_login", false, "Start Hearth in the tray when you log in"],
+    ["setting-notifications-muted", "notifications_muted", false, "No desktop notifications"],
+    ["setting-schedules-paused", "schedules_paused", false, "No schedule runs"],
+  ] as const)("%s shows the stored value and changes %s", async (testId, key, stored, words) => {
+    const { user, props } = renderSettings("general");
+    expect(box(testId).checked).toBe(stored);
+    expect(box(testId).closest("label")?.textContent).toContain(words);
+    await user.click(box(testId));
+    expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ [key]: !stored });
+  });
+
+  it("saves the global shortcut trimmed, and an empty one turns it off", async () => {
+    const { user, props, rerenderWith } = renderSettings("general");
+    const save = screen.getByTestId("setting-global-shortcut-save") as HTMLButtonElement;
+    expect(box("setting-global-shortcut").value).toBe("");
+    expect(save.disabled, "nothing changed yet").toBe(true);
+    expect(box("setting-global-shortcut").closest("form")?.textContent).toContain("CmdOrCtrl+Shift+Space");
+
+    await user.type(box("setting-global-shortcut"), " CmdOrCtrl+Shift+H {Enter}");
+    expect(props.onUpdateSettings).toHaveBeenLastCalledWith({ global_shortcut: "CmdOrCtrl+Shift+H" });
+
+    rerenderWith({ settings: settings({ global_shortcut: "CmdOrCtrl+Shift+H" }) });
+    expect(box("setting-global-shortcut").value).toBe("CmdOrCtrl+Shift+H");
+    await user.clear(box("setting-global-shortcut"));
+    await user.click(screen.getByTestId("setting-global-shortcut-save"));
+    expect(props.onUpdateSettings).toHaveBeenLastCalledWith({ global_shortcut: "" });
+  });
+
+  it("puts the stored shortcut back when the backend refuses one", async () => {
+    const { user } = renderSettings("general", {
+      onUpdateSettings: vi.fn(() => Promise.resolve({ code: "INVALID_INPUT" as const, message: "\"Hyper+Q\" is not a shortcut" })),
+    });
+    await user.type(box("setting-global-shortcut"), "Hyper+Q");
+    await user.click(screen.getByTestId("setting-global-shortcut-save"));
+    expect(screen.getByTestId("setting-error").textContent).toContain("is not a shortcut");
+    expect(box("setting-global-shortcut").value).toBe("");
+  });
+
+  it("keeps run event logs for 1 to 3650 days, refusing anything else before sending", async () => {
+    const { user, props } = renderSettings("general");
+    const input = box("setting-event-retention");
+    expect(input.value).toBe("30");
+    for (const bad of ["0", "3651", "2.5"]) {
+      await user.clear(input);
+      await user.type(input, bad);
+      await user.click(screen.getByTestId("setting-event-retention-save"));
+      expect(screen.getByTestId("setting-event-retention-error").textContent, bad).toContain("from 1 to 3650");
+      expect(input.getAttribute("aria-invalid")).toBe("true");
+    }
+    expect(props.onUpdateSettings).not.toHaveBeenCalled();
+
+    await user.clear(input);
+    await user.type(input, "90");
+    expect(screen.queryByTestId("setting-event-retention-error"), "gone once edited").toBeNull();
+    await user.click(screen.getByTestId("setting-event-retention-save"));
+    expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ event_retention_days: 90 });
+  });
+});
+
+describe("Settings → General: health", () => {
+  it("shows one line per check, ok or not, with its detail", () => {
+    renderSettings("general");
+    const lines = screen.getAllByTestId("health-line");
+    expect(lines.map((l) => [l.dataset.name, l.dataset.ok])).toEqual([
+      ["store", "true"],
+      ["keyring", "true"],
+      ["notifications", "false"],
+      ["api", "true"],
+    ]);
+    expect(lines[2]!.className).toContain("is-failed");
+    expect(lines[2]!.textContent).toContain("Notifications");
+    expect(lines[2]!.textContent).toContain("no notification daemon answered");
+    expect(lines[0]!.className).toContain("is-ok");
+  });
+
+  it("checks again on request, and says while checking the first time or that it failed", async () => {
+    const check = deferred<void>();
+    const { user, props, rerenderWith } = renderSettings("general", { onCheckHealth: vi.fn(() => check.promise) });
+    await user.click(screen.getByTestId("health-refresh"));
+    expect(props.onCheckHealth).toHaveBeenCalledOnce();
+    expect(screen.getByTestId("health-refresh").textContent).toBe("Checking…");
+    check.resolve();
+    await vi.waitFor(() => expect(screen.getByTestId("health-refresh").textContent).toBe("Check again"));
+
+    rerenderWith({ health: null });
+    expect(screen.getByTestId("health").textContent).toContain("Loading the health check");
+    rerenderWith({ health: null, healthFailed: true });
+    await user.click(screen.getByTestId("health-retry"));
+    expect(props.onCheckHealth).toHaveBeenCalledTimes(2);
+  });
+
+  it("is shown under the settings even while they load", () => {
+    renderSettings("general", { settings: null });
+    expect(screen.getAllByTestId("health-line")).toHaveLength(4);
+  });
+});
+
+describe("Settings → Schedules, Webhooks and Logs tabs", () => {
+  it("show their sections, and say so when shown", async () => {
+    const { user, props } = renderSettings("accounts");
+    await user.click(screen.getByTestId("settings-tab-schedules"));
+    expect(props.onTabShown).toHaveBeenLastCalledWith("schedules");
+    expect(screen.getByRole("heading", { name: "Schedules" })).toBeTruthy();
+    expect(screen.getByTestId("schedule-new")).toBeTruthy();
+
+    await user.click(screen.getByTestId("settings-tab-hooks"));
+    expect(props.onTabShown).toHaveBeenLastCalledWith("hooks");
+    expect(screen.getByTestId("hook-new")).toBeTruthy();
+
+    await user.click(screen.getByTestId("settings-tab-logs"));
+    expect(props.onTabShown).toHaveBeenLastCalledWith("logs");
+    expect(screen.getByTestId("logs-level")).toBeTruthy();
+    expect(props.onQueryLogs).toHaveBeenCalledWith({});
+  });
+
+  it("tell Schedules whether they are paused, from the settings", () => {
+    renderSettings("schedules", { settings: settings({ schedules_paused: true }) });
+    expect(screen.getByTestId("schedules-paused")).toBeTruthy();
+  });
+});
+

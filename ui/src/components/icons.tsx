@@ -249,3 +249,48 @@ export function SlidersIcon(props: IconProps) {
     </Icon>
   );
 }
+
+export function ClockIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="12" cy="12" r="8.5" />
+      <path d="M12 7.5V12l3 2" />
+    </Icon>
+  );
+}
+
+export function WebhookIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M9.5 8.5a3.5 3.5 0 1 1 5.2 3L17 16" />
+      <path d="M7 17.5h7.5a3.5 3.5 0 1 1-.6 3.4" />
+      <path d="M8.6 9.8L5.6 15a3.5 3.5 0 1 0 4.9 4.3" />
+    </Icon>
+  );
+}
+
+export function LogsIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <rect x="4" y="4" width="16" height="16" rx="2" />
+      <path d="M8 9h8M8 12.5h8M8 16h5" />
+    </Icon>
+  );
+}
+
+export function CopyIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <rect x="9" y="9" width="11" height="11" rx="2" />
+      <path d="M15 9V6a2 2 0 0 0-2-2H6a2 2 0 0 0-2 2v7a2 2 0 0 0 2 2h3" />
+    </Icon>
+  );
+}
+
+export function PlayIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M8 5.5v13l10.5-6.5z" />
+    </Icon>
+  );
+}

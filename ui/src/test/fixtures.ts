@@ -1,4 +1,5 @@
 import type { Session } from "../bindings/Session";
+import type { Settings } from "../bindings/Settings";
 
 /** A session with readable defaults: created at `created` (ms), not pinned, no messages. */
 export function session(id: string, created = 1_000, overrides: Partial<Session> = {}): Session {
@@ -24,3 +25,17 @@ export function session(id: string, created = 1_000, overrides: Partial<Session>
 }
 
 export const ids = (sessions: readonly Session[]) => sessions.map((s) => s.id);
+
+/** The settings as a fresh install stores them, with `overrides`. */
+export function settings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    auto_title: true,
+    close_to_tray: true,
+    start_at_login: false,
+    global_shortcut: "",
+    notifications_muted: false,
+    schedules_paused: false,
+    event_retention_days: 30,
+    ...overrides,
+  };
+}

@@ -179,6 +179,13 @@ export function historyAt(frames: readonly Frame[], k: number, stored: readonly 
       case "steered":
         messages.push(message(f.message_id, "user", [{ type: "text", text: f.text }], "complete", runId, null));
         break;
+      case "proactive_message":
+        // Stored whole as it is posted: an assistant message from outside, not the model.
+        messages.push({
+          ...message(f.message_id, "assistant", [{ type: "text", text: f.text }], "complete", runId, f.seq),
+          source: "external",
+        });
+        break;
       case "message_start":
         open = { id: f.message_id, runId, startSeq: f.seq, blocks: new Map() };
         break;

@@ -1,0 +1,543 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import type { Outcome, UiError } from "../api";
+import type { Hook } from "../bindings/Hook";
+import type { HookPatch } from "../bindings/HookPatch";
+import type { HookWithSecret } from "../bindings/HookWithSecret";
+import type { NewHook } from "../bindings/NewHook";
+import type { Session } from "../bindings/Session";
+import { copyText } from "../clipboard";
+import {
+  checkHookDraft,
+  curlExample,
+  draftFromHook,
+  EMPTY_HOOK_DRAFT,
+  hookPatch,
+  hookUrl,
+  type HookDraft,
+  type HookField,
+  type HookProblems,
+} from "../webhooks";
+import { ErrorHint } from "./ErrorHint";
+import { CopyIcon, KeyIcon, PencilIcon, TrashIcon } from "./icons";
+import { chatTitle, formatWhen } from "./SchedulesSettings";
+import { SettingsStatus } from "./SettingsStatus";
+
+export interface WebhooksSettingsProps {
+  /** null while loading. */
+  hooks: readonly Hook[] | null;
+  failed: boolean;
+  onReload(): void;
+  /** The chats a hook can send to (the sidebar's), for the target and the titles. */
+  sessions: readonly Session[];
+  /** The local HTTP API's base URL; null when it is off, undefined until known. */
+  apiUrl: string | null | undefined;
+  /** Resolves with the hook and its secret (shown this once), or the backend's error. */
+  onAdd(hook: NewHook): Promise<Outcome<HookWithSecret>>;
+  /** With `rotate_secret`, resolves with the new secret (shown this once). */
+  onUpdate(name: string, patch: HookPatch): Promise<Outcome<HookWithSecret>>;
+  onRemove(name: string): Promise<UiError | null>;
+  onOpenSession(sessionId: string): void;
+}
+
+/** A secret just made, shown on its hook until dismissed or Settings closes. */
+interface ShownSecret {
+  name: string;
+  secret: string;
+  rotated: boolean;
+}
+
+/** The webhooks, each with its URL, Rotate secret and Delete, and a form to add one. */
+export function WebhooksSettings(props: WebhooksSettingsProps) {
+  const { hooks, failed, onReload, apiUrl } = props;
+  const [editing, setEditing] = useState<string | null>(null);
+  const [secret, setSecret] = useState<ShownSecret | null>(null);
+  const newButtonRef = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+
+  useEffect(() => {
+    if (editing !== null || !refocus.current) return;
+    refocus.current = false;
+    newButtonRef.current?.focus();
+  }, [editing]);
+
+  const closeForm = () => {
+    refocus.current = true;
+    setEditing(null);
+  };
+
+  const showSecret = (result: HookWithSecret, rotated: boolean) => {
+    if (result.secret) setSecret({ name: result.hook.name, secret: result.secret, rotated });
+  };
+
+  // Until the list shows the new hook, its secret is shown above it.
+  const orphan = secret !== null && !(hooks ?? []).some((h) => h.name === secret.name);
+  return (
+    <>
+      {apiUrl === null && (
+        <p className="settings-notice" data-testid="hooks-api-off" role="status">
+          Hearth’s HTTP API is off, so webhooks cannot be called now. They are kept, and work again once it is on.
+        </p>
+      )}
+      {orphan && <SecretPanel shown={secret} apiUrl={apiUrl} onDismiss={() => setSecret(null)} />}
+      {hooks === null ? (
+        <SettingsStatus failed={failed} what="the webhooks" onRetry={onReload} retryTestId="hooks-retry" />
+      ) : (
+        <ul className="account-list" data-testid="hook-list" aria-label="Webhooks">
+          {hooks.length === 0 && <li className="account-list-empty">No webhooks yet.</li>}
+          {hooks.map((hook) =>
+            editing === hook.name ? (
+              <li key={hook.name} className="account-item is-editing" data-testid="hook-row" data-name={hook.name}>
+                <HookForm {...props} editing={hook} onDone={closeForm} onCreated={() => undefined} />
+              </li>
+            ) : (
+              <HookItem
+                key={hook.name}
+                {...props}
+                hook={hook}
+                secret={secret?.name === hook.name ? secret : null}
+                onRotated={(result) => showSecret(result, true)}
+                onDismissSecret={() => setSecret(null)}
+                onEdit={() => setEditing(hook.name)}
+              />
+            ),
+          )}
+        </ul>
+      )}
+      {editing === "" ? (
+        <HookForm {...props} editing={null} onDone={closeForm} onCreated={(result) => showSecret(result, false)} />
+      ) : (
+        <div className="settings-list-actions">
+          <button
+            ref={newButtonRef}
+            type="button"
+            className="secondary-button"
+            data-testid="hook-new"
+            onClick={() => setEditing("")}
+          >
+            New webhook
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+interface SecretPanelProps {
+  shown: ShownSecret;
+  apiUrl: string | null | undefined;
+  onDismiss(): void;
+}
+
+function SecretPanel({ shown, apiUrl, onDismiss }: SecretPanelProps) {
+  const [copied, setCopied] = useState<boolean | null>(null);
+  return (
+    <div className="hook-secret-panel" data-testid="hook-secret-panel" role="status">
+      <p className="hook-secret-title">
+        <KeyIcon size={13} />
+        {shown.rotated ? `New secret for “${shown.name}”` : `Secret for “${shown.name}”`}
+      </p>
+      <div className="hook-secret-row">
+        <code className="hook-secret" data-testid="hook-secret">
+          {shown.secret}
+        </code>
+        <button
+          type="button"
+          className="secondary-button"
+          data-testid="hook-secret-copy"
+          onClick={() => void copyText(shown.secret).then(setCopied)}
+        >
+          <CopyIcon size={13} />
+          <span>{copied ? "Copied" : "Copy"}</span>
+        </button>
+      </div>
+      <p className="hook-secret-warning">
+        Copy it now: it will not be shown again. Callers send it as <code>Authorization: Bearer &lt;secret&gt;</code>.
+        {shown.rotated && " The old secret no longer works."}
+        {copied === false && " The clipboard is not available: select the secret and copy it by hand."}
+      </p>
+      {apiUrl && (
+        <p className="hook-secret-url">
+          URL: <code>{hookUrl(apiUrl, shown.name)}</code>
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="secondary-button" data-testid="hook-secret-dismiss" onClick={onDismiss}>
+          I have copied it
+        </button>
+      </div>
+    </div>
+  );
+}
+
+interface ItemProps extends WebhooksSettingsProps {
+  hook: Hook;
+  /** Its secret, just made; null once dismissed (never shown again). */
+  secret: ShownSecret | null;
+  onRotated(result: HookWithSecret): void;
+  onDismissSecret(): void;
+  onEdit(): void;
+}
+
+function HookItem(props: ItemProps) {
+  const { hook, secret, sessions, apiUrl, onUpdate, onRemove, onOpenSession, onRotated, onDismissSecret, onEdit } = props;
+  const [confirming, setConfirming] = useState<"remove" | "rotate" | null>(null);
+  const [busy, setBusy] = useState<"toggle" | "rotate" | "remove" | null>(null);
+  const [error, setError] = useState<{ what: string; error: UiError } | null>(null);
+
+  const act = async (what: "toggle" | "rotate" | "remove", words: string, call: () => Promise<UiError | null>) => {
+    setBusy(what);
+    setError(null);
+    const failure = await call();
+    setBusy(null);
+    setConfirming(null);
+    if (failure) setError({ what: words, error: failure });
+  };
+
+  const toggle = (enabled: boolean) =>
+    act("toggle", enabled ? "enable" : "disable", async () => {
+      const result = await onUpdate(hook.name, { enabled });
+      return result.ok ? null : result.error;
+    });
+  const rotate = () =>
+    act("rotate", "rotate the secret of", async () => {
+      const result = await onUpdate(hook.name, { rotate_secret: true });
+      if (!result.ok) return result.error;
+      onRotated(result.value);
+      return null;
+    });
+  const remove = () => act("remove", "delete", () => onRemove(hook.name));
+
+  const url = apiUrl ? hookUrl(apiUrl, hook.name) : null;
+  return (
+    <li
+      className={[
+        "account-item hook-item",
+        confirming === "remove" && "is-confirming",
+        !hook.enabled && "is-disabled",
+      ]
+        .filter(Boolean)
+        .join(" ")}
+      data-testid="hook-row"
+      data-name={hook.name}
+      data-enabled={String(hook.enabled)}
+    >
+      <div className="account-main">
+        <div className="account-heading">
+          <span className="account-label">{hook.name}</span>
+          {!hook.enabled && <span className="badge badge-muted">Off</span>}
+        </div>
+        <dl className="account-details">
+          <div>
+            <dt>URL</dt>
+            <dd>
+              {url === null ? (
+                <span className="account-none">{apiUrl === null ? "HTTP API off" : "…"}</span>
+              ) : (
+                <code className="account-url" data-testid="hook-url" title={url}>
+                  {url}
+                </code>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>Sends to</dt>
+            <dd data-testid="hook-target-label">
+              {hook.session_id === null ? (
+                "Its own chat"
+              ) : (
+                <button type="button" className="link-button" onClick={() => onOpenSession(hook.session_id!)}>
+                  {chatTitle(sessions, hook.session_id)}
+                </button>
+              )}
+            </dd>
+          </div>
+          <div>
+            <dt>Last called</dt>
+            <dd data-testid="hook-last-fired">
+              {hook.last_fired_at === null ? <span className="account-none">Never</span> : formatWhen(hook.last_fired_at)}
+            </dd>
+          </div>
+        </dl>
+        <pre className="hook-template-preview" title="Its prompt template">
+          {hook.template}
+        </pre>
+        {url !== null && (
+          <details className="hook-example">
+            <summary>Call it with curl</summary>
+            <code className="hook-curl" data-testid="hook-curl">
+              {curlExample(url)}
+            </code>
+          </details>
+        )}
+        {secret && <SecretPanel shown={secret} apiUrl={apiUrl} onDismiss={onDismissSecret} />}
+        {error && (
+          <div className="field-error" data-testid="hook-action-error" role="alert">
+            <p>
+              Couldn’t {error.what} “{hook.name}”: {error.error.message}
+            </p>
+            <ErrorHint error={error.error} testId="hook-error-hint" />
+          </div>
+        )}
+      </div>
+
+      <div className="account-actions">
+        {confirming !== null ? (
+          <div
+            className="account-confirm"
+            role="group"
+            aria-label={confirming === "remove" ? `Delete “${hook.name}”?` : `Rotate the secret of “${hook.name}”?`}
+          >
+            <span className="account-confirm-text">
+              {confirming === "remove" ? "Delete this webhook?" : "Replace its secret? The old one stops working."}
+            </span>
+            <button
+              type="button"
+              className="danger-button"
+              data-testid={confirming === "remove" ? "hook-delete-confirm" : "hook-rotate-confirm"}
+              disabled={busy !== null}
+              onClick={() => void (confirming === "remove" ? remove() : rotate())}
+            >
+              {confirming === "remove" ? (busy ? "Deleting…" : "Delete") : busy ? "Rotating…" : "Rotate"}
+            </button>
+            <button
+              type="button"
+              className="secondary-button"
+              data-testid="hook-confirm-cancel"
+              disabled={busy !== null}
+              autoFocus
+              onClick={() => setConfirming(null)}
+            >
+              Cancel
+            </button>
+          </div>
+        ) : (
+          <>
+            <label className="switch" title={hook.enabled ? "Calls are taken" : "Calls are refused"}>
+              <input
+                type="checkbox"
+                role="switch"
+                data-testid="hook-enabled"
+                checked={hook.enabled}
+                disabled={busy !== null}
+                onChange={(e) => void toggle(e.target.checked)}
+              />
+              <span>Enabled</span>
+            </label>
+            <button
+              type="button"
+              className="secondary-button"
+              data-testid="hook-edit"
+              aria-label={`Edit “${hook.name}”`}
+              disabled={busy !== null}
+              onClick={onEdit}
+            >
+              <PencilIcon size={13} />
+              <span>Edit</span>
+            </button>
+            <button
+              type="button"
+              className="secondary-button"
+              data-testid="hook-rotate"
+              aria-label={`Rotate the secret of “${hook.name}”`}
+              disabled={busy !== null}
+              onClick={() => {
+                setError(null);
+                setConfirming("rotate");
+              }}
+            >
+              <KeyIcon size={13} />
+              <span>Rotate secret</span>
+            </button>
+            <button
+              type="button"
+              className="secondary-button"
+              data-testid="hook-delete"
+              aria-label={`Delete “${hook.name}”`}
+              disabled={busy !== null}
+              onClick={() => {
+                setError(null);
+                setConfirming("remove");
+              }}
+            >
+              <TrashIcon size={14} />
+              <span>Delete</span>
+            </button>
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+const FIELD_ORDER: readonly HookField[] = ["name", "template"];
+
+interface FormProps extends WebhooksSettingsProps {
+  editing: Hook | null;
+  onDone(): void;
+  /** A new hook was made: its secret is to be shown. */
+  onCreated(result: HookWithSecret): void;
+}
+
+/** Adds a webhook, or edits one's template and chat in place. */
+function HookForm({ editing, sessions, onAdd, onUpdate, onDone, onCreated }: FormProps) {
+  const [draft, setDraft] = useState<HookDraft>(() => (editing ? draftFromHook(editing) : EMPTY_HOOK_DRAFT));
+  const [problems, setProblems] = useState<HookProblems>({});
+  const [failure, setFailure] = useState<UiError | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const refs = useRef<Partial<Record<HookField, HTMLInputElement | HTMLTextAreaElement | null>>>({});
+  const id = useId();
+
+  const formRef = useRef<HTMLFormElement>(null);
+  useEffect(() => {
+    // The whole form in view (the panel scrolls), the cursor in its first field.
+    formRef.current?.scrollIntoView?.({ block: "start" });
+    (editing ? refs.current.template : refs.current.name)?.focus({ preventScroll: true });
+  }, [editing]);
+
+  const edit = (change: Partial<HookDraft>) => {
+    setDraft((d) => ({ ...d, ...change }));
+    setProblems({});
+    setFailure(null);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (submitting) return;
+    const check = checkHookDraft(draft);
+    setFailure(null);
+    if (!check.ok) {
+      setProblems(check.problems);
+      const first = FIELD_ORDER.find((f) => check.problems[f] !== undefined);
+      if (first) refs.current[first]?.focus();
+      return;
+    }
+    setProblems({});
+    let result: Outcome<HookWithSecret>;
+    if (editing) {
+      const patch = hookPatch(editing, check.hook);
+      if (Object.keys(patch).length === 0) {
+        onDone();
+        return;
+      }
+      setSubmitting(true);
+      result = await onUpdate(editing.name, patch);
+    } else {
+      setSubmitting(true);
+      result = await onAdd(check.hook);
+    }
+    setSubmitting(false);
+    if (!result.ok) {
+      setFailure(result.error);
+      return;
+    }
+    if (!editing) onCreated(result.value);
+    onDone();
+  };
+
+  const targetKnown = draft.target === "" || sessions.some((s) => s.id === draft.target);
+  const shownProblems = FIELD_ORDER.filter((f) => problems[f] !== undefined);
+  const setRef = (f: HookField) => (el: HTMLInputElement | HTMLTextAreaElement | null) => {
+    refs.current[f] = el;
+  };
+  return (
+    <form
+      ref={formRef}
+      className={editing ? "account-edit hook-form" : "account-form hook-form"}
+      aria-labelledby={`${id}-title`}
+      data-testid="hook-form"
+      noValidate
+      onSubmit={(e) => void submit(e)}
+    >
+      <h4 className="account-form-title" id={`${id}-title`}>
+        {editing ? `Edit “${editing.name}”` : "New webhook"}
+      </h4>
+      <div className="form-row">
+        <div className="form-field">
+          <label className="form-label" htmlFor={`${id}-name`}>
+            Name
+          </label>
+          <input
+            ref={setRef("name")}
+            id={`${id}-name`}
+            data-testid="hook-name"
+            type="text"
+            value={draft.name}
+            placeholder="github-issues"
+            autoComplete="off"
+            spellCheck={false}
+            disabled={editing !== null}
+            aria-invalid={problems.name !== undefined}
+            onChange={(e) => edit({ name: e.target.value })}
+          />
+        </div>
+        <div className="form-field is-wide">
+          <label className="form-label" htmlFor={`${id}-target`}>
+            Sends to
+          </label>
+          <select
+            id={`${id}-target`}
+            data-testid="hook-target"
+            value={draft.target}
+            onChange={(e) => edit({ target: e.target.value })}
+          >
+            <option value="">Its own chat (made on its first call)</option>
+            {sessions.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+            {!targetKnown && <option value={draft.target}>{chatTitle(sessions, draft.target)}</option>}
+          </select>
+        </div>
+      </div>
+      <div className="form-field">
+        <label className="form-label" htmlFor={`${id}-template`}>
+          Prompt template
+        </label>
+        <textarea
+          ref={setRef("template")}
+          id={`${id}-template`}
+          data-testid="hook-template"
+          rows={5}
+          value={draft.template}
+          placeholder={"A new issue was opened: {{issue.title}}\n\n{{issue.body}}\n\nTriage it."}
+          spellCheck={false}
+          aria-invalid={problems.template !== undefined}
+          aria-describedby={`${id}-template-hint`}
+          onChange={(e) => edit({ template: e.target.value })}
+        />
+        <span className="form-hint" id={`${id}-template-hint`}>
+          <code>{"{{field.path}}"}</code> inserts that value of the JSON payload (<code>{"{{items.0.name}}"}</code> for
+          a list’s first), <code>{"{{payload}}"}</code> all of it. The values are quoted to the model as untrusted
+          content, so it does not follow instructions inside them.
+        </span>
+      </div>
+      {(shownProblems.length > 0 || failure) && (
+        <div className="form-error" data-testid="hook-form-error" data-error-code={failure?.code} role="alert">
+          {failure ? (
+            <>
+              <p>
+                Couldn’t {editing ? "save" : "add"} the webhook: {failure.message}
+              </p>
+              <ErrorHint error={failure} testId="hook-error-hint" />
+            </>
+          ) : (
+            <ul>
+              {shownProblems.map((f) => (
+                <li key={f}>{problems[f]}</li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <div className="form-actions">
+        <button type="button" className="secondary-button" data-testid="hook-cancel" disabled={submitting} onClick={onDone}>
+          Cancel
+        </button>
+        <button type="submit" className="primary-button" data-testid="hook-save" disabled={submitting}>
+          {submitting ? "Saving…" : editing ? "Save changes" : "Add webhook"}
+        </button>
+      </div>
+    </form>
+  );
+}
