@@ -273,3 +273,64 @@ fn settings_and_session_preferences_refuse_bad_values_and_keep_good_ones() {
     assert_eq!(shell.ok("session_update", good)["thinking_budget"], 8192);
     assert!(shell.ok("local_servers_probe", json!({})).is_array());
 }
+
+/// The tray's menu actions and the background commands, on the mock runtime.
+#[test]
+fn tray_menu_actions_and_background_commands() {
+    use tauri::{Listener, Manager};
+    let shell = Shell::start();
+    let app = shell.webview.app_handle().clone();
+    // "Pause schedules" flips the stored setting; again turns it back.
+    hearth_app::desktop::on_menu(&app, hearth_app::desktop::item::PAUSE);
+    assert_eq!(shell.ok("settings_get", json!({}))["schedules_paused"], true);
+    hearth_app::desktop::on_menu(&app, hearth_app::desktop::item::PAUSE);
+    assert_eq!(shell.ok("settings_get", json!({}))["schedules_paused"], false);
+    // "New chat" asks the webview for one.
+    let (tx, rx) = std::sync::mpsc::channel();
+    app.listen_any(hearth_app::desktop::NEW_CHAT, move |_| {
+        let _ = tx.send(());
+    });
+    hearth_app::desktop::on_menu(&app, hearth_app::desktop::item::NEW_CHAT);
+    rx.recv_timeout(std::time::Duration::from_secs(5)).expect("the new-chat event");
+    // The status line while idle.
+    let engine = app.state::<Arc<Engine>>();
+    assert_eq!(hearth_app::desktop::activity_line(&engine), "Idle");
+    assert_eq!(
+        shell.ok("activity", json!({})),
+        json!({"running": 0, "queued": 0, "waiting_approval": 0})
+    );
+
+    // Schedules through IPC; bad ones refused with their code.
+    let made = shell.ok(
+        "schedule_add",
+        json!({"schedule": {"name": "Daily", "cron": "0 9 * * *", "timezone": "UTC", "prompt": "Hi"}}),
+    );
+    assert_eq!(shell.ok("schedules_list", json!({}))[0]["id"], made["id"]);
+    assert_eq!(
+        shell.err_code(
+            "schedule_add",
+            json!({"schedule": {"name": "x", "cron": "nope", "prompt": "p"}})
+        ),
+        "INVALID_SCHEDULE"
+    );
+    assert_eq!(shell.err_code("schedule_remove", json!({"id": "nope"})), "SCHEDULE_NOT_FOUND");
+    // Settings the shell checks itself: a shortcut that is not one.
+    assert_eq!(
+        shell.err_code("settings_update", json!({"patch": {"global_shortcut": "Ctrl+Banana+"}})),
+        "INVALID_INPUT"
+    );
+    assert_eq!(
+        shell.err_code("settings_update", json!({"patch": {"event_retention_days": 0}})),
+        "INVALID_INPUT"
+    );
+    // The window's chat, logs and health.
+    shell.ok("ui_viewing", json!({"session_id": "abc"}));
+    assert_eq!(shell.err_code("ui_viewing", json!({"session_id": 5})), "INVALID_INPUT");
+    assert!(shell.ok("logs_recent", json!({"query": {"level": "warn"}})).is_array());
+    assert_eq!(shell.err_code("logs_recent", json!({"query": {"level": "loud"}})), "INVALID_INPUT");
+    let health = shell.ok("health", json!({}));
+    let names: Vec<&str> =
+        health.as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["store", "keyring", "notifications", "api"]);
+    assert_eq!(health[0]["ok"], true);
+}
