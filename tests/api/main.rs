@@ -733,6 +733,32 @@ async fn inbox_webhooks_schedules_and_logs_over_http_and_the_cli() {
     assert_eq!(runs["runs"][0]["id"], run["id"]);
     let (status, _) = s.call(Method::GET, "/v1/schedules/nope", None).await;
     assert_eq!(status, 404);
+    // In real time: a schedule every two seconds fires by itself through the scheduler loop,
+    // into a new chat, and its firing ends `done`.
+    let (status, tick) = s
+        .call(
+            Method::POST,
+            "/v1/schedules",
+            Some(json!({"name": "Tick", "cron": "*/2 * * * * *", "prompt": "tick"})),
+        )
+        .await;
+    assert_eq!(status, 201, "{tick}");
+    let tid = tick["id"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let done = loop {
+        let runs = s.get(&format!("/v1/schedules/{tid}/runs")).await;
+        if let Some(r) = runs["runs"].as_array().unwrap().iter().find(|r| r["status"] == "done") {
+            break r.clone();
+        }
+        assert!(Instant::now() < deadline, "no firing finished: {runs}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let chat = s.get(&format!("/v1/sessions/{}", done["session_id"].as_str().unwrap())).await;
+    assert_eq!(chat["title"], "Tick");
+    let (status, _) = s
+        .call(Method::PATCH, &format!("/v1/schedules/{tid}"), Some(json!({"enabled": false})))
+        .await;
+    assert_eq!(status, 200);
 
     // Logs: the ring, filtered; a bad level is refused.
     let logs = s.get("/v1/logs?level=warn&limit=50").await;

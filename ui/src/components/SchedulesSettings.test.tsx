@@ -1,5 +1,5 @@
 // Settings → Schedules, through the section's props.
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Outcome } from "../api";
@@ -199,7 +199,7 @@ describe("Settings → Schedules form", () => {
   it("checks the name, cron and prompt before sending, and focuses the first missing", async () => {
     const { user, props } = renderSchedules();
     await user.click(screen.getByTestId("schedule-new"));
-    expect(document.activeElement).toBe(field("schedule-name"));
+    await waitFor(() => expect(document.activeElement).toBe(field("schedule-name")));
     await user.click(screen.getByTestId("schedule-save"));
     expect(props.onAdd).not.toHaveBeenCalled();
     const error = screen.getByTestId("schedule-form-error");
@@ -207,11 +207,11 @@ describe("Settings → Schedules form", () => {
     expect(error.textContent).toContain("cron expression");
     expect(error.textContent).toContain("Write the prompt it sends.");
     expect(field("schedule-name").getAttribute("aria-invalid")).toBe("true");
-    expect(document.activeElement).toBe(field("schedule-name"));
+    await waitFor(() => expect(document.activeElement).toBe(field("schedule-name")));
 
     await user.type(field("schedule-name"), "Brief");
     await user.click(screen.getByTestId("schedule-save"));
-    expect(document.activeElement, "then the cron").toBe(field("schedule-cron"));
+    await waitFor(() => expect(document.activeElement, "then the cron").toBe(field("schedule-cron")));
   });
 
   it("starts in the computer's time zone, and sends the NewSchedule the form says", async () => {
@@ -244,7 +244,7 @@ describe("Settings → Schedules form", () => {
     });
     expect(screen.queryByTestId("schedule-form"), "closes once added").toBeNull();
     expect(screen.getByTestId("schedule-done").textContent).toContain("Release check");
-    expect(document.activeElement).toBe(screen.getByTestId("schedule-new"));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByTestId("schedule-new")));
   });
 
   it("offers a new chat each run or an existing chat as the target, a new chat first", async () => {

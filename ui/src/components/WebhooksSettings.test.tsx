@@ -1,5 +1,5 @@
 // Settings → Webhooks, through the section's props.
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Outcome } from "../api";
@@ -169,7 +169,7 @@ describe("Settings → Webhooks form", () => {
     const error = screen.getByTestId("hook-form-error");
     expect(error.textContent).toContain("1 to 64 letters");
     expect(error.textContent).toContain("Write the prompt template");
-    expect(document.activeElement).toBe(field("hook-name"));
+    await waitFor(() => expect(document.activeElement).toBe(field("hook-name")));
 
     rerenderWith({
       onAdd: vi.fn(() =>
