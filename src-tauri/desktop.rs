@@ -75,7 +75,7 @@ fn window_hidden<R: Runtime>(app: &AppHandle<R>) -> bool {
 /// The tray's status line: "2 running · 1 waiting for approval", or "Idle".
 pub fn activity_line(engine: &Engine) -> String {
     match engine.activity() {
-        Ok(a) if a.running + a.queued + a.waiting_approval == 0 => "Idle".to_owned(),
+        Ok(a) if !a.is_busy() => "Idle".to_owned(),
         Ok(a) => {
             let mut parts = vec![format!("{} running", a.running)];
             if a.queued > 0 {
@@ -166,7 +166,7 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
 /// ask (runs in flight would end `interrupted`).
 pub fn request_quit<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
     match engine.activity() {
-        Ok(a) if a.running + a.queued + a.waiting_approval > 0 => {
+        Ok(a) if a.is_busy() => {
             show(app);
             let _ = app.emit_to(MAIN, CONFIRM_QUIT, a);
         }
@@ -339,7 +339,7 @@ pub fn on_window_event<R: Runtime>(window: &tauri::Window<R>, event: &tauri::Win
         if engine.settings().close_to_tray {
             api.prevent_close();
             let _ = window.hide();
-        } else if engine.activity().is_ok_and(|a| a.running + a.queued + a.waiting_approval > 0) {
+        } else if engine.activity().is_ok_and(|a| a.is_busy()) {
             api.prevent_close();
             request_quit(app, &engine);
         }

@@ -30,6 +30,13 @@ pub struct Activity {
     pub waiting_approval: u32,
 }
 
+impl Activity {
+    /// Whether anything is in flight (quitting now would interrupt it).
+    pub fn is_busy(&self) -> bool {
+        self.running + self.queued + self.waiting_approval > 0
+    }
+}
+
 /// One line of the health check in settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct HealthCheck {
