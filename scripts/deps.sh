@@ -2,7 +2,7 @@
 # Installs what Hearth needs and is missing; quiet and quick when everything is there.
 #   scripts/deps.sh run    build + run the app (WebKitGTK 4.1, appindicator, librsvg, ...)
 #   scripts/deps.sh test   also what the tests need (Xvfb, D-Bus, gnome-keyring, dbusmock,
-#                          WebKitWebDriver, a notification server, imagemagick)
+#                          WebKitWebDriver, a notification server, imagemagick, python3-xlib)
 #   scripts/deps.sh bench  what the benchmarks need (same as run)
 # Debian packages come from apt-get when we are root or have sudo; otherwise the missing ones
 # are listed and we stop. npm packages (including the Tauri CLI) go to ui/node_modules.
@@ -13,7 +13,7 @@ mode="${1:-run}"
 run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
   libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
 test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools
-  python3-dbusmock dunst imagemagick)
+  python3-dbusmock python3-xlib dunst imagemagick)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 

@@ -13,18 +13,22 @@ use std::sync::Arc;
 use hearth_engine::{Engine, paths};
 
 /// Registers state and commands on any runtime: the real one in `run`, the mock one in tests.
-pub fn build_app<R: tauri::Runtime>(
-    builder: tauri::Builder<R>,
-    engine: Arc<Engine>,
-) -> tauri::Builder<R> {
-    let tray_engine = engine.clone();
+/// The caller manages the `Arc<Engine>` (on the builder, or on the built app before it runs:
+/// windows and the setup hook only come when the app runs).
+pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
-        .manage(engine)
         .manage(commands::Subscriptions::default())
         .manage(desktop::Desktop::default())
-        .setup(move |app| {
-            desktop::setup_tray(app.handle(), &tray_engine)?;
-            desktop::watch(app.handle().clone(), tray_engine.clone());
+        .setup(|app| {
+            use tauri::Manager;
+            let engine = app.state::<Arc<Engine>>().inner().clone();
+            desktop::setup_tray(app.handle(), &engine)?;
+            desktop::watch(app.handle().clone(), engine);
+            // The window is made hidden (tauri.conf.json) and shown here, before its first
+            // frame, unless Hearth was started at login straight into the tray.
+            if !desktop::started_hidden() {
+                desktop::show(app.handle());
+            }
             Ok(())
         })
         .on_window_event(desktop::on_window_event)
@@ -80,16 +84,6 @@ fn start_api<R: tauri::Runtime>(
 pub fn run() -> ExitCode {
     let _log_guard = hearth_engine::logging::init(&paths::log_dir());
     let data_dir = paths::data_dir();
-    // Opened inside Tauri's runtime so the engine's actors and runs share it.
-    let engine = match tauri::async_runtime::block_on(async { Engine::open(&data_dir) }) {
-        Ok(engine) => Arc::new(engine),
-        Err(e) => {
-            tracing::error!(code = ?e.code, "cannot open the data dir: {}", e.message);
-            eprintln!("hearth: {}", e.message);
-            return ExitCode::from(2);
-        }
-    };
-    tracing::info!(data_dir = %data_dir.display(), version = env!("CARGO_PKG_VERSION"), "starting Hearth");
     let builder = tauri::Builder::default()
         // First: a second start hands over to this one, which shows its window.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| desktop::show(app)))
@@ -106,11 +100,28 @@ pub fn run() -> ExitCode {
                 })
                 .build(),
         );
-    let shell_engine = engine.clone();
-    let app = build_app(builder, engine)
+    // Built before the engine opens, because building initialises the plugins: a second start
+    // hands over to the running Hearth here (which shows its window) and exits, instead of
+    // waiting for the data dir's lock and failing on it.
+    let app = build_app(builder)
         .build(tauri::generate_context!())
         .map_err(|e| tracing::error!(error = %e, "the app could not start"));
     let Ok(app) = app else { return ExitCode::FAILURE };
+    // Opened inside Tauri's runtime so the engine's actors and runs share it.
+    let engine = match tauri::async_runtime::block_on(async { Engine::open(&data_dir) }) {
+        Ok(engine) => Arc::new(engine),
+        Err(e) => {
+            tracing::error!(code = ?e.code, "cannot open the data dir: {}", e.message);
+            eprintln!("hearth: {}", e.message);
+            return ExitCode::from(2);
+        }
+    };
+    tracing::info!(data_dir = %data_dir.display(), version = env!("CARGO_PKG_VERSION"), "starting Hearth");
+    {
+        use tauri::Manager;
+        app.manage(engine.clone());
+    }
+    let shell_engine = engine;
     let handle = app.handle().clone();
     desktop::setup_notifications(&handle);
     let settings = shell_engine.settings();
@@ -119,12 +130,6 @@ pub fn run() -> ExitCode {
     }
     if let Err(e) = desktop::apply_autostart(&handle, &settings) {
         tracing::warn!("{}", e.message);
-    }
-    if desktop::started_hidden() {
-        use tauri::Manager;
-        if let Some(w) = handle.get_webview_window(desktop::MAIN) {
-            let _ = w.hide();
-        }
     }
     start_api(handle, shell_engine.clone(), data_dir);
     app.run(move |_app, event| {

@@ -181,6 +181,56 @@ impl App {
         path
     }
 
+    /// The app's pid and its HTTP API's base URL, once the API listens (from `api.json`).
+    pub async fn api(&self) -> (u32, String) {
+        let path = self.data_dir.join("api.json");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let found = std::fs::read_to_string(&path)
+                .ok()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
+                .and_then(|v| Some((v["pid"].as_u64()? as u32, v["port"].as_u64()?)));
+            if let Some((pid, port)) = found {
+                return (pid, format!("http://127.0.0.1:{port}"));
+            }
+            assert!(Instant::now() < deadline, "the app's HTTP API never wrote {}", path.display());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Does to the app's window what the user or a window manager would (`close`: the close
+    /// button's WM_DELETE_WINDOW) or asks whether it is mapped (`state`: "shown" or "hidden").
+    pub async fn window(&self, action: &str) -> String {
+        let (pid, _) = self.api().await;
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/x11-window.py");
+        let out = Command::new("/usr/bin/python3")
+            .arg(&script)
+            .arg(action)
+            .arg(pid.to_string())
+            .output()
+            .await
+            .expect("run tests/e2e/x11-window.py (needs python3-xlib: scripts/deps.sh test)");
+        assert!(
+            out.status.success(),
+            "x11-window.py {action}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Waits until the window is `state` ("shown" or "hidden").
+    pub async fn wait_window(&self, state: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let now = self.window("state").await;
+            if now == state {
+                return;
+            }
+            assert!(Instant::now() < deadline, "the window stayed {now}, never {state}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Closes the app (the WebDriver session owns the process) and its WebDriver server.
     pub async fn quit(mut self) {
         self.driver.quit().await.expect("end the WebDriver session");

@@ -301,3 +301,104 @@ async fn a_pending_approval_survives_a_reload() {
     app.wait_for_css("[data-testid='tool-card'][data-status='done']").await;
     app.quit().await;
 }
+
+/// Closing the window mid-run hides it to the tray: the process and the run go on, the run
+/// completes with no window, and starting Hearth again (a second instance hands over to the
+/// first) brings the window back showing the whole reply.
+#[tokio::test(flavor = "multi_thread")]
+async fn closing_the_window_mid_run_keeps_it_going_and_starting_again_shows_it() {
+    let server = hearth_testkit::ModelServer::start().await;
+    let words: Vec<String> = (1..=30).map(|i| format!("w{i} ")).collect();
+    let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+    server.push(hearth_testkit::Reply::slow_text(&refs, std::time::Duration::from_millis(100)));
+    let expected: String = words.concat();
+
+    let data = tempfile::tempdir().unwrap();
+    let base = server.base_url();
+    let data_path = data.path().to_string_lossy().into_owned();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+        ("HEARTH_API_TOKEN", "e2e-token"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    let (pid, api) = app.api().await;
+    assert_eq!(app.window("state").await, "shown", "a normal start shows the window");
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+    let input = app.testid("composer-input").await;
+    input.send_keys("Tell me thirty words" + Key::Enter).await.unwrap();
+    let partial = app.wait_text("the reply starts streaming", |t| t.contains("w3 ")).await;
+    assert!(!partial.contains("w30"), "the window must close mid-run (saw {partial:?})");
+
+    // The close button: the window goes to the tray, the process stays.
+    app.window("close").await;
+    app.wait_window("hidden").await;
+    assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "Hearth is still running");
+
+    // With no window, the run goes on to the end.
+    let http = reqwest::Client::new();
+    let get = |path: &str| {
+        let path = path.to_owned();
+        let request = http.get(format!("{api}{path}")).bearer_auth("e2e-token");
+        async move {
+            let response = request.send().await.unwrap();
+            assert!(response.status().is_success(), "{path}: {}", response.status());
+            response.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let sessions = get("/v1/sessions").await;
+    let session_id = sessions["sessions"][0]["id"].as_str().unwrap().to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let reply = loop {
+        let history = get(&format!("/v1/sessions/{session_id}/history")).await;
+        let last = history["messages"].as_array().unwrap().last().cloned().unwrap();
+        if last["role"] == "assistant" {
+            break last;
+        }
+        assert!(std::time::Instant::now() < deadline, "the run never ended: {last}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(reply["status"], "complete", "the run completed while hidden: {reply}");
+    assert_eq!(app.window("state").await, "hidden", "nothing showed the window meanwhile");
+    assert_eq!(get("/v1/activity").await["running"], 0);
+
+    // Starting Hearth again hands over to the running one, which shows its window.
+    let second = tokio::process::Command::new(harness::APP)
+        .env("HEARTH_DATA_DIR", &data_path)
+        .env("HEARTH_PORT", "0")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start Hearth a second time");
+    let handed_over =
+        tokio::time::timeout(std::time::Duration::from_secs(20), second.wait_with_output())
+            .await
+            .expect("the second start exits once it has handed over")
+            .unwrap();
+    assert!(
+        handed_over.status.success(),
+        "the second start hands over and exits 0: {:?} {}",
+        handed_over.status,
+        String::from_utf8_lossy(&handed_over.stderr)
+    );
+    app.wait_window("shown").await;
+
+    if app.driver.find(By::Css("[data-testid='message-list']")).await.is_err() {
+        app.testid("session-title").await.click().await.unwrap();
+    }
+    app.wait_for_css("[data-testid='message'][data-role='assistant'][data-status='complete']")
+        .await;
+    let text = app.wait_text("the whole reply", |t| t.contains("w30")).await;
+    assert_eq!(
+        text.split_whitespace().collect::<Vec<_>>(),
+        expected.split_whitespace().collect::<Vec<_>>(),
+        "every word exactly once, in order"
+    );
+    let messages = app.driver.find_all(By::Css("[data-testid='message']")).await.unwrap();
+    assert_eq!(messages.len(), 2, "one user message and one reply, no duplicate");
+    app.screenshot("chat-after-reopen.png").await;
+    app.quit().await;
+}

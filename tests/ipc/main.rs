@@ -26,7 +26,8 @@ impl Shell {
     fn start_window(label: &str) -> Shell {
         let dir = tempfile::tempdir().unwrap();
         let engine = Arc::new(Engine::open(dir.path()).unwrap());
-        let app = hearth_app::build_app(mock_builder(), engine)
+        let app = hearth_app::build_app(mock_builder())
+            .manage(engine)
             .build(tauri::generate_context!(test = true))
             .expect("the app builds on the mock runtime");
         let webview = tauri::WebviewWindowBuilder::new(&app, label, Default::default())
