@@ -402,3 +402,61 @@ async fn closing_the_window_mid_run_keeps_it_going_and_starting_again_shows_it()
     app.screenshot("chat-after-reopen.png").await;
     app.quit().await;
 }
+
+/// A proactive message while the window is in the tray is announced on the desktop's
+/// notification server (a real one on a bus of its own); its "Open" action brings the window
+/// back on that chat, showing the message as external.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_notification_for_a_posted_message_opens_its_chat() {
+    use hearth_testkit::notifications::{Mock, PrivateBus, Server};
+    let bus = PrivateBus::start(Server::Mock);
+    let mock = Mock::on(&bus);
+    let data = tempfile::tempdir().unwrap();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address()), ("HEARTH_API_TOKEN", "e2e-token")];
+    let app = App::launch_with(data.path(), &env).await;
+    let (_, api) = app.api().await;
+    app.window("close").await;
+    app.wait_window("hidden").await;
+
+    let posted = reqwest::Client::new()
+        .post(format!("{api}/v1/inbox"))
+        .bearer_auth("e2e-token")
+        .json(&serde_json::json!({
+            "thread": "builds", "title": "Builds", "text": "Build 42 passed on main"
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
+    let session_id = posted.json::<serde_json::Value>().await.unwrap()["session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let calls =
+        tokio::task::block_in_place(|| mock.wait_for_calls(1, std::time::Duration::from_secs(10)));
+    assert_eq!(calls.len(), 1, "one notification: {calls:#?}");
+    assert_eq!(calls[0].app_name, "Hearth");
+    assert_eq!(calls[0].summary, "Builds", "titled with the chat");
+    assert_eq!(calls[0].body, "Build 42 passed on main");
+    assert!(calls[0].actions.iter().any(|a| a == "open"), "an Open action: {:?}", calls[0].actions);
+    assert_eq!(app.window("state").await, "hidden", "a notification does not show the window");
+
+    // The user clicks "Open". The app listens for the server's signals only once Notify has
+    // returned, and nothing tells the test when: repeat the click until the window is up (a
+    // notification opens its chat at most once).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.window("state").await != "shown" {
+        assert!(std::time::Instant::now() < deadline, "Open never brought the window up");
+        tokio::task::block_in_place(|| mock.invoke_action(1, "open"));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // It is that very chat, selected in the sidebar.
+    app.wait_for_css(&format!("[data-session-id='{session_id}'][data-selected='true']")).await;
+    let header = app.testid("chat-header").await;
+    assert_eq!(header.prop("textContent").await.unwrap().as_deref(), Some("Builds"));
+    let message = app.wait_for_css("[data-testid='message'][data-source='external']").await;
+    assert!(message.text().await.unwrap().contains("Build 42 passed on main"));
+    app.screenshot("opened-from-notification.png").await;
+    app.quit().await;
+}

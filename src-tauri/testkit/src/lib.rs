@@ -1,7 +1,10 @@
 //! Test fixtures shared by Hearth's test suites. Owns: a real HTTP server on 127.0.0.1 that
 //! speaks the OpenAI Chat Completions streaming protocol byte for byte, answering each request
 //! with the next scripted reply and recording what it was sent. Must never: be used outside
-//! tests, or reach past loopback.
+//! tests, or reach past loopback. Also (module [`notifications`]): a private D-Bus bus with a
+//! recording notification server on it.
+
+pub mod notifications;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
