@@ -47,6 +47,7 @@ test: deps-test ui lint
 bench: deps-run
 	$(CARGO) bench --quiet -p hearth-engine --bench pipeline
 	$(CARGO) bench --quiet -p hearth-engine --bench sessions
+	$(CARGO) bench --quiet -p hearth-engine --bench search
 
 # The stream decoders under libFuzzer, FUZZ_SECONDS (default 60) each.
 fuzz: deps-run

@@ -4,6 +4,7 @@
 /// Every IPC command of the shell (also the list `commands::handler` registers).
 const COMMANDS: &[&str] = &[
     "session_list",
+    "search",
     "session_create",
     "session_get",
     "session_update",

@@ -57,6 +57,14 @@ pub fn session_list(engine: Engine_<'_>, req: Arg<ListSessions>) -> Result<Sessi
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+pub fn search(
+    engine: Engine_<'_>,
+    req: Arg<hearth_engine::store::search::SearchQuery>,
+) -> Result<hearth_engine::store::search::SearchResults, ApiError> {
+    engine.search(&req.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn session_create(engine: Engine_<'_>, req: Arg<CreateSession>) -> Result<Session, ApiError> {
     engine.create_session(&req.0)
 }
@@ -465,6 +473,7 @@ pub fn usage_by_account(engine: Engine_<'_>) -> Result<Vec<AccountUsage>, ApiErr
 pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync {
     tauri::generate_handler![
         session_list,
+        search,
         session_create,
         session_get,
         session_update,

@@ -772,3 +772,57 @@ async fn inbox_webhooks_schedules_and_logs_over_http_and_the_cli() {
     let (status, _) = s.call(Method::GET, "/v1/logs?level=loud", None).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_over_http_and_the_cli() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    for text in ["The zebra crossing is closed", "Lunch at noon"] {
+        let (status, _) =
+            s.call(Method::POST, "/v1/inbox", Some(json!({"text": text, "session_id": id}))).await;
+        assert_eq!(status, 201);
+    }
+
+    let anon = s.http.get(format!("{}/v1/search?q=zebra", s.url)).send().await.unwrap();
+    assert_eq!(anon.status(), 401);
+    for (path, code) in [
+        ("/v1/search", "INVALID_INPUT"),
+        ("/v1/search?q=x&limit=0", "INVALID_LIMIT"),
+        ("/v1/search?q=x&limit=ten", "INVALID_LIMIT"),
+        ("/v1/search?q=x&sort=new", "INVALID_INPUT"),
+    ] {
+        let (status, v) = s.call(Method::GET, path, None).await;
+        assert_eq!((status, v["error"]["code"].as_str()), (400, Some(code)), "{path}");
+    }
+    let found = s.get("/v1/search?q=zeb%20cross").await;
+    let hits = found["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 1, "{found}");
+    assert_eq!(hits[0]["session_id"], id.as_str());
+    let marked: Vec<&str> = hits[0]["snippet"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["hit"] == true)
+        .map(|p| p["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, ["zebra", "crossing"]);
+    assert_eq!(s.get("/v1/search?q=").await["hits"], json!([]));
+
+    let data_dir = data.path().to_owned();
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(BIN)
+            .args(["search", "noon"])
+            .env("HEARTH_DATA_DIR", data_dir)
+            .env("HEARTH_API_TOKEN", TOKEN)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.starts_with(&id) && printed.contains("Lunch at *noon*"), "{printed}");
+}

@@ -80,6 +80,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search every chat (message text, tool inputs and outputs); best hits first.
+    Search {
+        query: String,
+        /// Only this chat.
+        #[arg(long)]
+        session: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print recent log lines of the running Hearth.
     Logs {
         /// trace | debug | info | warn | error (this level and above).
@@ -373,6 +384,40 @@ impl Client {
                             line["fields"].as_str().unwrap_or("")
                         );
                     }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::Search { query, session, limit, json } => {
+                let mut url = reqwest::Url::parse("http://h/v1/search").expect("a valid URL");
+                url.query_pairs_mut()
+                    .append_pair("q", &query)
+                    .append_pair("limit", &limit.to_string());
+                if let Some(s) = &session {
+                    url.query_pairs_mut().append_pair("session_id", s);
+                }
+                let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
+                let answer = self.call(Method::GET, &path, None).await?;
+                for hit in answer["hits"].as_array().into_iter().flatten() {
+                    if json {
+                        println!("{hit}");
+                        continue;
+                    }
+                    // Matches in *asterisks*: the terminal has no highlighting we can rely on.
+                    let snippet: String = hit["snippet"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|p| {
+                            let text = p["text"].as_str().unwrap_or("").replace('\n', " ");
+                            if p["hit"] == true { format!("*{text}*") } else { text }
+                        })
+                        .collect();
+                    println!(
+                        "{}  {}  {}",
+                        hit["session_id"].as_str().unwrap_or(""),
+                        hit["session_title"].as_str().unwrap_or(""),
+                        snippet
+                    );
                 }
                 Ok(ExitCode::SUCCESS)
             }

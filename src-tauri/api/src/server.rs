@@ -104,6 +104,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/schedules/{id}/run", post(run_schedule))
         .route("/v1/schedules/{id}/runs", get(schedule_runs))
+        .route("/v1/search", get(search))
         .route("/v1/logs", get(logs))
         .route("/v1/activity", get(activity))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
@@ -613,6 +614,20 @@ async fn logs(params: Params) -> Answer<impl IntoResponse> {
         limit: int_param(&params, "limit", ErrorCode::InvalidLimit)?,
     };
     Ok(Json(json!({"lines": hearth_engine::logging::recent(&query)?})))
+}
+
+async fn search(State(s): State<Arc<AppState>>, params: Params) -> Answer<impl IntoResponse> {
+    only(&params, &["q", "limit", "session_id"])?;
+    let Some(q) = params.get("q").cloned() else {
+        return Err(bad(ErrorCode::InvalidInput, "q (what to search for) is required"));
+    };
+    let req = hearth_engine::store::search::SearchQuery {
+        q,
+        limit: int_param(&params, "limit", ErrorCode::InvalidLimit)?,
+        session_id: params.get("session_id").cloned(),
+    };
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.search(&req)).await?))
 }
 
 async fn activity(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {

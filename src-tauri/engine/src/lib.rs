@@ -299,6 +299,11 @@ impl Engine {
         self.shared.store.list_sessions(req)
     }
 
+    /// Full-text search over every chat's messages, tool inputs and tool outputs.
+    pub fn search(&self, req: &store::search::SearchQuery) -> Result<store::search::SearchResults> {
+        self.shared.store.read(|conn| store::search::search(conn, req))
+    }
+
     pub fn create_session(&self, req: &CreateSession) -> Result<Session> {
         let session = self.shared.store.create_session(req)?;
         tracing::info!(session = %session.id, "session created");

@@ -15,6 +15,7 @@ pub mod messages;
 pub mod rules;
 pub mod runs;
 pub mod schedules;
+pub mod search;
 pub mod sessions;
 pub mod settings;
 
@@ -44,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     sessions::MIGRATION_4,
     schedules::MIGRATION_1,
     hooks::MIGRATION_1,
+    search::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

@@ -7,6 +7,7 @@ mod conformance;
 mod outside;
 mod requests;
 mod resume;
+mod search;
 mod store;
 mod support;
 mod turns;
