@@ -5,6 +5,8 @@
 const COMMANDS: &[&str] = &[
     "session_list",
     "search",
+    "session_export",
+    "session_import",
     "session_create",
     "session_get",
     "session_update",

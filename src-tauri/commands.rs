@@ -65,6 +65,23 @@ pub fn search(
 }
 
 #[tauri::command(async, rename_all = "snake_case")]
+pub fn session_export(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    format: Arg<hearth_engine::transfer::ExportFormat>,
+) -> Result<String, ApiError> {
+    engine.export_session(&session_id.0, format.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn session_import(
+    engine: Engine_<'_>,
+    doc: Arg<hearth_engine::transfer::SessionDocument>,
+) -> Result<Session, ApiError> {
+    engine.import_session(&doc.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
 pub fn session_create(engine: Engine_<'_>, req: Arg<CreateSession>) -> Result<Session, ApiError> {
     engine.create_session(&req.0)
 }
@@ -474,6 +491,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
     tauri::generate_handler![
         session_list,
         search,
+        session_export,
+        session_import,
         session_create,
         session_get,
         session_update,

@@ -826,3 +826,48 @@ async fn search_over_http_and_the_cli() {
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.starts_with(&id) && printed.contains("Lunch at *noon*"), "{printed}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_and_import_over_http() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    s.post("/v1/inbox", json!({"text": "Backup **done**", "session_id": id})).await;
+
+    let export = |path: String| {
+        let req = s.http.get(format!("{}{path}", s.url)).bearer_auth(TOKEN);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            let kind = resp.headers()["content-type"].to_str().unwrap().to_owned();
+            (status, kind, resp.text().await.unwrap())
+        }
+    };
+    let (status, kind, md) = export(format!("/v1/sessions/{id}/export?format=md")).await;
+    assert_eq!((status, kind.as_str()), (200, "text/markdown; charset=utf-8"));
+    assert!(md.contains("## External message (not from the assistant)\n\nBackup **done**"), "{md}");
+    let (status, kind, doc) = export(format!("/v1/sessions/{id}/export?format=json")).await;
+    assert_eq!((status, kind.as_str()), (200, "application/json"));
+
+    let (status, imported) =
+        s.call(Method::POST, "/v1/import", Some(serde_json::from_str(&doc).unwrap())).await;
+    assert_eq!(status, 201, "{imported}");
+    let new_id = imported["id"].as_str().unwrap();
+    assert_ne!(new_id, id);
+    let (_, _, again) = export(format!("/v1/sessions/{new_id}/export?format=json")).await;
+    assert_eq!(again, doc, "export → import → export is the same document");
+
+    for (method, path, body, status, code) in [
+        (Method::GET, format!("/v1/sessions/{id}/export?format=pdf"), None, 400, "INVALID_INPUT"),
+        (Method::GET, format!("/v1/sessions/{id}/export?fmt=md"), None, 400, "INVALID_INPUT"),
+        (Method::GET, "/v1/sessions/nope/export".into(), None, 404, "SESSION_NOT_FOUND"),
+        (Method::POST, "/v1/import".into(), Some(json!({"format": "x"})), 400, "INVALID_INPUT"),
+    ] {
+        let (got, v) = s.call(method, &path, body).await;
+        assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{path}");
+    }
+    let sessions = s.get("/v1/sessions").await;
+    assert_eq!(sessions["sessions"].as_array().unwrap().len(), 2, "bad imports made nothing");
+}

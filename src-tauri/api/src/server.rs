@@ -105,6 +105,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/schedules/{id}/run", post(run_schedule))
         .route("/v1/schedules/{id}/runs", get(schedule_runs))
         .route("/v1/search", get(search))
+        .route("/v1/sessions/{id}/export", get(export_session))
+        // An export carries its images: more room than the other routes' 4 MB.
+        .route(
+            "/v1/import",
+            post(import_session).layer(axum::extract::DefaultBodyLimit::max(IMPORT_LIMIT_BYTES)),
+        )
         .route("/v1/logs", get(logs))
         .route("/v1/activity", get(activity))
         .route_layer(middleware::from_fn_with_state(state.clone(), auth));
@@ -614,6 +620,40 @@ async fn logs(params: Params) -> Answer<impl IntoResponse> {
         limit: int_param(&params, "limit", ErrorCode::InvalidLimit)?,
     };
     Ok(Json(json!({"lines": hearth_engine::logging::recent(&query)?})))
+}
+
+/// The largest `POST /v1/import` body.
+pub const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;
+
+async fn export_session(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    params: Params,
+) -> Answer<Response> {
+    use hearth_engine::transfer::ExportFormat;
+    only(&params, &["format"])?;
+    let format = match params.get("format").map(String::as_str) {
+        None | Some("md") => ExportFormat::Md,
+        Some("json") => ExportFormat::Json,
+        Some(other) => {
+            return Err(bad(ErrorCode::InvalidInput, format!("format {other:?}: use md or json")));
+        }
+    };
+    let engine = s.engine.clone();
+    let body = run_blocking(move || engine.export_session(&id, format)).await?;
+    let content_type = match format {
+        ExportFormat::Md => "text/markdown; charset=utf-8",
+        ExportFormat::Json => "application/json",
+    };
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], body).into_response())
+}
+
+async fn import_session(
+    State(s): State<Arc<AppState>>,
+    Body(doc): Body<hearth_engine::transfer::SessionDocument>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.import_session(&doc)).await?)))
 }
 
 async fn search(State(s): State<Arc<AppState>>, params: Params) -> Answer<impl IntoResponse> {

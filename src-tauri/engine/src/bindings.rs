@@ -19,6 +19,9 @@ use crate::store::search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
 };
+use crate::transfer::{
+    DocumentAttachment, DocumentMessage, DocumentSession, ExportFormat, SessionDocument,
+};
 use crate::usage::{AccountUsage, UsageSummary};
 
 /// Writes every type that crosses IPC (and what they reference) into `dir`.
@@ -37,6 +40,11 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     SearchHit::export_all(cfg)?;
     SearchResults::export_all(cfg)?;
     SnippetPart::export_all(cfg)?;
+    ExportFormat::export_all(cfg)?;
+    SessionDocument::export_all(cfg)?;
+    DocumentSession::export_all(cfg)?;
+    DocumentMessage::export_all(cfg)?;
+    DocumentAttachment::export_all(cfg)?;
     CreateSession::export_all(cfg)?;
     UpdateSession::export_all(cfg)?;
     Frame::export_all(cfg)?;

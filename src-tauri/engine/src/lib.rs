@@ -32,6 +32,7 @@ pub mod subscribe;
 pub mod sweep;
 mod title;
 pub mod tools;
+pub mod transfer;
 pub mod usage;
 pub mod writer;
 
@@ -302,6 +303,26 @@ impl Engine {
     /// Full-text search over every chat's messages, tool inputs and tool outputs.
     pub fn search(&self, req: &store::search::SearchQuery) -> Result<store::search::SearchResults> {
         self.shared.store.read(|conn| store::search::search(conn, req))
+    }
+
+    /// A chat as Markdown (to read) or as a JSON document (to import again).
+    pub fn export_session(&self, id: &str, format: transfer::ExportFormat) -> Result<String> {
+        let store = &self.shared.store;
+        match format {
+            transfer::ExportFormat::Md => transfer::export_markdown(store, id),
+            transfer::ExportFormat::Json => {
+                let doc = transfer::export_json(store, id)?;
+                serde_json::to_string_pretty(&doc)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, format!("export: {e}")))
+            }
+        }
+    }
+
+    /// A new chat from an exported JSON document.
+    pub fn import_session(&self, doc: &transfer::SessionDocument) -> Result<Session> {
+        let session = transfer::import(&self.shared.store, doc)?;
+        tracing::info!(session = %session.id, messages = doc.messages.len(), "chat imported");
+        Ok(session)
     }
 
     pub fn create_session(&self, req: &CreateSession) -> Result<Session> {

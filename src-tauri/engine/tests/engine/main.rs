@@ -10,4 +10,5 @@ mod resume;
 mod search;
 mod store;
 mod support;
+mod transfer;
 mod turns;

@@ -1,0 +1,340 @@
+//! Export and import of one chat: Markdown to read, JSON to keep (lossless: importing it gives a
+//! chat with the same settings, messages, content blocks, statuses, usage, times and images).
+//!
+//! The JSON document is `{format: "hearth.session", version: 1, session, messages,
+//! attachments}`; attachments carry their bytes in base64. An import is one transaction and
+//! gets fresh ids, so a file can be imported twice. The workspace folder is not exported: it
+//! names a directory of one machine.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use ts_rs::TS;
+
+use crate::chat::{ContentBlock, Message, MessageSource, MessageStatus, Role};
+use crate::error::{ApiError, ErrorCode, Result};
+use crate::frames::Usage;
+use crate::store::messages::{self, NewMessage};
+use crate::store::sessions::{self, Session};
+use crate::store::{Store, attachments};
+
+pub const FORMAT: &str = "hearth.session";
+pub const VERSION: u32 = 1;
+/// The most messages one import takes.
+pub const MAX_MESSAGES: usize = 100_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    Md,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct SessionDocument {
+    pub format: String,
+    pub version: u32,
+    pub session: DocumentSession,
+    pub messages: Vec<DocumentMessage>,
+    #[serde(default)]
+    pub attachments: Vec<DocumentAttachment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentSession {
+    pub title: String,
+    pub pinned: bool,
+    pub model: Option<String>,
+    pub system_prompt: Option<String>,
+    pub thinking_budget: Option<u32>,
+    pub max_steps: Option<u32>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentMessage {
+    pub role: Role,
+    pub source: MessageSource,
+    pub content: Vec<ContentBlock>,
+    pub status: MessageStatus,
+    pub usage: Option<Usage>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentAttachment {
+    /// The id image blocks in `messages` refer to.
+    pub id: String,
+    pub mime: String,
+    pub name: Option<String>,
+    pub base64: String,
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, message)
+}
+
+/// The chat and its whole timeline, oldest first.
+fn timeline(store: &Store, session_id: &str) -> Result<(Session, Vec<Message>)> {
+    store.read(|conn| {
+        let session = sessions::get(conn, session_id)?;
+        let (messages, _) = messages::timeline(conn, session_id, i32::MAX as usize, None)?;
+        Ok((session, messages))
+    })
+}
+
+pub fn export_json(store: &Store, session_id: &str) -> Result<SessionDocument> {
+    let (session, timeline) = timeline(store, session_id)?;
+    let mut attachments = Vec::new();
+    store.read(|conn| {
+        let mut stmt = conn.prepare(
+            "SELECT id, sha256, mime, name FROM attachments WHERE session_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([session_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        for row in rows {
+            let (id, sha256, mime, name) = row?;
+            // A file the sweep or the user removed: the image is left out, the chat is not.
+            if let Ok(bytes) = std::fs::read(attachments::file_path(store.dir(), &sha256)) {
+                let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+                attachments.push(DocumentAttachment { id, mime, name, base64 });
+            }
+        }
+        Ok(())
+    })?;
+    Ok(SessionDocument {
+        format: FORMAT.into(),
+        version: VERSION,
+        session: DocumentSession {
+            title: session.title,
+            pinned: session.pinned,
+            model: session.model,
+            system_prompt: session.system_prompt,
+            thinking_budget: session.thinking_budget,
+            max_steps: session.max_steps,
+            created_at: session.created_at,
+        },
+        messages: timeline
+            .into_iter()
+            .map(|m| DocumentMessage {
+                role: m.role,
+                source: m.source,
+                content: m.content,
+                status: m.status,
+                usage: m.usage,
+                created_at: m.created_at,
+            })
+            .collect(),
+        attachments,
+    })
+}
+
+pub fn export_markdown(store: &Store, session_id: &str) -> Result<String> {
+    let (session, timeline) = timeline(store, session_id)?;
+    let mut out = format!("# {}\n\n", session.title.trim());
+    let when = chrono::DateTime::from_timestamp_millis(session.created_at)
+        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_default();
+    out += &format!(
+        "_Exported from Hearth. Started {when}{}._\n",
+        session.model.as_deref().map(|m| format!(" · model `{m}`")).unwrap_or_default()
+    );
+    if let Some(prompt) = session.system_prompt.as_deref().filter(|p| !p.trim().is_empty()) {
+        out += &format!("\n**System prompt**\n\n{}\n", quote(prompt));
+    }
+    for m in &timeline {
+        let who = match (m.role, m.source) {
+            (_, MessageSource::External) => "External message (not from the assistant)",
+            (Role::User, _) if is_tool_results(m) => "Tool results",
+            (Role::User, _) => "You",
+            (Role::Assistant, _) => "Assistant",
+            (Role::System, _) => "System",
+        };
+        out += &format!("\n## {who}\n");
+        for block in &m.content {
+            out += "\n";
+            out += &match block {
+                ContentBlock::Text { text } => format!("{}\n", text.trim_end()),
+                ContentBlock::Thinking { text, .. } => format!(
+                    "<details><summary>Thinking</summary>\n\n{}\n\n</details>\n",
+                    text.trim_end()
+                ),
+                ContentBlock::RedactedThinking { .. } => "_(redacted thinking)_\n".into(),
+                ContentBlock::Image { mime, .. } => format!("_(image, {mime})_\n"),
+                ContentBlock::ToolUse { name, input, .. } => {
+                    let input = serde_json::to_string_pretty(input).unwrap_or_default();
+                    format!("**Tool call** `{name}`\n\n{}\n", fence("json", &input))
+                }
+                ContentBlock::ToolResult { content, is_error, .. } => {
+                    let label = if *is_error { "**Tool error**" } else { "**Tool result**" };
+                    format!("{label}\n\n{}\n", fence("", content))
+                }
+            };
+        }
+        match m.status {
+            MessageStatus::Complete => {}
+            MessageStatus::Aborted => out += "\n_(stopped)_\n",
+            MessageStatus::Error => out += "\n_(failed)_\n",
+            MessageStatus::Interrupted => out += "\n_(interrupted)_\n",
+        }
+    }
+    Ok(out)
+}
+
+fn is_tool_results(m: &Message) -> bool {
+    !m.content.is_empty() && m.content.iter().all(|b| matches!(b, ContentBlock::ToolResult { .. }))
+}
+
+fn quote(text: &str) -> String {
+    text.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
+}
+
+/// A fenced code block whose fence is longer than any run of backticks inside.
+fn fence(lang: &str, body: &str) -> String {
+    let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let ticks = "`".repeat(longest.max(2) + 1);
+    format!("{ticks}{lang}\n{}\n{ticks}", body.trim_end())
+}
+
+/// Checks a document completely before anything is written.
+fn validate(doc: &SessionDocument) -> Result<HashMap<&str, (Vec<u8>, String)>> {
+    if doc.format != FORMAT {
+        return Err(invalid(format!("not a Hearth chat export (format must be {FORMAT:?})")));
+    }
+    if doc.version != VERSION {
+        return Err(invalid(format!(
+            "export version {} is not one this Hearth reads ({VERSION})",
+            doc.version
+        )));
+    }
+    sessions::validate_title(&doc.session.title)?;
+    if doc.messages.len() > MAX_MESSAGES {
+        return Err(invalid(format!("at most {MAX_MESSAGES} messages per import")));
+    }
+    let mut files = HashMap::new();
+    for a in &doc.attachments {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&a.base64)
+            .map_err(|e| invalid(format!("attachment {}: not base64: {e}", a.id)))?;
+        let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        if files.insert(a.id.as_str(), (bytes, sha256)).is_some() {
+            return Err(invalid(format!("attachment {} appears twice", a.id)));
+        }
+    }
+    for (i, m) in doc.messages.iter().enumerate() {
+        for block in &m.content {
+            if let ContentBlock::Image { attachment_id, .. } = block
+                && !files.contains_key(attachment_id.as_str())
+            {
+                return Err(invalid(format!(
+                    "message {i}: image {attachment_id} is not among the attachments"
+                )));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// A new chat from an exported document: all of it, or (on any error) nothing.
+pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
+    let files = validate(doc)?;
+    // Files first (content-addressed: one that is never referenced is swept as an orphan).
+    let mut new_ids = HashMap::new();
+    for (old, (bytes, sha256)) in &files {
+        let path = attachments::file_path(store.dir(), sha256);
+        if !path.exists() {
+            let parent = path.parent().expect("attachment paths have a parent");
+            std::fs::create_dir_all(parent).and_then(|()| std::fs::write(&path, bytes)).map_err(
+                |e| ApiError::new(ErrorCode::Storage, format!("cannot store an attachment: {e}")),
+            )?;
+        }
+        new_ids.insert(*old, uuid::Uuid::now_v7().to_string());
+    }
+    let session_id = uuid::Uuid::now_v7().to_string();
+    let now = store.now();
+    let s = &doc.session;
+    store.write(|tx| {
+        tx.execute(
+            "INSERT INTO sessions (id, title, title_source, pinned, model, system_prompt,
+                                   thinking_budget, max_steps, created_at, updated_at)
+             VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                session_id,
+                s.title.trim(),
+                s.pinned,
+                s.model,
+                s.system_prompt,
+                s.thinking_budget,
+                s.max_steps,
+                s.created_at,
+                now
+            ],
+        )?;
+        let mut message_of_attachment = HashMap::new();
+        for m in &doc.messages {
+            let id = uuid::Uuid::now_v7().to_string();
+            let content: Vec<ContentBlock> = m
+                .content
+                .iter()
+                .map(|b| match b {
+                    ContentBlock::Image { attachment_id, mime } => {
+                        message_of_attachment.entry(attachment_id.clone()).or_insert(id.clone());
+                        ContentBlock::Image {
+                            attachment_id: new_ids[attachment_id.as_str()].clone(),
+                            mime: mime.clone(),
+                        }
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            let message = NewMessage {
+                id: &id,
+                session_id: &session_id,
+                run_id: None,
+                role: m.role,
+                source: m.source,
+                content: &content,
+                status: m.status,
+                client_msg_id: None,
+                in_timeline: true,
+                usage: m.usage.as_ref(),
+                last_seq: None,
+            };
+            messages::insert(tx, &message, m.created_at)?;
+        }
+        for a in &doc.attachments {
+            let (bytes, sha256) = &files[a.id.as_str()];
+            tx.execute(
+                "INSERT INTO attachments (id, session_id, message_id, sha256, mime, name, size,
+                                          created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![
+                    new_ids[a.id.as_str()],
+                    session_id,
+                    message_of_attachment.get(&a.id),
+                    sha256,
+                    a.mime,
+                    a.name,
+                    bytes.len() as i64,
+                    now
+                ],
+            )?;
+        }
+        // The chat's activity is its last message's, as it was; updated_at is the import.
+        tx.execute(
+            "UPDATE sessions SET updated_at = ?2,
+                    last_message_at = (SELECT MAX(created_at) FROM messages WHERE session_id = ?1)
+             WHERE id = ?1",
+            params![session_id, now],
+        )?;
+        sessions::get(tx, &session_id)
+    })
+}
