@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "session_list",
     "search",
     "session_export",
+    "session_export_save",
     "session_import",
     "session_create",
     "session_get",

@@ -73,6 +73,16 @@ pub fn session_export(
     engine.export_session(&session_id.0, format.0)
 }
 
+/// Saves the export in the Downloads folder; returns the file's path.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn session_export_save(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    format: Arg<hearth_engine::transfer::ExportFormat>,
+) -> Result<String, ApiError> {
+    engine.save_export(&session_id.0, format.0)
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn session_import(
     engine: Engine_<'_>,
@@ -492,6 +502,7 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         session_list,
         search,
         session_export,
+        session_export_save,
         session_import,
         session_create,
         session_get,

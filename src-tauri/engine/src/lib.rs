@@ -318,6 +318,15 @@ impl Engine {
         }
     }
 
+    /// Saves a chat's export in the exports folder (`paths::export_dir`); returns the file.
+    pub fn save_export(&self, id: &str, format: transfer::ExportFormat) -> Result<String> {
+        let body = self.export_session(id, format)?;
+        let title = self.get_session(id)?.title;
+        let path = transfer::save(&paths::export_dir(), &title, format, &body)?;
+        tracing::info!(session = %id, path = %path.display(), "chat exported");
+        Ok(path.display().to_string())
+    }
+
     /// A new chat from an exported JSON document.
     pub fn import_session(&self, doc: &transfer::SessionDocument) -> Result<Session> {
         let session = transfer::import(&self.shared.store, doc)?;

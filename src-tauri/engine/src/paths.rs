@@ -19,3 +19,12 @@ pub fn data_dir() -> PathBuf {
 pub fn log_dir() -> PathBuf {
     data_dir().join("logs")
 }
+
+/// Where exported chats are saved: `HEARTH_EXPORT_DIR` if set, else the user's Downloads
+/// folder, else the home folder.
+pub fn export_dir() -> PathBuf {
+    match std::env::var_os("HEARTH_EXPORT_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => dirs::download_dir().or_else(dirs::home_dir).unwrap_or_else(|| PathBuf::from(".")),
+    }
+}

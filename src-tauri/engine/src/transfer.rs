@@ -338,3 +338,52 @@ pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
         sessions::get(tx, &session_id)
     })
 }
+
+/// Writes an export into `dir` as `<title>.md|json` (`<title> (2).md`, … when taken) and
+/// returns its path. The title is made safe as a file name.
+pub fn save(
+    dir: &std::path::Path,
+    title: &str,
+    format: ExportFormat,
+    body: &str,
+) -> Result<std::path::PathBuf> {
+    let ext = match format {
+        ExportFormat::Md => "md",
+        ExportFormat::Json => "json",
+    };
+    let stem: String = title
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .collect::<String>()
+        .trim()
+        .trim_start_matches('.')
+        .chars()
+        .take(80)
+        .collect();
+    let stem = if stem.trim().is_empty() { "chat".to_owned() } else { stem.trim().to_owned() };
+    let failed = |e: std::io::Error| {
+        ApiError::new(
+            ErrorCode::Storage,
+            format!("cannot save the export in {}: {e}", dir.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(failed)?;
+    for n in 1..1000 {
+        let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
+        let path = dir.join(name);
+        // create_new: never overwrite a file the user already has.
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut file) => {
+                use std::io::Write;
+                file.write_all(body.as_bytes()).map_err(failed)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(failed(e)),
+        }
+    }
+    Err(ApiError::new(
+        ErrorCode::Storage,
+        format!("too many exports named {stem:?} in {}", dir.display()),
+    ))
+}

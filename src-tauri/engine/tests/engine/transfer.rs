@@ -173,3 +173,16 @@ fn a_bad_document_is_refused_and_changes_nothing() {
         ErrorCode::SessionNotFound
     );
 }
+
+#[test]
+fn a_saved_export_never_overwrites_and_has_a_safe_name() {
+    use hearth_engine::transfer::save;
+    let dir = tempfile::tempdir().unwrap();
+    let first = save(dir.path(), "../etc/passwd: a/b?", ExportFormat::Md, "one").unwrap();
+    assert_eq!(first, dir.path().join("_etc_passwd_ a_b_.md"));
+    let second = save(dir.path(), "../etc/passwd: a/b?", ExportFormat::Md, "two").unwrap();
+    assert_eq!(second, dir.path().join("_etc_passwd_ a_b_ (2).md"));
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), "one", "the first file is kept");
+    let blank = save(dir.path(), "  \u{7}  ", ExportFormat::Json, "{}").unwrap();
+    assert_eq!(blank, dir.path().join("_.json"));
+}
