@@ -30,7 +30,9 @@ import type { NewSchedule } from "./bindings/NewSchedule";
 import type { Priority } from "./bindings/Priority";
 import type { Schedule } from "./bindings/Schedule";
 import type { SchedulePatch } from "./bindings/SchedulePatch";
+import type { SearchHit } from "./bindings/SearchHit";
 import type { Session } from "./bindings/Session";
+import type { SessionDocument } from "./bindings/SessionDocument";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { ChatSettingsPatch } from "./chatSettings";
 import type { AccountTestResult } from "./components/AccountList";
@@ -42,7 +44,7 @@ import { Sidebar } from "./components/Sidebar";
 import { ErrorToast, UndoToast } from "./components/Toasts";
 import { connectAccount, visibilityAfterModels, type OnboardingVisibility } from "./onboarding";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
-import { isSettingsShortcut } from "./shortcuts";
+import { isSearchShortcut, isSettingsShortcut } from "./shortcuts";
 import { policyChange } from "./toolPolicy";
 import { useConversation } from "./useConversation";
 import { useSessionUsage } from "./useSessionUsage";
@@ -144,8 +146,15 @@ export function App({ api }: AppProps) {
 
   const [settingsOpen, setSettingsOpen] = useState(false);
   const settingsButtonRef = useRef<HTMLButtonElement>(null);
+  const searchInputRef = useRef<HTMLInputElement>(null);
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
+      if (isSearchShortcut(e)) {
+        e.preventDefault();
+        searchInputRef.current?.focus();
+        searchInputRef.current?.select();
+        return;
+      }
       if (!isSettingsShortcut(e)) return;
       e.preventDefault();
       setSettingsOpen(true);
@@ -306,6 +315,32 @@ export function App({ api }: AppProps) {
     selectSession(id);
   };
 
+  const searchMessages = useCallback((q: string, limit: number) => api.search({ q, limit }), [api]);
+
+  /** Opens a search hit's chat and shows the message (see `revealMessage`). */
+  const openHit = async (hit: SearchHit) => {
+    await openSessionById(hit.session_id);
+    if (!(await revealMessage(hit.message_id))) {
+      showError({ code: "NOT_FOUND", message: "That message is further back than the loaded part of the chat." });
+    }
+  };
+
+  const importChat = async (file: File) => {
+    try {
+      let doc: SessionDocument;
+      try {
+        doc = JSON.parse(await file.text()) as SessionDocument;
+      } catch {
+        throw { code: "INVALID_INPUT", message: `${file.name} is not a Hearth chat export (not JSON)` };
+      }
+      const session = await api.importSession(doc);
+      dispatch({ type: "upserted", session });
+      selectSession(session.id);
+    } catch (e) {
+      showError(e);
+    }
+  };
+
   // The backend's app events: a notification's "Open", the tray's "New chat". Registered once;
   // they act through the latest handlers.
   const openSessionRef = useRef(openSessionById);
@@ -359,6 +394,10 @@ export function App({ api }: AppProps) {
         onLoadMore={() => void loadNextPage()}
         onOpenSettings={() => setSettingsOpen(true)}
         settingsButtonRef={settingsButtonRef}
+        search={searchMessages}
+        onOpenHit={(hit) => void openHit(hit)}
+        searchInputRef={searchInputRef}
+        onImport={(file) => void importChat(file)}
       />
       {onboarding === "open" ? (
         <OnboardingArea
@@ -481,6 +520,7 @@ function ChatArea({
       models={models}
       usage={usage}
       focusComposer={focusComposer}
+      onExport={session ? (format) => api.saveExport(session.id, format) : undefined}
       onNewSession={onNewSession}
       onSend={(text: string, priority: Priority) =>
         withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority }))
@@ -924,4 +964,27 @@ function useLoadable<T>(load: () => Promise<T>): [Loadable<T>, () => Promise<voi
     }
   }, []);
   return [state, reload, setState];
+}
+
+/** How long a message jumped to stays highlighted. */
+const REVEAL_HIGHLIGHT_MS = 2000;
+
+/**
+ * Scrolls a message into view once it is on screen (its chat may still be loading) and
+ * highlights it for a moment. Resolves false if it never appears.
+ */
+export async function revealMessage(messageId: string, within = 5000): Promise<boolean> {
+  const selector = `[data-testid='message'][data-message-id='${CSS.escape(messageId)}']`;
+  const deadline = Date.now() + within;
+  for (;;) {
+    const element = document.querySelector<HTMLElement>(selector);
+    if (element) {
+      element.scrollIntoView({ block: "center" });
+      element.dataset.highlighted = "true";
+      setTimeout(() => delete element.dataset.highlighted, REVEAL_HIGHLIGHT_MS);
+      return true;
+    }
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

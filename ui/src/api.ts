@@ -35,7 +35,11 @@ import type { SchedulePatch } from "./bindings/SchedulePatch";
 import type { ScheduleRun } from "./bindings/ScheduleRun";
 import type { SendMessage } from "./bindings/SendMessage";
 import type { SendReceipt } from "./bindings/SendReceipt";
+import type { ExportFormat } from "./bindings/ExportFormat";
+import type { SearchQuery } from "./bindings/SearchQuery";
+import type { SearchResults } from "./bindings/SearchResults";
 import type { Session } from "./bindings/Session";
+import type { SessionDocument } from "./bindings/SessionDocument";
 import type { SessionPage } from "./bindings/SessionPage";
 import type { Settings } from "./bindings/Settings";
 import type { SettingsPatch } from "./bindings/SettingsPatch";
@@ -146,6 +150,12 @@ export interface HearthApi {
 
   /** Recent log lines, oldest first; `after_seq` asks only for newer ones. */
   recentLogs(query: LogQuery): Promise<LogLine[]>;
+  /** Full-text search over every chat's messages, tool inputs and tool outputs. */
+  search(req: SearchQuery): Promise<SearchResults>;
+  /** Saves the chat's export in the Downloads folder; resolves with the file's path. */
+  saveExport(sessionId: string, format: ExportFormat): Promise<string>;
+  /** A new chat from an exported JSON document. */
+  importSession(doc: SessionDocument): Promise<Session>;
   /** One line per part of Hearth (store, keyring, notifications, api). */
   health(): Promise<HealthCheck[]>;
   /** Runs working, queued and waiting for an answer now. */
@@ -385,6 +395,15 @@ export const tauriApi: HearthApi = {
 
   recentLogs(query) {
     return call<LogLine[]>("logs_recent", { query });
+  },
+  search(req) {
+    return call<SearchResults>("search", { req });
+  },
+  saveExport(sessionId, format) {
+    return call<string>("session_export_save", { session_id: sessionId, format });
+  },
+  importSession(doc) {
+    return call<Session>("session_import", { doc });
   },
   health() {
     return call<HealthCheck[]>("health", {});

@@ -11,3 +11,8 @@ export function isSettingsShortcut(e: KeyInfo): boolean {
 export function settingsShortcutLabel(platform: string = typeof navigator === "undefined" ? "" : navigator.userAgent): string {
   return /Mac|iPhone|iPad/.test(platform) ? "⌘," : "Ctrl+,";
 }
+
+/** Ctrl+K (Cmd+K on macOS) goes to the search over all chats. */
+export function isSearchShortcut(e: KeyInfo): boolean {
+  return e.key.toLowerCase() === "k" && (e.ctrlKey || e.metaKey) && !e.altKey;
+}

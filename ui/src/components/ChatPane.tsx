@@ -1,3 +1,4 @@
+import { ExportMenu, type ExportMenuProps } from "./ExportMenu";
 import { useMemo } from "react";
 import type { UiError } from "../api";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
@@ -51,6 +52,8 @@ export interface ChatPaneProps {
   onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
   /** Put the cursor in the composer when the chat opens (a chat just started from onboarding). */
   focusComposer?: boolean;
+  /** Saves the chat's export; resolves with the file's path (no Export menu without it). */
+  onExport?: ExportMenuProps["onExport"];
 }
 
 /** The conversation area: header with the model, messages, queue and composer. */
@@ -116,6 +119,7 @@ function Chat({
             onChange={on.onThinkingBudgetChange}
           />
         )}
+        {on.onExport && <ExportMenu onExport={on.onExport} />}
       </header>
       {ready ? (
         <ConversationView

@@ -28,6 +28,9 @@ function renderSidebar(overrides: Partial<SidebarProps> = {}) {
     onDelete: vi.fn(),
     onLoadMore: vi.fn(),
     onOpenSettings: vi.fn(),
+    search: vi.fn().mockResolvedValue({ hits: [] }),
+    onOpenHit: vi.fn(),
+    onImport: vi.fn(),
     ...overrides,
   };
   const user = userEvent.setup();

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type Ref } from "react";
+import { useCallback, useEffect, useRef, useState, type Ref } from "react";
 import type { Session } from "../bindings/Session";
 import { groupSessions } from "../sessionList";
 import { settingsShortcutLabel } from "../shortcuts";
 import { ComposeIcon, FlameIcon, GearIcon } from "./icons";
 import { SessionRow } from "./SessionRow";
+import { MessageSearch, type MessageSearchProps } from "./MessageSearch";
 
 export interface SidebarProps {
   /** Sessions in display order (see compareSessions). */
@@ -28,6 +29,11 @@ export interface SidebarProps {
   onOpenSettings(): void;
   /** The gear button, which takes focus back when Settings closes. */
   settingsButtonRef?: Ref<HTMLButtonElement>;
+  search: MessageSearchProps["search"];
+  onOpenHit: MessageSearchProps["onOpenHit"];
+  searchInputRef?: Ref<HTMLInputElement>;
+  /** Import a chat from an exported JSON file. */
+  onImport(file: File): void;
 }
 
 /** How far below the visible end of the list the next page starts loading. */
@@ -36,6 +42,9 @@ const PREFETCH_MARGIN = "0px 0px 240px 0px";
 export function Sidebar(props: SidebarProps) {
   const { sessions, selectedId, hasMore, loading, loadFailed, loaded } = props;
   const [editingId, setEditingId] = useState<string | null>(null);
+  const [searching, setSearching] = useState(false);
+  const onSearchActive = useCallback((active: boolean) => setSearching(active), []);
+  const importRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
 
@@ -108,7 +117,14 @@ export function Sidebar(props: SidebarProps) {
         </button>
       </div>
 
-      <div className="session-list" data-testid="session-list" ref={listRef}>
+      <MessageSearch
+        search={props.search}
+        onOpenHit={props.onOpenHit}
+        inputRef={props.searchInputRef}
+        onActiveChange={onSearchActive}
+      />
+
+      <div className="session-list" data-testid="session-list" ref={listRef} hidden={searching}>
         {pinned.length > 0 && (
           <section className="session-group" aria-labelledby="group-pinned">
             <h2 className="group-header" id="group-pinned">
@@ -160,6 +176,27 @@ export function Sidebar(props: SidebarProps) {
           <GearIcon size={16} />
           <span>Settings</span>
         </button>
+        <button
+          type="button"
+          className="link-button import-chat"
+          data-testid="import-chat"
+          title="Import a chat from an exported JSON file"
+          onClick={() => importRef.current?.click()}
+        >
+          Import…
+        </button>
+        <input
+          ref={importRef}
+          type="file"
+          accept=".json,application/json"
+          data-testid="import-file"
+          hidden
+          onChange={(e) => {
+            const file = e.target.files?.[0];
+            e.target.value = "";
+            if (file) props.onImport(file);
+          }}
+        />
       </div>
     </nav>
   );
