@@ -460,3 +460,87 @@ async fn a_notification_for_a_posted_message_opens_its_chat() {
     app.screenshot("opened-from-notification.png").await;
     app.quit().await;
 }
+
+/// Search finds a word that only a tool's output holds and jumps to that message; the chat
+/// exported as JSON and imported back is the same chat.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_a_tool_output_and_an_exported_chat_imports_back() {
+    let server = hearth_testkit::ModelServer::start().await;
+    let calls =
+        hearth_testkit::openai_tool_calls(&[("r1", "read_file", r#"{"path": "notes.txt"}"#)]);
+    server.push(hearth_testkit::Reply::split_at(calls.as_bytes(), &[]));
+    server.push(hearth_testkit::Reply::text(&["The ", "notes ", "are ", "read."]));
+    let data = tempfile::tempdir().unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    let exports = tempfile::tempdir().unwrap();
+    std::fs::write(workspace.path().join("notes.txt"), "the flamingo budget is 42").unwrap();
+    let base = server.base_url();
+    let export_dir = exports.path().to_string_lossy().into_owned();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+        ("HEARTH_EXPORT_DIR", export_dir.as_str()),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+    app.testid("workspace-button").await.click().await.unwrap();
+    let folder = workspace.path().to_string_lossy().into_owned();
+    app.testid("workspace-input").await.send_keys(&folder).await.unwrap();
+    app.testid("workspace-save").await.click().await.unwrap();
+    app.testid("composer-input").await.send_keys("read my notes" + Key::Enter).await.unwrap();
+    app.wait_text("the run finishes", |t| t.contains("The notes are read.")).await;
+
+    // Search: the word is only in the tool's output.
+    app.testid("search-input").await.send_keys("flamin").await.unwrap();
+    let hit = app.wait_for_css("[data-testid='search-hit']").await;
+    let marks = hit.find_all(By::Css("mark")).await.unwrap();
+    assert_eq!(marks.len(), 1);
+    assert_eq!(marks[0].text().await.unwrap(), "flamingo");
+    // A hit in a reply: clicking it scrolls to that message and highlights it.
+    let input = app.testid("search-input").await;
+    input.send_keys(Key::Escape).await.unwrap();
+    input.send_keys("notes are").await.unwrap();
+    let hit = app.wait_for_css("[data-testid='search-hit']").await;
+    let message_id = hit.attr("data-message-id").await.unwrap().unwrap();
+    hit.click().await.unwrap();
+    app.wait_for_css(&format!(
+        "[data-testid='message'][data-message-id='{message_id}'][data-highlighted='true']"
+    ))
+    .await;
+    app.screenshot("search-jump.png").await;
+    app.testid("search-input").await.send_keys(Key::Escape).await.unwrap();
+
+    // Export as JSON: a file in the exports folder, named after the chat.
+    app.testid("export-menu").await.click().await.unwrap();
+    app.testid("export-json").await.click().await.unwrap();
+    let saved = app.testid("export-saved").await.text().await.unwrap();
+    let files: Vec<_> =
+        std::fs::read_dir(exports.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 1, "{saved}");
+    assert!(saved.contains(&files[0].display().to_string()), "{saved}");
+    let exported = std::fs::read_to_string(&files[0]).unwrap();
+
+    // Import it back through the file picker: a second chat with the same messages.
+    app.driver
+        .find(By::Css("[data-testid='import-file']"))
+        .await
+        .unwrap()
+        .send_keys(files[0].display().to_string())
+        .await
+        .unwrap();
+    app.wait_rows("two chats", |rows| rows.len() == 2).await;
+    app.wait_text("the imported chat shows its reply", |t| t.contains("The notes are read.")).await;
+    app.testid("export-menu").await.click().await.unwrap();
+    app.testid("export-json").await.click().await.unwrap();
+    app.testid("export-saved").await;
+    let first = files[0].clone();
+    let files: Vec<_> =
+        std::fs::read_dir(exports.path()).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(files.len(), 2, "a second export never overwrites the first: {files:?}");
+    let second = files.iter().find(|f| **f != first).unwrap();
+    let again = std::fs::read_to_string(second).unwrap();
+    assert_eq!(again, exported, "export → import → export: the same chat");
+    app.quit().await;
+}

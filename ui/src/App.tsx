@@ -974,9 +974,9 @@ const REVEAL_HIGHLIGHT_MS = 2000;
  * highlights it for a moment. Resolves false if it never appears.
  */
 export async function revealMessage(messageId: string, within = 5000): Promise<boolean> {
-  const selector = `[data-testid='message'][data-message-id='${CSS.escape(messageId)}']`;
   const deadline = Date.now() + within;
   for (;;) {
+    const selector = `[data-testid='message'][data-message-id='${CSS.escape(messageId)}']`;
     const element = document.querySelector<HTMLElement>(selector);
     if (element) {
       element.scrollIntoView({ block: "center" });
