@@ -321,7 +321,7 @@ export function App({ api }: AppProps) {
   const openHit = async (hit: SearchHit) => {
     await openSessionById(hit.session_id);
     if (!(await revealMessage(hit.message_id))) {
-      showError({ code: "NOT_FOUND", message: "That message is further back than the loaded part of the chat." });
+      showError({ code: "NOT_FOUND", message: "The chat is open, but that message is not on screen: it is further back than the loaded part, or a tool's output (in its call's card)." });
     }
   };
 
