@@ -498,6 +498,11 @@ async fn search_finds_a_tool_output_and_an_exported_chat_imports_back() {
     let marks = hit.find_all(By::Css("mark")).await.unwrap();
     assert_eq!(marks.len(), 1);
     assert_eq!(marks[0].text().await.unwrap(), "flamingo");
+    // The output is drawn in the call's card: the message that made the call is highlighted.
+    hit.click().await.unwrap();
+    let shown = app.wait_for_css("[data-testid='message'][data-highlighted='true']").await;
+    assert!(shown.find(By::Css("[data-testid='tool-card']")).await.is_ok(), "the call's message");
+
     // A hit in a reply: clicking it scrolls to that message and highlights it.
     let input = app.testid("search-input").await;
     input.send_keys(Key::Escape).await.unwrap();

@@ -320,8 +320,8 @@ export function App({ api }: AppProps) {
   /** Opens a search hit's chat and shows the message (see `revealMessage`). */
   const openHit = async (hit: SearchHit) => {
     await openSessionById(hit.session_id);
-    if (!(await revealMessage(hit.message_id))) {
-      showError({ code: "NOT_FOUND", message: "The chat is open, but that message is not on screen: it is further back than the loaded part, or a tool's output (in its call's card)." });
+    if (!(await revealMessage(hit.shown_in))) {
+      showError({ code: "NOT_FOUND", message: "The chat is open, but that message is further back than the loaded part." });
     }
   };
 

@@ -4,6 +4,11 @@ import type { SnippetPart } from "./SnippetPart";
 
 export type SearchHit = { session_id: string, session_title: string, message_id: string, role: Role, 
 /**
+ * The message on screen that shows this one: itself, or for a tool's output (drawn in
+ * its call's card) the message that made the call. Jump to this one.
+ */
+shown_in: string, 
+/**
  * Around the best match, with the matched words marked.
  */
 snippet: Array<SnippetPart>, created_at: number, };

@@ -11,6 +11,7 @@ function hit(id: string, parts: [string, boolean][], title = "Deploy notes"): Se
     session_id: `s-${id}`,
     session_title: title,
     message_id: id,
+    shown_in: id,
     role: "user",
     snippet: parts.map(([text, hit]) => ({ text, hit })),
     created_at: 1,

@@ -77,6 +77,9 @@ pub struct SearchHit {
     pub session_title: String,
     pub message_id: String,
     pub role: Role,
+    /// The message on screen that shows this one: itself, or for a tool's output (drawn in
+    /// its call's card) the message that made the call. Jump to this one.
+    pub shown_in: String,
     /// Around the best match, with the matched words marked.
     pub snippet: Vec<SnippetPart>,
     pub created_at: i64,
@@ -151,12 +154,18 @@ fn hit_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
             "system" => Role::System,
             _ => Role::Assistant,
         },
+        shown_in: r.get(5)?,
         snippet: Vec::new(),
         created_at: r.get(4)?,
     })
 }
 
-const HIT_COLUMNS: &str = "m.session_id, s.title, m.id, m.role, m.created_at";
+/// A tool step's results are one user-role message with source `model`, right after the
+/// message with the calls (`run.rs`, `save_results`).
+const HIT_COLUMNS: &str = "m.session_id, s.title, m.id, m.role, m.created_at,
+    COALESCE(CASE WHEN m.role = 'user' AND m.source = 'model' THEN
+        (SELECT p.id FROM messages p WHERE p.session_id = m.session_id
+                                       AND p.ordinal = m.ordinal - 1) END, m.id)";
 
 /// The best matches in all live chats. Ranked on the index alone (FTS5 keeps only the best
 /// `k` while it scores), then looked up: joining every match to its message and chat before
@@ -206,7 +215,7 @@ fn ranked_in_chat(
          ORDER BY f.rank LIMIT ?3"
     ))?;
     let hits = rank
-        .query_map(params![query, session_id, limit], |r| Ok((r.get::<_, i64>(5)?, hit_of(r)?)))?
+        .query_map(params![query, session_id, limit], |r| Ok((r.get::<_, i64>(6)?, hit_of(r)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(hits)
 }

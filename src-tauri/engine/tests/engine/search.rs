@@ -2,7 +2,7 @@
 //! is not (reasoning, deleted chats), the index following edits and purges, a file from before
 //! the index existing, and bad input.
 
-use hearth_engine::chat::{ContentBlock, Role};
+use hearth_engine::chat::{ContentBlock, MessageSource, Role};
 use hearth_engine::store::messages::{self, NewMessage};
 use hearth_engine::store::search::SearchQuery;
 use hearth_engine::{CreateSession, Engine, ErrorCode};
@@ -18,6 +18,10 @@ fn chat(engine: &Engine, title: &str) -> String {
 fn put(engine: &Engine, session: &str, id: &str, role: Role, content: &[ContentBlock]) {
     let mut m = NewMessage::user(id, session, content, true);
     m.role = role;
+    // As the engine saves a step's tool results: user role, written by the model's turn.
+    if content.iter().any(|b| matches!(b, ContentBlock::ToolResult { .. })) {
+        m.source = MessageSource::Model;
+    }
     engine.store().write(|tx| messages::insert(tx, &m, 1_700_000_000_000)).unwrap();
 }
 
@@ -111,6 +115,10 @@ fn finds_text_tool_inputs_and_tool_outputs_with_marked_snippets() {
         &engine.search(&SearchQuery { q: "quota".into(), ..Default::default() }).unwrap().hits[0];
     assert_eq!((hit.session_id.as_str(), hit.session_title.as_str()), (a.as_str(), "Deploy notes"));
     assert_eq!(hit.role, Role::User);
+    assert_eq!(hit.shown_in, "a2", "a tool's output is shown in its call's message");
+    let text_hit =
+        &engine.search(&SearchQuery { q: "fjord".into(), ..Default::default() }).unwrap().hits[0];
+    assert_eq!(text_hit.shown_in, text_hit.message_id, "any other message is shown as itself");
 
     // One chat only.
     let only_b = SearchQuery {
