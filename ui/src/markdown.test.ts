@@ -53,4 +53,45 @@ describe("renderMarkdown", () => {
     expect(() => dom("```py\nprint(1")).not.toThrow();
     expect(dom("**bold").textContent?.trim()).toBe("**bold");
   });
+
+  // Whatever a model writes renders inert: nothing runs, nothing loads, nothing navigates by
+  // script. Each row is one hostile output; every rendered element is checked.
+  const HOSTILE: [string, string][] = [
+    ["script tag", "<script>alert(1)</script>"],
+    ["script in a paragraph", "Hi <script src=https://evil.test/x.js></script> there"],
+    ["event handler", '<img src=x onerror="alert(1)">'],
+    ["handler on an allowed tag", '<a href="https://ok.test" onclick="alert(1)">x</a>'],
+    ["svg with script", "<svg><script>alert(1)</script><circle onload=alert(1)/></svg>"],
+    ["iframe", '<iframe src="https://evil.test"></iframe>'],
+    ["javascript: link", "[click](javascript:alert(1))"],
+    ["encoded javascript: link", "[click](jav&#x61;script:alert(1))"],
+    ["javascript: autolink", "<javascript:alert(1)>"],
+    ["data: link", "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"],
+    ["vbscript: link", "[x](vbscript:msgbox(1))"],
+    ["remote image", "![t](https://evil.test/track.png)"],
+    ["reference image", "![t][r]\n\n[r]: https://evil.test/t.png"],
+    ["style with remote url", '<div style="background:url(https://evil.test/t.png)">x</div>'],
+    ["link tag", '<link rel="stylesheet" href="https://evil.test/x.css">'],
+    ["meta refresh", '<meta http-equiv="refresh" content="0;url=https://evil.test">'],
+    ["form", '<form action="https://evil.test"><button>go</button></form>'],
+    ["object and embed", '<object data="https://evil.test/x.swf"></object><embed src="x.swf">'],
+    ["html in a code span", "`<img src=x onerror=alert(1)>`"],
+    ["html in a fenced block", "```html\n<script>alert(1)</script>\n```"],
+  ];
+
+  it.each(HOSTILE)("renders hostile output inert: %s", (_name, markdown) => {
+    const div = dom(markdown);
+    for (const el of div.querySelectorAll("*")) {
+      expect(["SCRIPT", "IMG", "IFRAME", "SVG", "svg", "OBJECT", "EMBED", "LINK", "META", "FORM", "STYLE", "BASE"]).not.toContain(
+        el.tagName,
+      );
+      for (const attr of el.attributes) {
+        expect(attr.name.startsWith("on"), `${el.tagName} ${attr.name}`).toBe(false);
+        expect(attr.name).not.toBe("style");
+        expect(attr.name).not.toBe("src");
+      }
+      const href = el.getAttribute("href");
+      if (href !== null) expect(href, `href of ${el.tagName}`).toMatch(/^(https?:|mailto:)/);
+    }
+  });
 });
