@@ -40,11 +40,12 @@ import { ChatPane, type ModelsState } from "./components/ChatPane";
 import type { McpTestResult } from "./components/McpSettings";
 import { Onboarding } from "./components/Onboarding";
 import { SettingsDialog, type SettingsTab } from "./components/SettingsDialog";
+import { ShortcutsDialog } from "./components/ShortcutsDialog";
 import { Sidebar } from "./components/Sidebar";
 import { ErrorToast, UndoToast } from "./components/Toasts";
 import { connectAccount, visibilityAfterModels, type OnboardingVisibility } from "./onboarding";
 import { initialSessionListState, sessionListReducer } from "./sessionList";
-import { isSearchShortcut, isSettingsShortcut } from "./shortcuts";
+import { isNewChatShortcut, isSearchShortcut, isSettingsShortcut, isShortcutsHelp } from "./shortcuts";
 import { policyChange } from "./toolPolicy";
 import { useConversation } from "./useConversation";
 import { useSessionUsage } from "./useSessionUsage";
@@ -147,8 +148,21 @@ export function App({ api }: AppProps) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const settingsButtonRef = useRef<HTMLButtonElement>(null);
   const searchInputRef = useRef<HTMLInputElement>(null);
+  const [shortcutsOpen, setShortcutsOpen] = useState(false);
+  // The latest handler, for the listener registered once.
+  const newChatRef = useRef<() => void>(() => {});
   useEffect(() => {
     const onKeyDown = (e: KeyboardEvent) => {
+      if (isNewChatShortcut(e)) {
+        e.preventDefault();
+        newChatRef.current();
+        return;
+      }
+      if (isShortcutsHelp(e)) {
+        e.preventDefault();
+        setShortcutsOpen(true);
+        return;
+      }
       if (isSearchShortcut(e)) {
         e.preventDefault();
         searchInputRef.current?.focus();
@@ -210,6 +224,8 @@ export function App({ api }: AppProps) {
       showError(e);
     }
   };
+
+  newChatRef.current = () => void createSession();
 
   const selectSession = (id: string) => {
     setSelectedId(id);
@@ -420,6 +436,7 @@ export function App({ api }: AppProps) {
           onChatSettingsChange={changeChatSettings}
         />
       )}
+      {shortcutsOpen && <ShortcutsDialog onClose={() => setShortcutsOpen(false)} />}
       {settingsOpen && (
         <SettingsArea
           api={api}
