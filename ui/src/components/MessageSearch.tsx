@@ -66,7 +66,7 @@ export function MessageSearch({ search, onOpenHit, inputRef, onActiveChange }: M
   };
 
   return (
-    <div className="message-search" onKeyDown={onKeyDown}>
+    <div className={`message-search${active ? " is-active" : ""}`} onKeyDown={onKeyDown}>
       <input
         ref={inputRef}
         type="search"
