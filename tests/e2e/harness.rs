@@ -173,6 +173,22 @@ impl App {
         }
     }
 
+    /// The chat shows one user message and one complete reply of exactly `expected`'s words,
+    /// each once, in order (no gap, no duplicate).
+    pub async fn assert_one_exchange(&self, expected: &str) {
+        self.wait_for_css("[data-testid='message'][data-role='assistant'][data-status='complete']")
+            .await;
+        let last = expected.split_whitespace().last().unwrap_or_default().to_owned();
+        let text = self.wait_text("the whole reply", |t| t.contains(&last)).await;
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>(),
+            expected.split_whitespace().collect::<Vec<_>>(),
+            "every word exactly once, in order"
+        );
+        let messages = self.driver.find_all(By::Css("[data-testid='message']")).await.unwrap();
+        assert_eq!(messages.len(), 2, "one user message and one reply, no duplicate");
+    }
+
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
         std::fs::create_dir_all(&dir).unwrap();

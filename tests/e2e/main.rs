@@ -122,16 +122,7 @@ async fn reloading_mid_stream_resumes_exactly() {
     let after = app.wait_text("the reloaded view shows text at once", |t| !t.is_empty()).await;
     assert!(after.len() >= partial.len() - 1, "after the reload the text is back: {after:?}");
 
-    app.wait_for_css("[data-testid='message'][data-role='assistant'][data-status='complete']")
-        .await;
-    let text = app.wait_text("the whole reply", |t| t.contains("w40")).await;
-    assert_eq!(
-        text.split_whitespace().collect::<Vec<_>>(),
-        expected.split_whitespace().collect::<Vec<_>>(),
-        "every word exactly once, in order"
-    );
-    let messages = app.driver.find_all(By::Css("[data-testid='message']")).await.unwrap();
-    assert_eq!(messages.len(), 2, "one user message and one reply, no duplicate");
+    app.assert_one_exchange(&expected).await;
     app.screenshot("chat-after-reload.png").await;
     app.quit().await;
 }
@@ -389,16 +380,7 @@ async fn closing_the_window_mid_run_keeps_it_going_and_starting_again_shows_it()
     if app.driver.find(By::Css("[data-testid='message-list']")).await.is_err() {
         app.testid("session-title").await.click().await.unwrap();
     }
-    app.wait_for_css("[data-testid='message'][data-role='assistant'][data-status='complete']")
-        .await;
-    let text = app.wait_text("the whole reply", |t| t.contains("w30")).await;
-    assert_eq!(
-        text.split_whitespace().collect::<Vec<_>>(),
-        expected.split_whitespace().collect::<Vec<_>>(),
-        "every word exactly once, in order"
-    );
-    let messages = app.driver.find_all(By::Css("[data-testid='message']")).await.unwrap();
-    assert_eq!(messages.len(), 2, "one user message and one reply, no duplicate");
+    app.assert_one_exchange(&expected).await;
     app.screenshot("chat-after-reopen.png").await;
     app.quit().await;
 }
