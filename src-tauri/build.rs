@@ -8,6 +8,8 @@ const COMMANDS: &[&str] = &[
     "session_export",
     "session_export_save",
     "session_import",
+    "attachment_add",
+    "attachment_get",
     "session_create",
     "session_get",
     "session_update",

@@ -91,6 +91,40 @@ pub fn session_import(
     engine.import_session(&doc.0)
 }
 
+/// Attaches a file to a chat's next message. The body is the file's bytes (an ArrayBuffer or
+/// Uint8Array); headers `x-session-id` and `x-file-name` (percent-encoded) say where and what.
+#[tauri::command(async)]
+pub fn attachment_add(
+    engine: Engine_<'_>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<hearth_engine::store::attachments::AttachmentInfo, ApiError> {
+    let invalid = |m: &str| ApiError::new(ErrorCode::InvalidInput, m);
+    let header = |name: &str| -> Result<Option<String>, ApiError> {
+        let Some(value) = request.headers().get(name) else { return Ok(None) };
+        let value =
+            value.to_str().map_err(|_| invalid("headers must be ASCII (percent-encode)"))?;
+        percent_encoding::percent_decode_str(value)
+            .decode_utf8()
+            .map(|v| Some(v.into_owned()))
+            .map_err(|_| invalid("a header is not percent-encoded UTF-8"))
+    };
+    let session_id = header("x-session-id")?.ok_or_else(|| invalid("x-session-id is required"))?;
+    let name = header("x-file-name")?;
+    let InvokeBody::Raw(bytes) = request.body() else {
+        return Err(invalid("the body must be the file's bytes (ArrayBuffer or Uint8Array)"));
+    };
+    engine.add_attachment(&session_id, name.as_deref(), bytes)
+}
+
+/// An attachment's bytes (thumbnails, opening a file); the type is on the message's block.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn attachment_get(
+    engine: Engine_<'_>,
+    attachment_id: Arg<String>,
+) -> Result<tauri::ipc::Response, ApiError> {
+    Ok(tauri::ipc::Response::new(engine.attachment(&attachment_id.0)?.1))
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn session_create(engine: Engine_<'_>, req: Arg<CreateSession>) -> Result<Session, ApiError> {
     engine.create_session(&req.0)
@@ -504,6 +538,8 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         session_export,
         session_export_save,
         session_import,
+        attachment_add,
+        attachment_get,
         session_create,
         session_get,
         session_update,

@@ -13,6 +13,36 @@ use serde_json::{Value, json};
 const BIN: &str = env!("CARGO_BIN_EXE_hearth");
 const TOKEN: &str = "test-token-0123456789";
 
+/// Waits (10 s at most) until `done` holds.
+async fn wait_for(done: impl Fn() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// Runs the `hearth` CLI against the server whose data dir is `data` (its API file says where).
+fn run_cli(
+    data: &std::path::Path,
+    args: &[&str],
+) -> impl Future<Output = std::process::Output> + use<> {
+    let data = data.to_owned();
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    async move {
+        tokio::task::spawn_blocking(move || {
+            Command::new(BIN)
+                .args(&args)
+                .env("HEARTH_DATA_DIR", data)
+                .env("HEARTH_API_TOKEN", TOKEN)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap()
+    }
+}
+
 struct Serve {
     child: Child,
     url: String,
@@ -452,22 +482,7 @@ async fn the_cli_sends_waits_and_lists() {
     let data = tempfile::tempdir().unwrap();
     let s = Serve::start(data.path(), &model);
     let id = session(&s).await;
-    let cli = |args: &[&str]| {
-        let data_dir = data.path().to_owned();
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        async move {
-            tokio::task::spawn_blocking(move || {
-                Command::new(BIN)
-                    .args(&args)
-                    .env("HEARTH_DATA_DIR", data_dir)
-                    .env("HEARTH_API_TOKEN", TOKEN)
-                    .output()
-                    .unwrap()
-            })
-            .await
-            .unwrap()
-        }
-    };
+    let cli = |args: &[&str]| run_cli(data.path(), args);
     let out = cli(&["send", &id, "hello", "--wait"]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(
@@ -631,28 +646,16 @@ async fn inbox_webhooks_schedules_and_logs_over_http_and_the_cli() {
     assert_eq!(proactive.1["text"], "Deploy finished");
 
     // `hearth post`: into a thread's own chat, made once.
-    let cli = |args: Vec<String>| {
-        let data_dir = data.path().to_owned();
-        tokio::task::spawn_blocking(move || {
-            Command::new(BIN)
-                .args(&args)
-                .env("HEARTH_DATA_DIR", data_dir)
-                .env("HEARTH_API_TOKEN", TOKEN)
-                .output()
-                .unwrap()
-        })
-    };
-    let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-    let out =
-        cli(args(&["post", "nightly build is green", "--thread", "ci", "--json"])).await.unwrap();
+    let cli = |args: &[&str]| run_cli(data.path(), args);
+    let out = cli(&["post", "nightly build is green", "--thread", "ci", "--json"]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let first: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let out = cli(args(&["post", "and again", "--thread", "ci", "--json"])).await.unwrap();
+    let out = cli(&["post", "and again", "--thread", "ci", "--json"]).await;
     let second: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(first["session_id"], second["session_id"]);
     let thread = s.get(&format!("/v1/sessions/{}", first["session_id"].as_str().unwrap())).await;
     assert_eq!(thread["title"], "Inbox: ci");
-    let out = cli(args(&["post", " "])).await.unwrap();
+    let out = cli(&["post", " "]).await;
     assert!(
         !out.status.success() && String::from_utf8_lossy(&out.stderr).contains("MESSAGE_EMPTY")
     );
@@ -811,17 +814,7 @@ async fn search_over_http_and_the_cli() {
     assert_eq!(marked, ["zebra", "crossing"]);
     assert_eq!(s.get("/v1/search?q=").await["hits"], json!([]));
 
-    let data_dir = data.path().to_owned();
-    let out = tokio::task::spawn_blocking(move || {
-        Command::new(BIN)
-            .args(["search", "noon"])
-            .env("HEARTH_DATA_DIR", data_dir)
-            .env("HEARTH_API_TOKEN", TOKEN)
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let out = run_cli(data.path(), &["search", "noon"]).await;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed = String::from_utf8_lossy(&out.stdout);
     assert!(printed.starts_with(&id) && printed.contains("Lunch at *noon*"), "{printed}");
@@ -870,4 +863,104 @@ async fn export_and_import_over_http() {
     }
     let sessions = s.get("/v1/sessions").await;
     assert_eq!(sessions["sessions"].as_array().unwrap().len(), 2, "bad imports made nothing");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_upload_as_multipart_and_reach_the_model_byte_for_byte() {
+    use base64::Engine as _;
+    use reqwest::multipart::{Form, Part};
+    let model = ModelServer::start().await;
+    model.set_fallback(Reply::text(&["A small chart."]));
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    let upload = |form: Form, session: String| {
+        let req = s
+            .http
+            .post(format!("{}/v1/sessions/{session}/attachments", s.url))
+            .bearer_auth(TOKEN)
+            .multipart(form);
+        async move {
+            let resp = req.send().await.unwrap();
+            (resp.status().as_u16(), resp.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let file = |bytes: Vec<u8>, name: &str| {
+        Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()))
+    };
+
+    let png = hearth_testkit::files::png(12, 7, 9);
+    let (status, info) = upload(file(png.clone(), "chart.txt"), id.clone()).await;
+    assert_eq!(status, 201, "{info}");
+    assert_eq!(
+        (info["mime"].as_str(), info["size"].as_u64()),
+        (Some("image/png"), Some(png.len() as u64))
+    );
+    let attachment = info["attachment_id"].as_str().unwrap().to_owned();
+
+    // Its bytes come back as they went in, with the sniffed type.
+    let resp = s
+        .http
+        .get(format!("{}/v1/attachments/{attachment}", s.url))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["content-type"], "image/png");
+    assert_eq!(resp.bytes().await.unwrap().as_ref(), png.as_slice());
+
+    s.post(
+        &format!("/v1/sessions/{id}/messages"),
+        json!({"text": "What is this?", "attachments": [attachment]}),
+    )
+    .await;
+    wait_for(|| model.requests().len() == 1).await;
+    let user = model.requests()[0]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "user")
+        .cloned()
+        .unwrap();
+    let url = user["content"][0]["image_url"]["url"].as_str().unwrap().to_owned();
+    let sent = base64::engine::general_purpose::STANDARD
+        .decode(url.strip_prefix("data:image/png;base64,").unwrap())
+        .unwrap();
+    assert_eq!(sent, png, "the model server received the exact bytes");
+
+    // Refusals: each with its code, none storing anything.
+    let zip = b"PK\x03\x04\x14\x00\x00\x00\x08\x00zip".to_vec();
+    let (status, v) = upload(file(zip, "a.txt"), id.clone()).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (415, Some("UNSUPPORTED_ATTACHMENT")));
+    let (status, v) = upload(Form::new().text("other", "x"), id.clone()).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("INVALID_INPUT")));
+    let (status, v) = upload(file(b"hi".to_vec(), "a.txt"), "nope".into()).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (404, Some("SESSION_NOT_FOUND")));
+    let (status, v) = s
+        .call(reqwest::Method::POST, &format!("/v1/sessions/{id}/attachments"), Some(json!({})))
+        .await;
+    assert_eq!((status, v["error"]["code"].as_str()), (400, Some("INVALID_INPUT")));
+    let (status, v) =
+        s.call(reqwest::Method::PATCH, "/v1/settings", Some(json!({"attachment_max_mb": 1}))).await;
+    assert_eq!((status, v["attachment_max_mb"].as_u64()), (200, Some(1)));
+    let (status, v) = upload(file(vec![b'a'; 2 * 1024 * 1024], "big.txt"), id.clone()).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (413, Some("ATTACHMENT_TOO_LARGE")), "{v}");
+    let (status, v) = s.call(reqwest::Method::GET, "/v1/attachments/nope", None).await;
+    assert_eq!((status, v["error"]["code"].as_str()), (404, Some("ATTACHMENT_NOT_FOUND")));
+
+    // The CLI attaches files too.
+    let notes = data.path().join("notes.md");
+    std::fs::write(&notes, "# Plan\nShip it.\n").unwrap();
+    let out =
+        run_cli(data.path(), &["send", &id, "Summarise", "--attach", notes.to_str().unwrap()])
+            .await;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    wait_for(|| model.requests().len() == 2).await;
+    assert!(
+        model.requests()[1]
+            .to_string()
+            .contains("<document name=\\\"notes.md\\\">\\n# Plan\\nShip it.")
+    );
+    let out = run_cli(data.path(), &["send", &id, "x", "--attach", "/no/such/file"]).await;
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }

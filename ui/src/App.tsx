@@ -49,6 +49,7 @@ import { isNewChatShortcut, isSearchShortcut, isSettingsShortcut, isShortcutsHel
 import { policyChange } from "./toolPolicy";
 import { useConversation } from "./useConversation";
 import { useSessionUsage } from "./useSessionUsage";
+import { AttachmentLoader } from "./components/Attachments";
 
 export interface AppProps {
   api: HearthApi;
@@ -517,6 +518,8 @@ function ChatArea({
     [api],
   );
 
+  const loadAttachment = useCallback((id: string) => api.attachmentBytes(id), [api]);
+
   const withSession = async <T,>(act: (id: string) => Promise<T>): Promise<boolean> => {
     const id = sessionRef.current;
     if (id === null) return false;
@@ -530,32 +533,35 @@ function ChatArea({
   };
 
   return (
-    <ChatPane
-      session={session}
-      conversation={conversation.state}
-      loadFailed={conversation.loadFailed}
-      models={models}
-      usage={usage}
-      focusComposer={focusComposer}
-      onExport={session ? (format) => api.saveExport(session.id, format) : undefined}
-      onNewSession={onNewSession}
-      onSend={(text: string, priority: Priority) =>
-        withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority }))
-      }
-      onSteer={(text) => withSession((id) => api.chatSteer(id, text))}
-      onStop={() => void withSession((id) => api.chatAbort(id))}
-      onClearQueue={() => void withSession((id) => api.chatClearQueue(id))}
-      onRetry={() => void withSession((id) => api.chatRetry(id))}
-      onReload={conversation.reload}
-      onModelChange={(model) => sessionId !== null && onModelChange(sessionId, model)}
-      onThinkingBudgetChange={(budget) => sessionId !== null && onThinkingBudgetChange(sessionId, budget)}
-      onChatSettingsChange={(patch) =>
-        sessionId === null
-          ? Promise.resolve({ code: "UNKNOWN" as const, message: "No chat is open." })
-          : onChatSettingsChange(sessionId, patch)
-      }
-      onAnswerApproval={answerApproval}
-    />
+    <AttachmentLoader.Provider value={loadAttachment}>
+      <ChatPane
+        session={session}
+        conversation={conversation.state}
+        loadFailed={conversation.loadFailed}
+        models={models}
+        usage={usage}
+        focusComposer={focusComposer}
+        onExport={session ? (format) => api.saveExport(session.id, format) : undefined}
+        onNewSession={onNewSession}
+        onSend={(text: string, priority: Priority, attachments: string[]) =>
+          withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority, attachments }))
+        }
+        onUpload={(file) => (session ? api.addAttachment(session.id, file) : Promise.reject(new Error("No chat is open.")))}
+        onSteer={(text) => withSession((id) => api.chatSteer(id, text))}
+        onStop={() => void withSession((id) => api.chatAbort(id))}
+        onClearQueue={() => void withSession((id) => api.chatClearQueue(id))}
+        onRetry={() => void withSession((id) => api.chatRetry(id))}
+        onReload={conversation.reload}
+        onModelChange={(model) => sessionId !== null && onModelChange(sessionId, model)}
+        onThinkingBudgetChange={(budget) => sessionId !== null && onThinkingBudgetChange(sessionId, budget)}
+        onChatSettingsChange={(patch) =>
+          sessionId === null
+            ? Promise.resolve({ code: "UNKNOWN" as const, message: "No chat is open." })
+            : onChatSettingsChange(sessionId, patch)
+        }
+        onAnswerApproval={answerApproval}
+      />
+    </AttachmentLoader.Provider>
   );
 }
 

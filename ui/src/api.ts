@@ -10,6 +10,7 @@ import type { AccountUsage } from "./bindings/AccountUsage";
 import type { Activity } from "./bindings/Activity";
 import type { ApiError } from "./bindings/ApiError";
 import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
+import type { AttachmentInfo } from "./bindings/AttachmentInfo";
 import type { CreateSession } from "./bindings/CreateSession";
 import type { Frame } from "./bindings/Frame";
 import type { HealthCheck } from "./bindings/HealthCheck";
@@ -75,6 +76,10 @@ export interface HearthApi {
   /** Every frame with seq > afterSeq goes to `onFrame`, in order, exactly once. */
   chatSubscribe(sessionId: string, afterSeq: number, onFrame: (frame: Frame) => void): ChatSubscription;
   chatUnsubscribe(channelId: number): Promise<void>;
+  /** Uploads a file for the chat's next message (type sniffed from its bytes by the backend). */
+  addAttachment(sessionId: string, file: File): Promise<AttachmentInfo>;
+  /** An attachment's bytes (thumbnails). */
+  attachmentBytes(attachmentId: string): Promise<ArrayBuffer>;
   chatSend(sessionId: string, req: SendMessage): Promise<SendReceipt>;
   /** Resolves true if a run was going and is now stopping. */
   chatAbort(sessionId: string): Promise<boolean>;
@@ -276,6 +281,17 @@ export const tauriApi: HearthApi = {
   chatUnsubscribe(channelId) {
     // The backend drops its end of the channel; Tauri then releases the handler here.
     return call<void>("chat_unsubscribe", { channel_id: channelId });
+  },
+  async addAttachment(sessionId, file) {
+    if (!hasTauriBackend()) throw new Error(NO_BACKEND);
+    // The bytes go as the raw body (no JSON or base64 on the way); what and where as headers.
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return invoke<AttachmentInfo>("attachment_add", bytes, {
+      headers: { "x-session-id": encodeURIComponent(sessionId), "x-file-name": encodeURIComponent(file.name) },
+    });
+  },
+  attachmentBytes(attachmentId) {
+    return call<ArrayBuffer>("attachment_get", { attachment_id: attachmentId });
   },
   chatSend(sessionId, req) {
     return call<SendReceipt>("chat_send", { session_id: sessionId, req });

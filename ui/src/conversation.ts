@@ -43,7 +43,8 @@ export type Block =
   | { kind: "redacted_thinking"; index: number }
   | { kind: "tool_use"; index: number; id: string; name: string; input: string; done: boolean }
   | { kind: "tool_result"; index: number; toolUseId: string; content: string; isError: boolean }
-  | { kind: "image"; index: number; attachmentId: string; mime: string };
+  | { kind: "image"; index: number; attachmentId: string; mime: string }
+  | { kind: "file"; index: number; attachmentId: string; mime: string; name: string; size: number };
 
 export type ChatMessageStatus = "streaming" | MessageStatus;
 
@@ -237,6 +238,12 @@ function closeStep(state: ConversationState, frame: Frame, movedOn: boolean): Co
   return { ...state, tools, openStep: null };
 }
 
+/** A user message as it enters: its files (as stored: first), then its text. */
+function userBlocks(frame: { text: string; attachments?: ContentBlock[] }): Block[] {
+  const files = (frame.attachments ?? []).map(blockFromContent);
+  return frame.text || files.length === 0 ? [...files, { kind: "text", index: files.length, text: frame.text }] : files;
+}
+
 function blockFromContent(block: ContentBlock, index: number): Block {
   switch (block.type) {
     case "text":
@@ -259,6 +266,15 @@ function blockFromContent(block: ContentBlock, index: number): Block {
       return { kind: "tool_result", index, toolUseId: block.tool_use_id, content: block.content, isError: block.is_error };
     case "image":
       return { kind: "image", index, attachmentId: block.attachment_id, mime: block.mime };
+    case "file":
+      return {
+        kind: "file",
+        index,
+        attachmentId: block.attachment_id,
+        mime: block.mime,
+        name: block.name,
+        size: block.size,
+      };
   }
 }
 
@@ -446,7 +462,7 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
         role: "user",
         source: "user",
         runId,
-        blocks: [{ kind: "text", index: 0, text: frame.text }],
+        blocks: userBlocks(frame),
         status: "complete",
         lastSeq: seq,
       };
@@ -462,7 +478,7 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
         role: "assistant",
         source: "external",
         runId,
-        blocks: [{ kind: "text", index: 0, text: frame.text }],
+        blocks: userBlocks(frame),
         status: "complete",
         lastSeq: seq,
       };

@@ -47,6 +47,9 @@ const EXPECTED: Record<ErrorCode, string | null> = {
   INVALID_ACCOUNT: null,
   KEYRING_UNAVAILABLE: null,
   DATA_DIR_LOCKED: null,
+  ATTACHMENT_NOT_FOUND: null,
+  ATTACHMENT_TOO_LARGE: "Attach a smaller file, or raise the limit in Settings → General.",
+  UNSUPPORTED_ATTACHMENT: "Hearth attaches images (PNG, JPEG, GIF, WebP), PDFs, and text or code files.",
   STORAGE: null,
   INTERNAL: null,
 };

@@ -9,6 +9,7 @@ import "./styles/chat.css";
 import "./styles/toast.css";
 import "./styles/settings.css";
 import "./styles/onboarding.css";
+import "./styles/attachments.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");

@@ -53,6 +53,9 @@ enum Command {
         /// now | next | later
         #[arg(long)]
         priority: Option<String>,
+        /// A file to attach (image, PDF or text); repeat for more.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<std::path::PathBuf>,
     },
     /// Print a session's frames as JSON lines, then follow live ones.
     Tail {
@@ -220,18 +223,24 @@ impl Client {
         if let Some(body) = body {
             req = req.json(&body);
         }
-        let resp = req.send().await.map_err(|e| not_running(&e.to_string()))?;
-        let status = resp.status();
-        let value: Value = if status == reqwest::StatusCode::NO_CONTENT {
-            Value::Null
-        } else {
-            resp.json().await.unwrap_or(Value::Null)
-        };
-        if status.is_success() {
-            return Ok(value);
-        }
-        Err(serde_json::from_value::<ApiError>(value["error"].clone())
-            .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("HTTP {status}"))))
+        answer(req.send().await.map_err(|e| not_running(&e.to_string()))?).await
+    }
+
+    /// Uploads a file to a session (`POST /v1/sessions/{id}/attachments`); its id.
+    async fn upload(&self, session: &str, file: &std::path::Path) -> Result<String, ApiError> {
+        let bytes = std::fs::read(file).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidInput, format!("cannot read {}: {e}", file.display()))
+        })?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+        let req = self
+            .http
+            .post(format!("{}/v1/sessions/{session}/attachments", self.base))
+            .bearer_auth(&self.token)
+            .multipart(form);
+        let info = answer(req.send().await.map_err(|e| not_running(&e.to_string()))?).await?;
+        Ok(info["attachment_id"].as_str().unwrap_or_default().to_owned())
     }
 
     async fn run(&self, command: Command) -> Result<ExitCode, ApiError> {
@@ -266,7 +275,7 @@ impl Client {
                 }
                 Ok(ExitCode::SUCCESS)
             }
-            Command::Send { session, text, wait, json, priority } => {
+            Command::Send { session, text, wait, json, priority, attach } => {
                 let after = self
                     .call(Method::GET, &format!("/v1/sessions/{session}"), None)
                     .await?["last_seq"]
@@ -275,6 +284,13 @@ impl Client {
                 let mut body = json!({"text": text});
                 if let Some(p) = priority {
                     body["priority"] = json!(p);
+                }
+                if !attach.is_empty() {
+                    let mut ids = Vec::new();
+                    for file in &attach {
+                        ids.push(self.upload(&session, file).await?);
+                    }
+                    body["attachments"] = json!(ids);
                 }
                 let receipt = self
                     .call(Method::POST, &format!("/v1/sessions/{session}/messages"), Some(body))
@@ -464,4 +480,19 @@ fn not_running(detail: &str) -> ApiError {
         ErrorCode::Network,
         format!("cannot reach Hearth ({detail}); start the app or `hearth serve`"),
     )
+}
+
+/// A response's JSON, or the API's `{error}` as an error.
+async fn answer(resp: reqwest::Response) -> Result<Value, ApiError> {
+    let status = resp.status();
+    let value: Value = if status == reqwest::StatusCode::NO_CONTENT {
+        Value::Null
+    } else {
+        resp.json().await.unwrap_or(Value::Null)
+    };
+    if status.is_success() {
+        return Ok(value);
+    }
+    Err(serde_json::from_value::<ApiError>(value["error"].clone())
+        .unwrap_or_else(|_| ApiError::new(ErrorCode::Internal, format!("HTTP {status}"))))
 }

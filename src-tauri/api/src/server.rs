@@ -80,6 +80,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/sessions/{id}", get(get_session).patch(update_session).delete(delete_session))
         .route("/v1/sessions/{id}/restore", post(restore_session))
         .route("/v1/sessions/{id}/messages", post(send))
+        .route(
+            "/v1/sessions/{id}/attachments",
+            // The size is checked while the file streams in (against the setting).
+            post(upload_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/v1/attachments/{id}", get(get_attachment))
         .route("/v1/sessions/{id}/history", get(history))
         .route("/v1/sessions/{id}/events", get(events))
         .route("/v1/sessions/{id}/abort", post(abort))
@@ -104,6 +110,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/schedules/{id}/run", post(run_schedule))
         .route("/v1/schedules/{id}/runs", get(schedule_runs))
+        .route("/v1/settings", get(get_settings).patch(update_settings))
         .route("/v1/search", get(search))
         .route("/v1/sessions/{id}/export", get(export_session))
         // An export carries its images: more room than the other routes' 4 MB.
@@ -252,16 +259,61 @@ async fn send(
     UrlPath(id): UrlPath<String>,
     Body(body): Body<SendBody>,
 ) -> Answer<impl IntoResponse> {
-    if body.attachments.as_ref().is_some_and(|a| !a.is_empty()) {
-        return Err(bad(ErrorCode::InvalidInput, "attachments are not supported yet"));
-    }
     let req = SendMessage {
         text: body.text,
         client_msg_id: body.client_msg_id,
         priority: body.priority,
+        attachments: body.attachments.unwrap_or_default(),
         ..SendMessage::default()
     };
     Ok((StatusCode::ACCEPTED, Json(s.engine.send(&id, req).await?)))
+}
+
+/// `POST /v1/sessions/{id}/attachments`, multipart with one `file` field → 201
+/// `{attachment_id, mime, name, size}`. The type comes from the content, not the name.
+async fn upload_attachment(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Answer<impl IntoResponse> {
+    let not_a_form = |e: &dyn std::fmt::Display| {
+        bad(ErrorCode::InvalidInput, format!("expected a multipart/form-data body: {e}"))
+    };
+    let mut form = form.map_err(|e| not_a_form(&e))?;
+    let limit = s.engine.attachment_limit();
+    let Some(mut field) = form.next_field().await.map_err(|e| not_a_form(&e))? else {
+        return Err(bad(ErrorCode::InvalidInput, "the form has no \"file\" field"));
+    };
+    if field.name() != Some("file") {
+        return Err(bad(
+            ErrorCode::InvalidInput,
+            format!(
+                "unknown form field {:?}; send the file as \"file\"",
+                field.name().unwrap_or("")
+            ),
+        ));
+    }
+    let name = field.file_name().map(str::to_owned);
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|e| not_a_form(&e))? {
+        if (bytes.len() + chunk.len()) as u64 > limit {
+            return Err(HttpError(hearth_engine::attach::too_large(None, limit)));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let engine = s.engine.clone();
+    let info = run_blocking(move || engine.add_attachment(&id, name.as_deref(), &bytes)).await?;
+    Ok((StatusCode::CREATED, Json(info)))
+}
+
+/// `GET /v1/attachments/{id}` → the file's bytes, with its sniffed type.
+async fn get_attachment(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    let (mime, bytes) = run_blocking(move || engine.attachment(&id)).await?;
+    Ok(([(axum::http::header::CONTENT_TYPE, mime)], bytes))
 }
 
 async fn history(
@@ -654,6 +706,26 @@ async fn import_session(
 ) -> Answer<impl IntoResponse> {
     let engine = s.engine.clone();
     Ok((StatusCode::CREATED, Json(run_blocking(move || engine.import_session(&doc)).await?)))
+}
+
+async fn get_settings(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    Ok(Json(s.engine.settings()))
+}
+
+/// `PATCH /v1/settings` with the fields to change → the settings after it.
+async fn update_settings(
+    State(s): State<Arc<AppState>>,
+    Body(patch): Body<hearth_engine::store::settings::SettingsPatch>,
+) -> Answer<impl IntoResponse> {
+    // These take effect in the desktop session (a key grab, a login item): the app sets them.
+    if patch.global_shortcut.is_some() || patch.start_at_login.is_some() {
+        return Err(bad(
+            ErrorCode::InvalidInput,
+            "global_shortcut and start_at_login are changed in the app's Settings",
+        ));
+    }
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.update_settings(&patch)).await?))
 }
 
 async fn search(State(s): State<Arc<AppState>>, params: Params) -> Answer<impl IntoResponse> {

@@ -18,7 +18,7 @@ use crate::chat::{ContentBlock, MessageStatus, Role, SendMessage, SendReceipt, S
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, Priority, QueuedRun};
 use crate::run::{self, RunContext};
-use crate::store::{Store, messages, runs};
+use crate::store::{Store, attachments, messages, runs};
 
 pub const QUEUE_LIMIT: usize = 20;
 pub const MAX_TEXT_BYTES: usize = 1_000_000;
@@ -167,8 +167,15 @@ impl Actor {
 
     async fn send(&mut self, req: SendMessage) -> Result<SendReceipt> {
         let text = req.text;
-        if text.trim().is_empty() {
+        let attached = req.attachments;
+        if text.trim().is_empty() && attached.is_empty() {
             return Err(ApiError::new(ErrorCode::MessageEmpty, "the message is empty"));
+        }
+        if attached.len() > crate::attach::MAX_PER_MESSAGE {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("at most {} attachments per message", crate::attach::MAX_PER_MESSAGE),
+            ));
         }
         if text.len() > MAX_TEXT_BYTES {
             return Err(ApiError::new(
@@ -216,13 +223,18 @@ impl Actor {
             let (message_id, run_id, text) = (message_id.clone(), run_id.clone(), text.clone());
             self.shared
                 .write(move |tx, now| {
-                    let content = [ContentBlock::Text { text }];
+                    // Files first, then what the user wrote about them.
+                    let mut content = attachments::pending_blocks(tx, &session_id, &attached)?;
+                    if !text.trim().is_empty() {
+                        content.push(ContentBlock::Text { text });
+                    }
                     let message = messages::NewMessage {
                         client_msg_id: client_msg_id.as_deref(),
                         source: source.unwrap_or(crate::chat::MessageSource::User),
                         ..messages::NewMessage::user(&message_id, &session_id, &content, false)
                     };
                     messages::insert(tx, &message, now)?;
+                    attachments::claim(tx, &message_id, &attached)?;
                     runs::insert_queued(tx, &run_id, &session_id, &message_id, priority, now)?;
                     tx.execute(
                         "UPDATE messages SET run_id = ?2 WHERE id = ?1",
@@ -356,7 +368,7 @@ impl Actor {
                     text,
                     client_msg_id: None,
                     priority: Some(Priority::Next),
-                    source: None,
+                    ..SendMessage::default()
                 })
                 .await?;
                 Ok(SteerMode::Queued)

@@ -26,6 +26,14 @@ pub enum ContentBlock {
         attachment_id: String,
         mime: String,
     },
+    /// An attached document: a PDF or a text/code file (its text goes to the model).
+    File {
+        attachment_id: String,
+        mime: String,
+        name: String,
+        #[ts(type = "number")]
+        size: u64,
+    },
     ToolUse {
         id: String,
         name: String,
@@ -37,6 +45,28 @@ pub enum ContentBlock {
         content: String,
         is_error: bool,
     },
+}
+
+impl ContentBlock {
+    /// The attachment an image or file block shows.
+    pub fn attachment_id(&self) -> Option<&str> {
+        match self {
+            ContentBlock::Image { attachment_id, .. }
+            | ContentBlock::File { attachment_id, .. } => Some(attachment_id),
+            _ => None,
+        }
+    }
+
+    /// The same block showing another attachment (an import gives attachments new ids).
+    pub fn with_attachment_id(&self, id: &str) -> ContentBlock {
+        let mut block = self.clone();
+        if let ContentBlock::Image { attachment_id, .. }
+        | ContentBlock::File { attachment_id, .. } = &mut block
+        {
+            *attachment_id = id.to_owned();
+        }
+        block
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -100,6 +130,10 @@ pub struct SendMessage {
     pub client_msg_id: Option<String>,
     #[ts(optional)]
     pub priority: Option<Priority>,
+    /// Attachments uploaded to this chat and not sent yet; shown before the text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    pub attachments: Vec<String>,
     /// Set by the engine for webhook turns (`external`); callers cannot set it.
     #[serde(skip)]
     #[ts(skip)]

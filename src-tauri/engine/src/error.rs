@@ -88,6 +88,12 @@ pub enum ErrorCode {
     InvalidAccount,
     /// The OS keyring could not be used.
     KeyringUnavailable,
+    /// An attachment that does not exist, belongs to another chat, or was already sent.
+    AttachmentNotFound,
+    /// A file over the attachment size limit (a setting; 20 MB by default).
+    AttachmentTooLarge,
+    /// A file whose content is none of the kinds a model can read (images, PDFs, text).
+    UnsupportedAttachment,
     /// Another Hearth process already has this data directory open.
     DataDirLocked,
     /// The database could not be read or written.
@@ -148,6 +154,9 @@ impl ErrorCode {
             | ErrorCode::InvalidWorkspace
             | ErrorCode::InvalidInput => 400,
             ErrorCode::DataDirLocked => 409,
+            ErrorCode::AttachmentNotFound => 404,
+            ErrorCode::AttachmentTooLarge => 413,
+            ErrorCode::UnsupportedAttachment => 415,
             ErrorCode::Storage | ErrorCode::Internal => 500,
         }
     }

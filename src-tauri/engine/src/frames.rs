@@ -146,6 +146,10 @@ pub enum FrameBody {
     UserMessage {
         message_id: String,
         text: String,
+        /// The message's image and file blocks (absent when it has none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<crate::chat::ContentBlock>>", optional)]
+        attachments: Vec<crate::chat::ContentBlock>,
     },
     MessageStart {
         message_id: String,

@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod actor;
 pub mod agent;
 pub mod assemble;
+pub mod attach;
 pub mod background;
 pub mod bindings;
 pub mod chat;

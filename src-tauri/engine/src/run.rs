@@ -124,7 +124,16 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     // The user message enters the conversation now; its run is running.
     let sid = ctx.session_id.clone();
     let session = ctx.shared.read(move |conn| sessions::get(conn, &sid)).await?;
-    ctx.emit(FrameBody::UserMessage { message_id: ctx.message_id.clone(), text: ctx.text.clone() });
+    let mid = ctx.message_id.clone();
+    let attachments = match ctx.shared.read(move |conn| messages::get(conn, &mid)).await? {
+        Some(m) => m.content.into_iter().filter(|b| b.attachment_id().is_some()).collect(),
+        None => Vec::new(),
+    };
+    ctx.emit(FrameBody::UserMessage {
+        message_id: ctx.message_id.clone(),
+        text: ctx.text.clone(),
+        attachments,
+    });
     ctx.phase(Phase::Connecting);
     let resolved = ctx.shared.accounts.resolve(session.model.as_deref()).await;
     let model_id = resolved.as_ref().map(|r| r.2.clone()).unwrap_or_default();
@@ -411,28 +420,33 @@ async fn build_request(
         timeline.into_iter().filter(|m| m.status != MessageStatus::Error).collect(),
     );
     let messages = crate::pairs::answer_every_call(messages);
-    // The images the conversation shows, read once per model call.
-    let image_ids: Vec<String> = messages
+    // The images and documents the conversation shows, read once per model call.
+    let files: Vec<(String, bool)> = messages
         .iter()
         .flat_map(|m| &m.content)
         .filter_map(|b| match b {
-            ContentBlock::Image { attachment_id, .. } => Some(attachment_id.clone()),
+            ContentBlock::Image { attachment_id, .. } => Some((attachment_id.clone(), true)),
+            ContentBlock::File { attachment_id, .. } => Some((attachment_id.clone(), false)),
             _ => None,
         })
         .collect();
-    let images = if image_ids.is_empty() {
+    let (images, documents) = if files.is_empty() {
         Default::default()
     } else {
         let store = ctx.shared.store.clone();
         ctx.shared
             .read(move |conn| {
-                let mut images = std::collections::HashMap::new();
-                for id in image_ids {
-                    if let Some(image) = attachments::load_image(conn, store.dir(), &id)? {
-                        images.insert(id, image);
+                let (mut images, mut documents) = (HashMap::new(), HashMap::new());
+                for (id, image) in files {
+                    if image {
+                        if let Some(data) = attachments::load_image(conn, store.dir(), &id)? {
+                            images.insert(id, data);
+                        }
+                    } else if let Some(data) = attachments::load_document(conn, store.dir(), &id)? {
+                        documents.insert(id, data);
                     }
                 }
-                Ok(images)
+                Ok((images, documents))
             })
             .await?
     };
@@ -442,6 +456,7 @@ async fn build_request(
         messages,
         thinking_budget: session.thinking_budget.filter(|_| can_think),
         images: Arc::new(images),
+        documents: Arc::new(documents),
         tools: tools.to_vec(),
         ..ModelRequest::default()
     })

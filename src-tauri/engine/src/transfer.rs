@@ -70,7 +70,7 @@ pub struct DocumentMessage {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct DocumentAttachment {
-    /// The id image blocks in `messages` refer to.
+    /// The id image and file blocks in `messages` refer to.
     pub id: String,
     pub mime: String,
     pub name: Option<String>,
@@ -169,6 +169,7 @@ pub fn export_markdown(store: &Store, session_id: &str) -> Result<String> {
                 ),
                 ContentBlock::RedactedThinking { .. } => "_(redacted thinking)_\n".into(),
                 ContentBlock::Image { mime, .. } => format!("_(image, {mime})_\n"),
+                ContentBlock::File { name, mime, .. } => format!("_(file {name:?}, {mime})_\n"),
                 ContentBlock::ToolUse { name, input, .. } => {
                     let input = serde_json::to_string_pretty(input).unwrap_or_default();
                     format!("**Tool call** `{name}`\n\n{}\n", fence("json", &input))
@@ -231,11 +232,11 @@ fn validate(doc: &SessionDocument) -> Result<HashMap<&str, (Vec<u8>, String)>> {
     }
     for (i, m) in doc.messages.iter().enumerate() {
         for block in &m.content {
-            if let ContentBlock::Image { attachment_id, .. } = block
-                && !files.contains_key(attachment_id.as_str())
+            if let Some(attachment_id) = block.attachment_id()
+                && !files.contains_key(attachment_id)
             {
                 return Err(invalid(format!(
-                    "message {i}: image {attachment_id} is not among the attachments"
+                    "message {i}: attachment {attachment_id} is not among the attachments"
                 )));
             }
         }
@@ -248,15 +249,10 @@ pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
     let files = validate(doc)?;
     // Files first (content-addressed: one that is never referenced is swept as an orphan).
     let mut new_ids = HashMap::new();
-    for (old, (bytes, sha256)) in &files {
-        let path = attachments::file_path(store.dir(), sha256);
-        if !path.exists() {
-            let parent = path.parent().expect("attachment paths have a parent");
-            std::fs::create_dir_all(parent).and_then(|()| std::fs::write(&path, bytes)).map_err(
-                |e| ApiError::new(ErrorCode::Storage, format!("cannot store an attachment: {e}")),
-            )?;
-        }
-        new_ids.insert(*old, uuid::Uuid::now_v7().to_string());
+    // In the document's order, so fresh (time-ordered) ids keep it in the next export.
+    for a in &doc.attachments {
+        attachments::write_file(store.dir(), &files[a.id.as_str()].0)?;
+        new_ids.insert(a.id.as_str(), uuid::Uuid::now_v7().to_string());
     }
     let session_id = uuid::Uuid::now_v7().to_string();
     let now = store.now();
@@ -284,15 +280,12 @@ pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
             let content: Vec<ContentBlock> = m
                 .content
                 .iter()
-                .map(|b| match b {
-                    ContentBlock::Image { attachment_id, mime } => {
-                        message_of_attachment.entry(attachment_id.clone()).or_insert(id.clone());
-                        ContentBlock::Image {
-                            attachment_id: new_ids[attachment_id.as_str()].clone(),
-                            mime: mime.clone(),
-                        }
+                .map(|b| match b.attachment_id() {
+                    Some(old) => {
+                        message_of_attachment.entry(old.to_owned()).or_insert(id.clone());
+                        b.with_attachment_id(&new_ids[old])
                     }
-                    other => other.clone(),
+                    None => b.clone(),
                 })
                 .collect();
             let message = NewMessage {
@@ -312,21 +305,19 @@ pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
         }
         for a in &doc.attachments {
             let (bytes, sha256) = &files[a.id.as_str()];
-            tx.execute(
-                "INSERT INTO attachments (id, session_id, message_id, sha256, mime, name, size,
-                                          created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    new_ids[a.id.as_str()],
-                    session_id,
-                    message_of_attachment.get(&a.id),
-                    sha256,
-                    a.mime,
-                    a.name,
-                    bytes.len() as i64,
-                    now
-                ],
-            )?;
+            let text =
+                (a.mime == "application/pdf").then(|| crate::attach::pdf_text(bytes)).flatten();
+            let new_attachment = attachments::NewAttachment {
+                id: &new_ids[a.id.as_str()],
+                session_id: &session_id,
+                message_id: message_of_attachment.get(&a.id).map(String::as_str),
+                sha256,
+                mime: &a.mime,
+                name: a.name.as_deref().unwrap_or(""),
+                size: bytes.len() as u64,
+                text: text.as_deref(),
+            };
+            attachments::insert(tx, &new_attachment, now)?;
         }
         // The chat's activity is its last message's, as it was; updated_at is the import.
         tx.execute(

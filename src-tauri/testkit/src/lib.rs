@@ -4,6 +4,7 @@
 //! tests, or reach past loopback. Also (module [`notifications`]): a private D-Bus bus with a
 //! recording notification server on it.
 
+pub mod files;
 pub mod notifications;
 
 use std::collections::VecDeque;

@@ -3,4 +3,4 @@
 /**
  * A provider-neutral content block.
  */
-export type ContentBlock = { "type": "text", text: string, } | { "type": "thinking", text: string, signature?: string, } | { "type": "redacted_thinking", data: string, } | { "type": "image", attachment_id: string, mime: string, } | { "type": "tool_use", id: string, name: string, input: unknown, } | { "type": "tool_result", tool_use_id: string, content: string, is_error: boolean, };
+export type ContentBlock = { "type": "text", text: string, } | { "type": "thinking", text: string, signature?: string, } | { "type": "redacted_thinking", data: string, } | { "type": "image", attachment_id: string, mime: string, } | { "type": "file", attachment_id: string, mime: string, name: string, size: number, } | { "type": "tool_use", id: string, name: string, input: unknown, } | { "type": "tool_result", tool_use_id: string, content: string, is_error: boolean, };

@@ -2,6 +2,6 @@
 
 export type DocumentAttachment = { 
 /**
- * The id image blocks in `messages` refer to.
+ * The id image and file blocks in `messages` refer to.
  */
 id: string, mime: string, name: string | null, base64: string, };

@@ -2,6 +2,7 @@
 import type { ApiError } from "./ApiError";
 import type { Approval } from "./Approval";
 import type { ApprovalOutcome } from "./ApprovalOutcome";
+import type { ContentBlock } from "./ContentBlock";
 import type { Phase } from "./Phase";
 import type { Priority } from "./Priority";
 import type { QueuedRun } from "./QueuedRun";
@@ -18,7 +19,11 @@ seq: number, run_id?: string,
 /**
  * Milliseconds since the Unix epoch.
  */
-ts: number, } & ({ "type": "run_queued", message_id: string, priority: Priority, position: number, } | { "type": "run_started", message_id: string, model: string, } | { "type": "phase", phase: Phase, } | { "type": "user_message", message_id: string, text: string, } | { "type": "message_start", message_id: string, } | { "type": "text_start", index: number, } | { "type": "text_delta", index: number, text: string, } | { "type": "text_end", index: number, } | { "type": "thinking_start", index: number, } | { "type": "thinking_delta", index: number, text: string, } | { "type": "thinking_end", index: number, 
+ts: number, } & ({ "type": "run_queued", message_id: string, priority: Priority, position: number, } | { "type": "run_started", message_id: string, model: string, } | { "type": "phase", phase: Phase, } | { "type": "user_message", message_id: string, text: string, 
+/**
+ * The message's image and file blocks (absent when it has none).
+ */
+attachments?: Array<ContentBlock>, } | { "type": "message_start", message_id: string, } | { "type": "text_start", index: number, } | { "type": "text_delta", index: number, text: string, } | { "type": "text_end", index: number, } | { "type": "thinking_start", index: number, } | { "type": "thinking_delta", index: number, text: string, } | { "type": "thinking_end", index: number, 
 /**
  * Closes a signed thinking block (sent back verbatim on the next request).
  */

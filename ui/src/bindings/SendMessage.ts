@@ -5,4 +5,8 @@ export type SendMessage = { text: string,
 /**
  * Makes the send idempotent: a repeat returns the first receipt and creates nothing.
  */
-client_msg_id?: string, priority?: Priority, };
+client_msg_id?: string, priority?: Priority, 
+/**
+ * Attachments uploaded to this chat and not sent yet; shown before the text.
+ */
+attachments?: Array<string>, };

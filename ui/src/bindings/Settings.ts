@@ -32,4 +32,8 @@ schedules_paused: boolean,
  * Event-log rows of finished runs older than this many days are dropped (their messages
  * stay); 1 to 3650.
  */
-event_retention_days: number, };
+event_retention_days: number, 
+/**
+ * The largest file that can be attached, in MB; 1 to 512.
+ */
+attachment_max_mb: number, };

@@ -1,6 +1,7 @@
-import { act, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import type { AttachmentInfo } from "../bindings/AttachmentInfo";
 import type { Frame } from "../bindings/Frame";
 import type { ModelList } from "../bindings/ModelList";
 import type { QueuedRun } from "../bindings/QueuedRun";
@@ -325,7 +326,7 @@ describe("ChatPane composer wiring", () => {
     const log = new FrameLog();
     const { user, props, rerenderWith } = renderPane({ conversation: watched(log.frames) });
     await user.type(screen.getByTestId("composer-input"), "Hello{Enter}");
-    expect(props.onSend).toHaveBeenCalledExactlyOnceWith("Hello", "later");
+    expect(props.onSend).toHaveBeenCalledExactlyOnceWith("Hello", "later", []);
 
     log.startRun("r1", "u1", "Hello");
     rerenderWith({ conversation: watched(log.frames) });
@@ -868,5 +869,113 @@ describe("ChatPane workspace and step limit", () => {
     await user.keyboard("{Escape}");
     expect(screen.queryByTestId("chat-settings")).toBeNull();
     expect(props.onChatSettingsChange).not.toHaveBeenCalled();
+  });
+});
+
+describe("ChatPane attachments", () => {
+  const png = () => new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "chart.png", { type: "image/png" });
+  const notes = () => new File(["# Plan"], "plan.md", { type: "text/markdown" });
+
+  /** An upload the test settles by hand. */
+  function deferredUploads() {
+    const pending: { file: File; resolve(info: AttachmentInfo): void; reject(e: unknown): void }[] = [];
+    const onUpload = vi.fn(
+      (file: File) => new Promise<AttachmentInfo>((resolve, reject) => pending.push({ file, resolve, reject })),
+    );
+    return { onUpload, pending };
+  }
+  const info = (id: string, name: string, mime: string, size: number): AttachmentInfo => ({
+    attachment_id: id,
+    name,
+    mime,
+    size,
+  });
+
+  it("uploads picked files at once, waits for them, then sends their ids with the text", async () => {
+    const { onUpload, pending } = deferredUploads();
+    const { user, props } = renderPane({ onUpload });
+    await user.upload(screen.getByTestId("composer-attach-input"), [png(), notes()]);
+    expect(onUpload.mock.calls.map(([f]) => f.name)).toEqual(["chart.png", "plan.md"]);
+    const chips = () => screen.getAllByTestId("pending-attachment");
+    expect(chips().map((c) => c.dataset.status)).toEqual(["uploading", "uploading"]);
+
+    await user.type(screen.getByTestId("composer-input"), "Compare these");
+    expect((screen.getByTestId("composer-send") as HTMLButtonElement).disabled, "not while uploading").toBe(true);
+    await user.keyboard("{Enter}");
+    expect(props.onSend).not.toHaveBeenCalled();
+
+    await act(async () => {
+      pending[0]?.resolve(info("a1", "chart.png", "image/png", 4));
+      pending[1]?.resolve(info("a2", "plan.md", "text/plain", 6));
+    });
+    expect(chips().map((c) => c.dataset.status)).toEqual(["ready", "ready"]);
+    expect(chips()[1]?.textContent).toContain("Text · 6 B");
+    await user.click(screen.getByTestId("composer-send"));
+    expect(props.onSend).toHaveBeenCalledExactlyOnceWith("Compare these", "later", ["a1", "a2"]);
+    expect(screen.queryByTestId("pending-attachment"), "sent: the chips are gone").toBeNull();
+  });
+
+  it("shows a refused file with its reason and hint, sends files alone, and keeps them when the send fails", async () => {
+    const { onUpload, pending } = deferredUploads();
+    const onSend = vi.fn(() => Promise.resolve(false));
+    const { user } = renderPane({ onUpload, onSend });
+    await user.upload(screen.getByTestId("composer-attach-input"), [png(), notes()]);
+    await act(async () => {
+      pending[0]?.reject({ code: "UNSUPPORTED_ATTACHMENT", message: "this file is application/zip" });
+      pending[1]?.resolve(info("a2", "plan.md", "text/plain", 6));
+    });
+    const error = screen.getByTestId("pending-attachment-error");
+    expect(error.textContent).toContain("this file is application/zip");
+    expect(error.textContent).toContain("PDFs");
+    await user.click(screen.getAllByTestId("pending-attachment-remove")[0]!);
+    expect(screen.getAllByTestId("pending-attachment")).toHaveLength(1);
+
+    await user.click(screen.getByTestId("composer-send"));
+    expect(onSend).toHaveBeenCalledExactlyOnceWith("", "later", ["a2"]);
+    expect(screen.getAllByTestId("pending-attachment"), "refused send: the file stays").toHaveLength(1);
+  });
+
+  it("attaches pasted and dropped files, not pasted text", async () => {
+    const { onUpload } = deferredUploads();
+    const { user } = renderPane({ onUpload });
+    const input = screen.getByTestId("composer-input");
+    await user.click(input);
+    await user.paste("just text");
+    expect(onUpload).not.toHaveBeenCalled();
+    expect((input as HTMLTextAreaElement).value).toBe("just text");
+    await user.paste({ files: [png()] } as unknown as DataTransfer);
+    expect(onUpload).toHaveBeenCalledTimes(1);
+
+    const frame = screen.getByTestId("chat-frame");
+    const dataTransfer = { files: [notes()], types: ["Files"], dropEffect: "none" };
+    fireEvent.dragOver(frame, { dataTransfer });
+    expect(screen.getByTestId("chat-drop-overlay")).toBeTruthy();
+    fireEvent.drop(frame, { dataTransfer });
+    expect(screen.queryByTestId("chat-drop-overlay")).toBeNull();
+    expect(onUpload.mock.calls.map(([f]) => f.name)).toEqual(["chart.png", "plan.md"]);
+  });
+
+  it("offers no attaching without an upload", () => {
+    renderPane();
+    expect(screen.queryByTestId("composer-attach")).toBeNull();
+  });
+
+  it("shows a message's files as they arrive on the stream", () => {
+    const frames = new FrameLog().add("r1", {
+      type: "user_message",
+      message_id: "u1",
+      text: "See attached",
+      attachments: [
+        { type: "image", attachment_id: "a1", mime: "image/png" },
+        { type: "file", attachment_id: "a2", mime: "application/pdf", name: "q3.pdf", size: 2_500_000 },
+      ],
+    }).frames;
+    renderPane({ conversation: watched(frames) });
+    const shown = within(screen.getByTestId("message-attachments"));
+    expect(shown.getByTestId("attached-file").textContent).toContain("q3.pdf");
+    expect(shown.getByTestId("attached-file").textContent).toContain("PDF · 2.4 MB");
+    // No loader in this render: the image says so instead of a broken picture.
+    expect(shown.getByText(/Image \(PNG\) no longer available/)).toBeTruthy();
+    expect(screen.getByTestId("message-text").textContent).toBe("See attached");
   });
 });

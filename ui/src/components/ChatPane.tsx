@@ -1,5 +1,8 @@
 import { ExportMenu, type ExportMenuProps } from "./ExportMenu";
-import { useMemo } from "react";
+import { useMemo, useState, type DragEvent } from "react";
+import { filesOf, readyIds } from "../attachments";
+import type { AttachmentInfo } from "../bindings/AttachmentInfo";
+import { useAttachments } from "../useAttachments";
 import type { UiError } from "../api";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
 import type { ModelList } from "../bindings/ModelList";
@@ -35,8 +38,13 @@ export interface ChatPaneProps {
   /** The session's tokens and cost; null until known. Hidden while no tokens are used. */
   usage: UsageSummary | null;
   onNewSession(): void;
-  /** Resolves false if the backend refused (the text goes back into the composer). */
-  onSend(text: string, priority: Priority): Promise<boolean>;
+  /**
+   * Resolves false if the backend refused (the text and files go back into the composer).
+   * `attachments`: ids of uploaded files, shown before the text.
+   */
+  onSend(text: string, priority: Priority, attachments: string[]): Promise<boolean>;
+  /** Uploads a file for the next message (no attaching without it). */
+  onUpload?(file: File): Promise<AttachmentInfo>;
   onSteer(text: string): Promise<boolean>;
   onStop(): void;
   onClearQueue(): void;
@@ -98,9 +106,44 @@ function Chat({
   const shown = useMemo(() => visibleMessages({ messages, queue }), [messages, queue]);
   const noModel = models.list !== null && models.list.models.length === 0;
   const usageLabel = sessionUsageLabel(usage);
+  const files = useAttachments(session.id, on.onUpload ?? refuseUpload);
+  const [dragging, setDragging] = useState(false);
+
+  const send = async (text: string, priority: Priority) => {
+    const ids = readyIds(files.items);
+    if (ids === null) return false; // still uploading: the composer does not offer Send
+    const ok = await on.onSend(text, priority, ids);
+    if (ok) files.clear();
+    return ok;
+  };
+
+  // Files dropped anywhere on the chat are attached (text and links dragged in are not).
+  const carriesFiles = (e: DragEvent) => on.onUpload !== undefined && Array.from(e.dataTransfer.types).includes("Files");
+  const dropHandlers = {
+    onDragOver: (e: DragEvent) => {
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+      setDragging(true);
+    },
+    onDragLeave: (e: DragEvent) => {
+      if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+    },
+    onDrop: (e: DragEvent) => {
+      setDragging(false);
+      if (!carriesFiles(e)) return;
+      e.preventDefault();
+      files.add(filesOf(e.dataTransfer));
+    },
+  };
 
   return (
-    <>
+    <div className="chat-frame" data-testid="chat-frame" {...dropHandlers}>
+      {dragging && (
+        <div className="chat-drop-overlay" data-testid="chat-drop-overlay" aria-hidden="true">
+          Drop files to attach them
+        </div>
+      )}
       <header className="chat-header-bar">
         <h1 className="chat-header" data-testid="chat-header" title={session.title}>
           {session.title}
@@ -167,12 +210,19 @@ function Chat({
           <Composer
             running={running}
             autoFocus={focusComposer}
-            onSend={on.onSend}
+            attachments={files.items}
+            onAddFiles={on.onUpload ? files.add : undefined}
+            onRemoveAttachment={files.remove}
+            onSend={send}
             onSteer={on.onSteer}
             onStop={on.onStop}
           />
         </div>
       </div>
-    </>
+    </div>
   );
+}
+
+function refuseUpload(): Promise<AttachmentInfo> {
+  return Promise.reject(new Error("Attaching files is not available here."));
 }

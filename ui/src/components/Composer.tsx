@@ -1,7 +1,9 @@
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type KeyboardEvent } from "react";
+import { filesOf, readyIds, type PendingAttachment } from "../attachments";
 import type { Priority } from "../bindings/Priority";
 import { PRIORITY_HINTS, PRIORITY_LABELS } from "../chatFormat";
-import { ArrowUpIcon, SteerIcon, StopIcon } from "./icons";
+import { PendingAttachments } from "./Attachments";
+import { ArrowUpIcon, PaperclipIcon, SteerIcon, StopIcon } from "./icons";
 
 /** Resolves false when the backend refused: the text goes back into the box. */
 type Submit = Promise<boolean> | boolean | void;
@@ -16,6 +18,11 @@ export interface ComposerProps {
   placeholder?: string;
   /** Takes focus when it appears (and when this turns true). */
   autoFocus?: boolean;
+  /** Files going with the next message. */
+  attachments?: readonly PendingAttachment[];
+  /** Attaches picked or pasted files; no attach button without it. */
+  onAddFiles?(files: File[]): void;
+  onRemoveAttachment?(key: string): void;
 }
 
 /** The textarea grows with its text up to this height, then scrolls. */
@@ -29,7 +36,11 @@ export function Composer({
   onStop,
   placeholder = "Message Hearth…",
   autoFocus = false,
+  attachments = [],
+  onAddFiles,
+  onRemoveAttachment,
 }: ComposerProps) {
+  const fileInputRef = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState("");
   const [priority, setPriority] = useState<Priority>("later");
   const inputRef = useRef<HTMLTextAreaElement>(null);
@@ -48,11 +59,14 @@ export function Composer({
   }, [autoFocus]);
 
   const text = draft.trim();
+  // Files alone make a message too, once they are all uploaded.
+  const files = readyIds(attachments);
+  const canSend = files !== null && (text !== "" || files.length > 0);
 
   // The box empties at once; if the backend refuses, what was typed comes back (unless the
   // user has started on something else meanwhile).
-  const submit = (send: (text: string) => Submit) => {
-    if (!text) return;
+  const submit = (send: (text: string) => Submit, withFiles: boolean) => {
+    if (withFiles ? !canSend : !text) return;
     setDraft("");
     setPriority("later");
     void Promise.resolve(send(text)).then((ok) => {
@@ -61,8 +75,16 @@ export function Composer({
     inputRef.current?.focus();
   };
 
-  const send = () => submit((t) => onSend(t, running ? priority : "later"));
-  const steer = () => submit((t) => onSteer(t));
+  const send = () => submit((t) => onSend(t, running ? priority : "later"), true);
+  const steer = () => submit((t) => onSteer(t), false);
+
+  // A pasted file (a screenshot, a copied file) is attached; pasted text is typed as usual.
+  const onPaste = (e: ClipboardEvent<HTMLTextAreaElement>) => {
+    const pasted = filesOf(e.clipboardData);
+    if (!onAddFiles || pasted.length === 0) return;
+    e.preventDefault();
+    onAddFiles(pasted);
+  };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.nativeEvent.isComposing) return;
@@ -77,6 +99,7 @@ export function Composer({
 
   return (
     <div className={`composer${running ? " is-running" : ""}`}>
+      {onRemoveAttachment && <PendingAttachments items={attachments} onRemove={onRemoveAttachment} />}
       <textarea
         ref={inputRef}
         className="composer-input"
@@ -87,8 +110,35 @@ export function Composer({
         value={draft}
         onChange={(e) => setDraft(e.target.value)}
         onKeyDown={onKeyDown}
+        onPaste={onPaste}
       />
       <div className="composer-bar">
+        {onAddFiles && (
+          <>
+            <button
+              type="button"
+              className="composer-icon-button"
+              data-testid="composer-attach"
+              aria-label="Attach files"
+              title="Attach images, PDFs or text files (or drop or paste them)"
+              onClick={() => fileInputRef.current?.click()}
+            >
+              <PaperclipIcon size={17} />
+            </button>
+            <input
+              ref={fileInputRef}
+              type="file"
+              multiple
+              hidden
+              data-testid="composer-attach-input"
+              onChange={(e) => {
+                const picked = Array.from(e.target.files ?? []);
+                e.target.value = "";
+                if (picked.length > 0) onAddFiles(picked);
+              }}
+            />
+          </>
+        )}
         {running && (
           <div className="composer-running-controls">
             <label className="composer-priority">
@@ -117,7 +167,7 @@ export function Composer({
               <SteerIcon size={14} />
               <span>Steer</span>
             </button>
-            {text && (
+            {canSend && (
               <button
                 type="button"
                 className="composer-text-button"
@@ -148,7 +198,7 @@ export function Composer({
             data-testid="composer-send"
             aria-label="Send"
             title="Send (Enter)"
-            disabled={!text}
+            disabled={!canSend}
             onClick={send}
           >
             <ArrowUpIcon size={17} />

@@ -6,6 +6,7 @@ import { toolCallView } from "../toolCalls";
 import { ChevronIcon } from "./icons";
 import { Markdown } from "./Markdown";
 import { ToolCard } from "./ToolCard";
+import { AttachedFile, AttachedImage } from "./Attachments";
 
 export interface MessageViewProps {
   message: ChatMessage;
@@ -67,9 +68,18 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
       )}
       {isUser && !toolOutput ? (
         <div className="user-bubble">
-          {blocks.map((block) => (
-            <BlockView key={block.index} block={block} plain />
-          ))}
+          {blocks.some(isAttachment) && (
+            <div className="message-attachments" data-testid="message-attachments">
+              {blocks.filter(isAttachment).map((block) => (
+                <BlockView key={block.index} block={block} plain />
+              ))}
+            </div>
+          )}
+          {blocks
+            .filter((block) => !isAttachment(block))
+            .map((block) => (
+              <BlockView key={block.index} block={block} plain />
+            ))}
         </div>
       ) : (
         <div className="assistant-body">
@@ -97,6 +107,8 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
     </article>
   );
 }, sameView);
+
+const isAttachment = (block: Block) => block.kind === "image" || block.kind === "file";
 
 function BlockView({ block, plain = false }: { block: Block; plain?: boolean }) {
   switch (block.kind) {
@@ -127,7 +139,9 @@ function BlockView({ block, plain = false }: { block: Block; plain?: boolean }) 
       // Drawn as tool cards (results inside their call's card).
       return null;
     case "image":
-      return <div className="block-note">Image attachment ({block.mime})</div>;
+      return <AttachedImage attachmentId={block.attachmentId} mime={block.mime} />;
+    case "file":
+      return <AttachedFile name={block.name} mime={block.mime} size={block.size} />;
   }
 }
 

@@ -36,6 +36,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     notifications_muted: false,
     schedules_paused: false,
     event_retention_days: 30,
+    attachment_max_mb: 20,
     ...overrides,
   };
 }

@@ -276,6 +276,15 @@ fn block_json(block: &ContentBlock, request: &ModelRequest) -> Option<Value> {
             }),
             None => json!({"type": "text", "text": super::MISSING_IMAGE}),
         },
+        // PDFs as document blocks (Claude reads their pages); text files as text.
+        ContentBlock::File { attachment_id, .. } => match request.document(attachment_id) {
+            Some(doc @ super::DocumentData { base64: Some(data), .. }) => json!({
+                "type": "document",
+                "source": {"type": "base64", "media_type": doc.mime, "data": data},
+                "title": doc.name,
+            }),
+            _ => json!({"type": "text", "text": request.document_text(attachment_id)}),
+        },
     })
 }
 

@@ -327,6 +327,10 @@ fn user_messages(content: &[ContentBlock], role: Role, request: &ModelRequest) -
                 ),
                 None => parts.push(json!({"type": "text", "text": super::MISSING_IMAGE})),
             },
+            // Compatible servers (Groq, Ollama, local ones) take no files: the extracted text.
+            ContentBlock::File { attachment_id, .. } => {
+                parts.push(json!({"type": "text", "text": request.document_text(attachment_id)}));
+            }
             _ => {}
         }
     }

@@ -169,6 +169,20 @@ impl OpenAiResponses {
                             None => json!({"type": "input_text", "text": super::MISSING_IMAGE}),
                         });
                     }
+                    // PDFs as input files (the model reads their pages); text files as text.
+                    ContentBlock::File { attachment_id, .. } if m.role != Role::Assistant => {
+                        content.push(match request.document(attachment_id) {
+                            Some(doc) if doc.base64.is_some() => json!({
+                                "type": "input_file",
+                                "filename": doc.name,
+                                "file_data": doc.data_url(),
+                            }),
+                            _ => json!({
+                                "type": "input_text",
+                                "text": request.document_text(attachment_id),
+                            }),
+                        });
+                    }
                     ContentBlock::ToolUse { id, name, input: args } => items.push(json!({
                         "type": "function_call",
                         "call_id": id,

@@ -46,6 +46,7 @@ const MIGRATIONS: &[&str] = &[
     schedules::MIGRATION_1,
     hooks::MIGRATION_1,
     search::MIGRATION_1,
+    attachments::MIGRATION_2,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

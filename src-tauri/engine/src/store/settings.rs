@@ -35,6 +35,8 @@ pub struct Settings {
     /// Event-log rows of finished runs older than this many days are dropped (their messages
     /// stay); 1 to 3650.
     pub event_retention_days: u32,
+    /// The largest file that can be attached, in MB; 1 to 512.
+    pub attachment_max_mb: u32,
 }
 
 impl Default for Settings {
@@ -47,6 +49,7 @@ impl Default for Settings {
             notifications_muted: false,
             schedules_paused: false,
             event_retention_days: 30,
+            attachment_max_mb: 20,
         }
     }
 }
@@ -69,6 +72,8 @@ pub struct SettingsPatch {
     pub schedules_paused: Option<bool>,
     #[ts(optional)]
     pub event_retention_days: Option<u32>,
+    #[ts(optional)]
+    pub attachment_max_mb: Option<u32>,
 }
 
 impl SettingsPatch {
@@ -80,6 +85,14 @@ impl SettingsPatch {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
                 "event_retention_days must be 1 to 3650",
+            ));
+        }
+        if let Some(mb) = self.attachment_max_mb
+            && !(1..=512).contains(&mb)
+        {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "attachment_max_mb must be 1 to 512",
             ));
         }
         if let Some(s) = &self.global_shortcut

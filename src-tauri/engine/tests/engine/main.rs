@@ -3,6 +3,7 @@
 
 mod accounts;
 mod agent;
+mod attachments;
 mod conformance;
 mod outside;
 mod requests;

@@ -17,7 +17,7 @@ use hearth_engine::{CreateSession, Engine, EngineOptions, ErrorCode};
 use hearth_testkit::{ModelServer, Reply};
 use serde_json::{Value, json};
 
-use crate::support::{anthropic_options, openai_options};
+use crate::support::{anthropic_options, anthropic_text, openai_options, turn};
 
 /// A conversation with every kind of block: the user shows an image (and one whose file is
 /// gone), the model thinks, signs, redacts, says something and calls two tools, and the
@@ -76,6 +76,7 @@ fn conversation() -> ModelRequest {
             "img1".to_owned(),
             ImageData { mime: "image/png".into(), base64: "iVBORw0KGgo=".into() },
         )])),
+        ..ModelRequest::default()
     }
 }
 
@@ -157,34 +158,6 @@ fn responses_requests_use_function_call_items_and_reasoning_effort() {
     assert_eq!(items[2]["call_id"], "call_1");
     assert_eq!(items[2]["arguments"], "{\"path\":\"a.txt\"}");
     assert_eq!(items[5]["output"], "Error: denied");
-}
-
-fn anthropic_text(text: &str) -> Reply {
-    let body = format!(
-        "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"usage\":{{\"input_tokens\":5,\"output_tokens\":1}}}}}}\n\n\
-         event: content_block_start\ndata: {{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{{\"type\":\"text\",\"text\":\"\"}}}}\n\n\
-         event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"{text}\"}}}}\n\n\
-         event: content_block_stop\ndata: {{\"type\":\"content_block_stop\",\"index\":0}}\n\n\
-         event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"end_turn\"}},\"usage\":{{\"output_tokens\":3}}}}\n\n\
-         event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
-    );
-    Reply::split_at(body.as_bytes(), &[])
-}
-
-async fn turn(engine: &Engine, session: &str, text: &str) {
-    let receipt = engine.send(session, crate::support::text(text)).await.unwrap();
-    for _ in 0..400 {
-        let history = engine.history(session, None, None).unwrap();
-        if history
-            .messages
-            .iter()
-            .any(|m| m.run_id.as_deref() == Some(&receipt.run_id) && m.role == Role::Assistant)
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("the turn did not finish");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

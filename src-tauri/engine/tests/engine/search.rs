@@ -179,14 +179,16 @@ fn a_file_from_before_the_index_is_indexed_on_open() {
         let engine = Engine::open(dir.path()).unwrap();
         seed(&engine);
     }
-    // Make the file what the previous schema version left: no index, no triggers.
+    // Make the file what the schema version before the index left: no index, no triggers (and
+    // none of the later steps: the attachments' text column).
     let conn = rusqlite::Connection::open(dir.path().join("hearth.db")).unwrap();
     conn.execute_batch(
         "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;
-         DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts;",
+         DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts;
+         ALTER TABLE attachments DROP COLUMN text;",
     )
     .unwrap();
-    let version = hearth_engine::Store::schema_version() as i64 - 1;
+    let version = hearth_engine::Store::schema_version() as i64 - 2;
     conn.pragma_update(None, "user_version", version).unwrap();
     drop(conn);
 

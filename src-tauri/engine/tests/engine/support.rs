@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use hearth_engine::accounts::{AccountConfig, AccountsConfig};
+use hearth_engine::chat::Role;
 use hearth_engine::frames::Frame;
 use hearth_engine::{Engine, EngineOptions, SendMessage, StoreOptions};
-use hearth_testkit::ModelServer;
+use hearth_testkit::{ModelServer, Reply};
 
 /// The loopback server as the `env:openai` account, `model` the default; no auto-title (the
 /// scripted servers expect only the turns' requests).
@@ -64,4 +65,39 @@ pub async fn frames_until(
         }
     }
     out
+}
+
+/// An Anthropic stream that says `text` and ends the turn.
+pub fn anthropic_text(text: &str) -> Reply {
+    let body = format!(
+        "event: message_start\ndata: {{\"type\":\"message_start\",\"message\":{{\"usage\":{{\"input_tokens\":5,\"output_tokens\":1}}}}}}\n\n\
+         event: content_block_start\ndata: {{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{{\"type\":\"text\",\"text\":\"\"}}}}\n\n\
+         event: content_block_delta\ndata: {{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{{\"type\":\"text_delta\",\"text\":\"{text}\"}}}}\n\n\
+         event: content_block_stop\ndata: {{\"type\":\"content_block_stop\",\"index\":0}}\n\n\
+         event: message_delta\ndata: {{\"type\":\"message_delta\",\"delta\":{{\"stop_reason\":\"end_turn\"}},\"usage\":{{\"output_tokens\":3}}}}\n\n\
+         event: message_stop\ndata: {{\"type\":\"message_stop\"}}\n\n"
+    );
+    Reply::split_at(body.as_bytes(), &[])
+}
+
+/// Sends `text` and waits for the reply to be written.
+pub async fn turn(engine: &Engine, session: &str, text: &str) {
+    turn_with(engine, session, self::text(text)).await;
+}
+
+/// Sends `message` and waits for the reply to be written.
+pub async fn turn_with(engine: &Engine, session: &str, message: SendMessage) {
+    let receipt = engine.send(session, message).await.unwrap();
+    for _ in 0..400 {
+        let history = engine.history(session, None, None).unwrap();
+        if history
+            .messages
+            .iter()
+            .any(|m| m.run_id.as_deref() == Some(&receipt.run_id) && m.role == Role::Assistant)
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("the turn did not finish");
 }

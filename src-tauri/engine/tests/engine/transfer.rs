@@ -12,6 +12,7 @@ const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
 
 fn document() -> Value {
+    let pdf = hearth_testkit::files::pdf("Day one: the old town");
     json!({
         "format": "hearth.session",
         "version": 1,
@@ -24,7 +25,9 @@ fn document() -> Value {
             {"role": "user", "source": "user", "status": "complete", "usage": null,
              "created_at": 1_700_000_001_000i64,
              "content": [{"type": "text", "text": "What is in this photo?"},
-                         {"type": "image", "attachment_id": "img-1", "mime": "image/png"}]},
+                         {"type": "image", "attachment_id": "img-1", "mime": "image/png"},
+                         {"type": "file", "attachment_id": "doc-1", "mime": "application/pdf",
+                          "name": "plan.pdf", "size": pdf.len()}]},
             {"role": "assistant", "source": "model", "status": "complete",
              "usage": {"input_tokens": 120, "output_tokens": 30, "cache_read_tokens": 5, "cache_write_tokens": 0},
              "created_at": 1_700_000_002_000i64,
@@ -43,7 +46,9 @@ fn document() -> Value {
         ],
         "attachments": [
             {"id": "img-1", "mime": "image/png", "name": "beach.png",
-             "base64": base64::engine::general_purpose::STANDARD.encode(PNG)}
+             "base64": base64::engine::general_purpose::STANDARD.encode(PNG)},
+            {"id": "doc-1", "mime": "application/pdf", "name": "plan.pdf",
+             "base64": base64::engine::general_purpose::STANDARD.encode(&pdf)}
         ]
     })
 }
@@ -91,8 +96,8 @@ fn json_export_then_import_gives_an_identical_chat() {
 
     // The image bytes are stored once, by content, and read back for a model request.
     let files: Vec<_> = walk(&dir.path().join("attachments"));
-    assert_eq!(files.len(), 1, "one file for two imports of the same bytes: {files:?}");
-    assert_eq!(std::fs::read(&files[0]).unwrap(), PNG);
+    assert_eq!(files.len(), 2, "one file each for two imports of the same bytes: {files:?}");
+    assert!(files.iter().any(|f| std::fs::read(f).unwrap() == PNG));
 
     // Imported messages are searchable like any other.
     let hits = engine.search(&SearchQuery { q: "LH123".into(), ..Default::default() }).unwrap();
@@ -120,6 +125,7 @@ fn markdown_is_readable_and_fences_hold() {
         "> Be brief.",
         "## You\n\nWhat is in this photo?",
         "_(image, image/png)_",
+        "_(file \"plan.pdf\", application/pdf)_",
         "<summary>Thinking</summary>",
         "**Tool call** `fetch`",
         "## Tool results",

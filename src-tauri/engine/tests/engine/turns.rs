@@ -125,7 +125,7 @@ async fn one_hundred_concurrent_sends_run_one_at_a_time_in_priority_order() {
                 text: format!("m{i}"),
                 client_msg_id: None,
                 priority: Some(priority),
-                source: None,
+                ..SendMessage::default()
             };
             // The queue holds 20: a QUEUE_FULL answer is a valid, typed refusal; retry it.
             loop {
@@ -405,7 +405,7 @@ async fn queued_sends_survive_a_restart_and_run_in_order() {
         text: "first of the queue".into(),
         client_msg_id: None,
         priority: Some(Priority::Next),
-        source: None,
+        ..SendMessage::default()
     };
     engine.send(&session, urgent).await.unwrap();
     frames_until(&engine, &session, 0, |f| f.iter().any(|f| f.body.kind() == "text_delta")).await;
