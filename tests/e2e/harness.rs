@@ -234,6 +234,23 @@ impl App {
         String::from_utf8_lossy(&out.stdout).trim().to_owned()
     }
 
+    /// Presses the window's close button and waits until it is hidden. Once in a CI run (of
+    /// many) the first WM_DELETE_WINDOW went unanswered under Xvfb (no window manager); a
+    /// second press, as a user would give, is allowed — never a third.
+    pub async fn close_window(&self) {
+        for press in 0..2 {
+            self.window("close").await;
+            let deadline = Instant::now() + Duration::from_secs(if press == 0 { 4 } else { 10 });
+            while Instant::now() < deadline {
+                if self.window("state").await == "hidden" {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        panic!("the window stayed shown after two presses of its close button");
+    }
+
     /// Waits until the window is `state` ("shown" or "hidden").
     pub async fn wait_window(&self, state: &str) {
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -324,8 +324,7 @@ async fn closing_the_window_mid_run_keeps_it_going_and_starting_again_shows_it()
     assert!(!partial.contains("w30"), "the window must close mid-run (saw {partial:?})");
 
     // The close button: the window goes to the tray, the process stays.
-    app.window("close").await;
-    app.wait_window("hidden").await;
+    app.close_window().await;
     assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "Hearth is still running");
 
     // With no window, the run goes on to the end.
@@ -397,8 +396,7 @@ async fn a_notification_for_a_posted_message_opens_its_chat() {
     let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address()), ("HEARTH_API_TOKEN", "e2e-token")];
     let app = App::launch_with(data.path(), &env).await;
     let (_, api) = app.api().await;
-    app.window("close").await;
-    app.wait_window("hidden").await;
+    app.close_window().await;
 
     let posted = reqwest::Client::new()
         .post(format!("{api}/v1/inbox"))
@@ -529,5 +527,75 @@ async fn search_finds_a_tool_output_and_an_exported_chat_imports_back() {
     let second = files.iter().find(|f| **f != first).unwrap();
     let again = std::fs::read_to_string(second).unwrap();
     assert_eq!(again, exported, "export → import → export: the same chat");
+    app.quit().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_attached_image_reaches_the_model_byte_for_byte_and_shows_in_the_chat() {
+    use base64::Engine as _;
+    let server = hearth_testkit::ModelServer::start().await;
+    server.set_fallback(hearth_testkit::Reply::text(&["A ", "small ", "chart."]));
+    let data = tempfile::tempdir().unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let png = hearth_testkit::files::png(40, 30, 7);
+    let image = files.path().join("chart.png");
+    std::fs::write(&image, &png).unwrap();
+    let notes = files.path().join("notes.md");
+    std::fs::write(&notes, "# Figures\nQ3 was up.\n").unwrap();
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+
+    // Two files through the real file picker: both upload and are ready to send.
+    let picked = format!("{}\n{}", image.display(), notes.display());
+    app.testid("composer-attach-input").await.send_keys(picked).await.unwrap();
+    app.wait_for_css(
+        "[data-testid='pending-attachment'][data-status='ready'] + [data-status='ready']",
+    )
+    .await;
+    app.testid("composer-input").await.send_keys("What is this?" + Key::Enter).await.unwrap();
+    app.wait_text("the reply arrives", |t| t.contains("A small chart.")).await;
+
+    let request = &server.requests()[0];
+    let user = request["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "user")
+        .expect("a user message")
+        .clone();
+    let url = user["content"][0]["image_url"]["url"].as_str().unwrap().to_owned();
+    let sent = base64::engine::general_purpose::STANDARD
+        .decode(url.strip_prefix("data:image/png;base64,").expect("a PNG data URL"))
+        .unwrap();
+    assert_eq!(sent, png, "the model server received the file's exact bytes");
+    assert_eq!(
+        user["content"][1]["text"],
+        "<document name=\"notes.md\">\n# Figures\nQ3 was up.\n</document>"
+    );
+    assert_eq!(user["content"][2]["text"], "What is this?");
+
+    // The message shows the picture (decoded from the stored bytes) and the file's chip.
+    let img = app.wait_for_css("[data-testid='attached-image'] img").await;
+    let mut width = 0;
+    for _ in 0..100 {
+        width = img.prop("naturalWidth").await.unwrap().and_then(|w| w.parse().ok()).unwrap_or(0);
+        if width > 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(width, 40, "the thumbnail is the attached image");
+    app.screenshot("attachments.png").await;
+    let chip =
+        app.testid("attached-file").await.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(chip.contains("notes.md"), "{chip}");
+    assert!(app.driver.find(By::Css("[data-testid='pending-attachment']")).await.is_err(), "sent");
     app.quit().await;
 }

@@ -22,6 +22,8 @@ export interface GeneralSettingsProps {
 
 export const MIN_RETENTION_DAYS = 1;
 export const MAX_RETENTION_DAYS = 3650;
+export const MIN_ATTACHMENT_MB = 1;
+export const MAX_ATTACHMENT_MB = 512;
 
 type BooleanSetting = "auto_title" | "close_to_tray" | "start_at_login" | "notifications_muted" | "schedules_paused";
 
@@ -77,13 +79,10 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
   const [saving, setSaving] = useState<SettingsPatch | null>(null);
   const [error, setError] = useState<UiError | null>(null);
   const [shortcut, setShortcut] = useState(settings.global_shortcut);
-  const [retention, setRetention] = useState(String(settings.event_retention_days));
-  const [retentionProblem, setRetentionProblem] = useState<string | null>(null);
   const id = useId();
 
   // What is stored wins once it changes (saved here, or read again).
   useEffect(() => setShortcut(settings.global_shortcut), [settings.global_shortcut]);
-  useEffect(() => setRetention(String(settings.event_retention_days)), [settings.event_retention_days]);
 
   const update = async (patch: SettingsPatch) => {
     setSaving(patch);
@@ -101,20 +100,7 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
     if (failure) setShortcut(settings.global_shortcut);
   };
 
-  const saveRetention = async (e: FormEvent) => {
-    e.preventDefault();
-    if (saving !== null) return;
-    const days = Number(retention.trim());
-    if (retention.trim() === "" || !Number.isInteger(days) || days < MIN_RETENTION_DAYS || days > MAX_RETENTION_DAYS) {
-      setRetentionProblem(`Keep them for a whole number of days, from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`);
-      return;
-    }
-    setRetentionProblem(null);
-    await update({ event_retention_days: days });
-  };
-
   const shortcutChanged = shortcut.trim() !== settings.global_shortcut;
-  const retentionChanged = retention.trim() !== String(settings.event_retention_days);
   return (
     <div className="general-settings">
       {TOGGLES.map(({ key, testId, label, hint }) => (
@@ -165,49 +151,30 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
         </div>
       </form>
 
-      <form className="setting-row" aria-labelledby={`${id}-retention`} noValidate onSubmit={(e) => void saveRetention(e)}>
-        <div className="checkbox-text">
-          <label className="checkbox-label" id={`${id}-retention`} htmlFor={`${id}-retention-input`}>
-            Keep run event logs
-          </label>
-          <span className="form-hint" id={`${id}-retention-hint`}>
-            The step-by-step events of finished runs are dropped after this many days; their messages stay.
-          </span>
-        </div>
-        <div className="setting-control">
-          <input
-            id={`${id}-retention-input`}
-            data-testid="setting-event-retention"
-            className="is-number"
-            type="number"
-            inputMode="numeric"
-            min={MIN_RETENTION_DAYS}
-            max={MAX_RETENTION_DAYS}
-            step={1}
-            value={retention}
-            aria-invalid={retentionProblem !== null}
-            aria-describedby={`${id}-retention-hint`}
-            onChange={(e) => {
-              setRetention(e.target.value);
-              setRetentionProblem(null);
-            }}
-          />
-          <span className="setting-unit">days</span>
-          <button
-            type="submit"
-            className="secondary-button"
-            data-testid="setting-event-retention-save"
-            disabled={saving !== null || !retentionChanged}
-          >
-            Save
-          </button>
-        </div>
-        {retentionProblem && (
-          <p className="field-error setting-row-error" data-testid="setting-event-retention-error" role="alert">
-            {retentionProblem}
-          </p>
-        )}
-      </form>
+      <NumberSetting
+        label="Keep run event logs"
+        hint="The step-by-step events of finished runs are dropped after this many days; their messages stay."
+        testId="setting-event-retention"
+        value={settings.event_retention_days}
+        min={MIN_RETENTION_DAYS}
+        max={MAX_RETENTION_DAYS}
+        unit="days"
+        problem={`Keep them for a whole number of days, from ${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS}.`}
+        disabled={saving !== null}
+        onSave={(days) => update({ event_retention_days: days })}
+      />
+      <NumberSetting
+        label="Largest attachment"
+        hint="Files over this size are not attached (images, PDFs and text files, per file)."
+        testId="setting-attachment-max"
+        value={settings.attachment_max_mb}
+        min={MIN_ATTACHMENT_MB}
+        max={MAX_ATTACHMENT_MB}
+        unit="MB"
+        problem={`Use a whole number of megabytes, from ${MIN_ATTACHMENT_MB} to ${MAX_ATTACHMENT_MB}.`}
+        disabled={saving !== null}
+        onSave={(mb) => update({ attachment_max_mb: mb })}
+      />
 
       {error && (
         <div className="form-error" data-testid="setting-error" role="alert">
@@ -282,5 +249,87 @@ function HealthBlock({
         </ul>
       )}
     </section>
+  );
+}
+
+interface NumberSettingProps {
+  label: string;
+  hint: string;
+  /** The input's test id; its Save button and error add "-save" and "-error". */
+  testId: string;
+  value: number;
+  min: number;
+  max: number;
+  unit: string;
+  /** What to say when the typed value is not a whole number from min to max. */
+  problem: string;
+  disabled: boolean;
+  onSave(value: number): Promise<unknown>;
+}
+
+/** A whole-number setting with its unit and a Save button; checked before it is sent. */
+function NumberSetting({ label, hint, testId, value, min, max, unit, problem, disabled, onSave }: NumberSettingProps) {
+  const [draft, setDraft] = useState(String(value));
+  const [shownProblem, setShownProblem] = useState<string | null>(null);
+  const id = useId();
+  // What is stored wins once it changes (saved here, or read again).
+  useEffect(() => setDraft(String(value)), [value]);
+
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    if (disabled) return;
+    const n = Number(draft.trim());
+    if (draft.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
+      setShownProblem(problem);
+      return;
+    }
+    setShownProblem(null);
+    await onSave(n);
+  };
+
+  return (
+    <form className="setting-row" aria-labelledby={`${id}-label`} noValidate onSubmit={(e) => void save(e)}>
+      <div className="checkbox-text">
+        <label className="checkbox-label" id={`${id}-label`} htmlFor={`${id}-input`}>
+          {label}
+        </label>
+        <span className="form-hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      </div>
+      <div className="setting-control">
+        <input
+          id={`${id}-input`}
+          data-testid={testId}
+          className="is-number"
+          type="number"
+          inputMode="numeric"
+          min={min}
+          max={max}
+          step={1}
+          value={draft}
+          aria-invalid={shownProblem !== null}
+          aria-describedby={`${id}-hint`}
+          onChange={(e) => {
+            setDraft(e.target.value);
+            setShownProblem(null);
+          }}
+        />
+        <span className="setting-unit">{unit}</span>
+        <button
+          type="submit"
+          className="secondary-button"
+          data-testid={`${testId}-save`}
+          disabled={disabled || draft.trim() === String(value)}
+        >
+          Save
+        </button>
+      </div>
+      {shownProblem && (
+        <p className="field-error setting-row-error" data-testid={`${testId}-error`} role="alert">
+          {shownProblem}
+        </p>
+      )}
+    </form>
   );
 }

@@ -487,6 +487,21 @@ describe("Settings → General: tray, login, shortcut, notifications, schedules,
     await user.click(screen.getByTestId("setting-event-retention-save"));
     expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ event_retention_days: 90 });
   });
+
+  it("limits attachments to 1 to 512 MB, 20 by default", async () => {
+    const { user, props } = renderSettings("general");
+    const input = box("setting-attachment-max");
+    expect(input.value).toBe("20");
+    await user.clear(input);
+    await user.type(input, "513");
+    await user.click(screen.getByTestId("setting-attachment-max-save"));
+    expect(screen.getByTestId("setting-attachment-max-error").textContent).toContain("from 1 to 512");
+    expect(props.onUpdateSettings).not.toHaveBeenCalled();
+    await user.clear(input);
+    await user.type(input, "50");
+    await user.click(screen.getByTestId("setting-attachment-max-save"));
+    expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ attachment_max_mb: 50 });
+  });
 });
 
 describe("Settings → General: health", () => {
