@@ -1,6 +1,6 @@
 //! The sweep, at start and hourly: chats deleted over 30 days ago are purged with every row
-//! they own (children first, one transaction) and then their attachment files; files no row
-//! names are removed; event-log rows of runs that ended before the retention window go (their
+//! they own (children first, one transaction) and then their attachment files; uploads never
+//! sent are dropped after a day; files no row names are removed; event-log rows of runs that ended before the retention window go (their
 //! messages hold what they said).
 
 use std::collections::HashSet;
@@ -14,6 +14,8 @@ use crate::store::Store;
 
 /// Deleted chats are kept this long (restorable), then purged.
 pub const PURGE_AFTER_MS: i64 = 30 * 24 * 3600 * 1000;
+/// Attachments uploaded but never sent are dropped after this long.
+pub const UNSENT_AFTER_MS: i64 = 24 * 3600 * 1000;
 /// A file younger than this is never an orphan: its row may be on its way.
 const ORPHAN_GRACE_MS: u128 = 3600 * 1000;
 
@@ -51,6 +53,14 @@ pub fn sweep(store: &Store, retention_days: u32) -> Result<SweepReport> {
             tx.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
         }
         report.sessions_purged = ids.len();
+        // Uploads never sent (the composer was closed, the file removed) for a day.
+        let mut stmt = tx.prepare(
+            "DELETE FROM attachments WHERE message_id IS NULL AND created_at < ?1 RETURNING sha256",
+        )?;
+        for h in stmt.query_map([now - UNSENT_AFTER_MS], |r| r.get::<_, String>(0))? {
+            hashes.insert(h?);
+        }
+        drop(stmt);
         // Event rows of runs that ended before the window (and run-less ones as old).
         let horizon = now - i64::from(retention_days) * 24 * 3600 * 1000;
         report.events_dropped = tx.execute(

@@ -277,8 +277,10 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
         e.store()
             .write(|tx| {
                 tx.execute(
-                    "INSERT INTO attachments (id, session_id, sha256, mime, size, created_at)
-                     VALUES (?1, ?2, ?3, 'image/png', 5, 0)",
+                    "INSERT INTO attachments (id, session_id, message_id, sha256, mime, size,
+                                              created_at)
+                     VALUES (?1, ?2, (SELECT id FROM messages WHERE session_id = ?2 LIMIT 1), ?3,
+                             'image/png', 5, 0)",
                     rusqlite::params![format!("att-{chat}"), chat, h],
                 )?;
                 Ok(())
@@ -307,6 +309,16 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
         .set_modified(two_hours_ago)
         .unwrap();
 
+    // An upload to the recent chat that was never sent: dropped after a day, file and all.
+    let unsent = e.add_attachment(&recent, Some("draft.txt"), b"never sent").unwrap();
+    let unsent_file = std::fs::read_dir(dir.join("attachments"))
+        .unwrap()
+        .flatten()
+        .flat_map(|shard| std::fs::read_dir(shard.path()).unwrap().flatten())
+        .map(|f| f.path())
+        .find(|p| std::fs::read(p).unwrap() == b"never sent")
+        .unwrap();
+
     e.delete_session(&old).unwrap();
     c.set(T0 + 25 * DAY);
     e.delete_session(&recent).unwrap();
@@ -315,7 +327,9 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
         .unwrap();
     let report = e.sweep().unwrap();
     assert_eq!(report.sessions_purged, 1);
-    assert_eq!(report.files_removed, 2, "the old chat's file and the orphan");
+    assert_eq!(report.files_removed, 3, "the old chat's file, the unsent upload and the orphan");
+    assert!(!unsent_file.exists());
+    assert!(e.attachment(&unsent.attachment_id).is_err());
     let count = |sql: &str, id: &str| -> i64 {
         e.store().read(|c| Ok(c.query_row(sql, [id], |r| r.get(0))?)).unwrap()
     };
