@@ -125,6 +125,37 @@ pub fn attachment_get(
     Ok(tauri::ipc::Response::new(engine.attachment(&attachment_id.0)?.1))
 }
 
+/// A new version of a user message (the old one stays as a branch); its run is queued.
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn chat_edit(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    message_id: Arg<String>,
+    text: Arg<String>,
+) -> Result<SendReceipt, ApiError> {
+    engine.edit_message(&session_id.0, &message_id.0, &text.0).await
+}
+
+/// A new reply to what the reply `message_id` answered (the old one stays as a branch).
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn chat_regenerate(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    message_id: Arg<String>,
+) -> Result<SendReceipt, ApiError> {
+    engine.regenerate(&session_id.0, &message_id.0).await
+}
+
+/// Shows another version of a message and the branch after it.
+#[tauri::command(async, rename_all = "snake_case")]
+pub async fn chat_switch_branch(
+    engine: Engine_<'_>,
+    session_id: Arg<String>,
+    message_id: Arg<String>,
+) -> Result<(), ApiError> {
+    engine.switch_branch(&session_id.0, &message_id.0).await
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn session_create(engine: Engine_<'_>, req: Arg<CreateSession>) -> Result<Session, ApiError> {
     engine.create_session(&req.0)
@@ -540,6 +571,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         session_import,
         attachment_add,
         attachment_get,
+        chat_edit,
+        chat_regenerate,
+        chat_switch_branch,
         session_create,
         session_get,
         session_update,

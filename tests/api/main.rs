@@ -964,3 +964,69 @@ async fn attachments_upload_as_multipart_and_reach_the_model_byte_for_byte() {
     let out = run_cli(data.path(), &["send", &id, "x", "--attach", "/no/such/file"]).await;
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("cannot read"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_regenerate_and_switch_over_http() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    for reply in ["one", "two", "three"] {
+        model.push(Reply::text(&[reply]));
+    }
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let id = session(&s).await;
+    let history =
+        || async { s.get(&format!("/v1/sessions/{id}/history")).await["messages"].clone() };
+    s.post(&format!("/v1/sessions/{id}/messages"), json!({"text": "question"})).await;
+    wait_for(|| model.requests().len() == 1).await;
+    let mut h = history().await;
+    for _ in 0..200 {
+        if h.as_array().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        h = history().await;
+    }
+    let (question, reply) =
+        (h[0]["id"].as_str().unwrap().to_owned(), h[1]["id"].as_str().unwrap().to_owned());
+
+    let (status, v) = s
+        .call(
+            Method::POST,
+            &format!("/v1/sessions/{id}/messages/{question}/edit"),
+            Some(json!({"text": "better question"})),
+        )
+        .await;
+    assert_eq!(status, 202, "{v}");
+    wait_for(|| model.requests().len() == 2).await;
+    let sent = model.requests()[1]["messages"].to_string();
+    assert!(sent.contains("better question") && !sent.contains("\"question\""), "{sent}");
+    let h = history().await;
+    assert_eq!(h[0]["branch"]["index"], 1);
+    assert_eq!(h[0]["branch"]["siblings"][0], question.as_str());
+
+    for (path, code) in [
+        (format!("/v1/sessions/{id}/messages/{question}/regenerate"), "INVALID_INPUT"),
+        (format!("/v1/sessions/nope/messages/{question}/switch"), "SESSION_NOT_FOUND"),
+    ] {
+        let (_, v) = s.call(Method::POST, &path, None).await;
+        assert_eq!(v["error"]["code"], code, "{path}");
+    }
+    let mut switched = (0, Value::Null);
+    for _ in 0..200 {
+        // The edited turn may still be finishing: switching waits for it.
+        switched = s
+            .call(Method::POST, &format!("/v1/sessions/{id}/messages/{question}/switch"), None)
+            .await;
+        if switched.0 == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(switched.0, 200, "{}", switched.1);
+    let h = history().await;
+    assert_eq!(
+        (h[0]["id"].as_str(), h[1]["id"].as_str()),
+        (Some(question.as_str()), Some(reply.as_str()))
+    );
+}

@@ -446,6 +446,9 @@ function applyFrame(state: ConversationState, frame: Frame): ConversationState {
       return live ? { ...stepped, phase: frame.phase, liveSeq: seq } : stepped;
     }
 
+    case "branch_changed":
+      // The history changed under the view: useConversation reads it again.
+      return state;
     case "queue_changed":
       return live ? { ...state, queue: frame.queue, liveSeq: seq } : state;
 

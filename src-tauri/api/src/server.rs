@@ -86,6 +86,9 @@ pub fn router(state: Arc<AppState>) -> Router {
             post(upload_attachment).layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .route("/v1/attachments/{id}", get(get_attachment))
+        .route("/v1/sessions/{id}/messages/{message_id}/edit", post(edit_message))
+        .route("/v1/sessions/{id}/messages/{message_id}/regenerate", post(regenerate))
+        .route("/v1/sessions/{id}/messages/{message_id}/switch", post(switch_branch))
         .route("/v1/sessions/{id}/history", get(history))
         .route("/v1/sessions/{id}/events", get(events))
         .route("/v1/sessions/{id}/abort", post(abort))
@@ -304,6 +307,38 @@ async fn upload_attachment(
     let engine = s.engine.clone();
     let info = run_blocking(move || engine.add_attachment(&id, name.as_deref(), &bytes)).await?;
     Ok((StatusCode::CREATED, Json(info)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EditBody {
+    text: String,
+}
+
+/// `POST /v1/sessions/{id}/messages/{message_id}/edit` `{text}` → 202 receipt of the new run.
+async fn edit_message(
+    State(s): State<Arc<AppState>>,
+    UrlPath((id, message_id)): UrlPath<(String, String)>,
+    Body(body): Body<EditBody>,
+) -> Answer<impl IntoResponse> {
+    Ok((StatusCode::ACCEPTED, Json(s.engine.edit_message(&id, &message_id, &body.text).await?)))
+}
+
+/// `POST /v1/sessions/{id}/messages/{message_id}/regenerate` → 202 receipt of the new run.
+async fn regenerate(
+    State(s): State<Arc<AppState>>,
+    UrlPath((id, message_id)): UrlPath<(String, String)>,
+) -> Answer<impl IntoResponse> {
+    Ok((StatusCode::ACCEPTED, Json(s.engine.regenerate(&id, &message_id).await?)))
+}
+
+/// `POST /v1/sessions/{id}/messages/{message_id}/switch` → `{ok: true}`.
+async fn switch_branch(
+    State(s): State<Arc<AppState>>,
+    UrlPath((id, message_id)): UrlPath<(String, String)>,
+) -> Answer<impl IntoResponse> {
+    s.engine.switch_branch(&id, &message_id).await?;
+    Ok(Json(json!({"ok": true})))
 }
 
 /// `GET /v1/attachments/{id}` → the file's bytes, with its sniffed type.

@@ -18,21 +18,56 @@ use crate::chat::{ContentBlock, MessageStatus, Role, SendMessage, SendReceipt, S
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, Priority, QueuedRun};
 use crate::run::{self, RunContext};
-use crate::store::{Store, attachments, messages, runs};
+use crate::store::{Store, attachments, branches, messages, runs};
 
 pub const QUEUE_LIMIT: usize = 20;
 pub const MAX_TEXT_BYTES: usize = 1_000_000;
 const IDLE_DROP: Duration = Duration::from_secs(600);
 
 pub(crate) enum Cmd {
-    Send { req: SendMessage, reply: oneshot::Sender<Result<SendReceipt>> },
-    Retry { reply: oneshot::Sender<Result<SendReceipt>> },
-    Steer { text: String, reply: oneshot::Sender<Result<SteerMode>> },
-    Abort { reply: oneshot::Sender<bool> },
-    ClearQueue { reply: oneshot::Sender<Result<usize>> },
-    Snapshot { reply: oneshot::Sender<(Phase, Option<String>, Vec<QueuedRun>)> },
-    Phase { run_id: String, phase: Phase },
-    RunEnded { run_id: String },
+    Send {
+        req: SendMessage,
+        reply: oneshot::Sender<Result<SendReceipt>>,
+    },
+    Retry {
+        reply: oneshot::Sender<Result<SendReceipt>>,
+    },
+    /// A new version of a user message (the old one and what followed it stay as a branch).
+    Edit {
+        message_id: String,
+        text: String,
+        reply: oneshot::Sender<Result<SendReceipt>>,
+    },
+    /// A new reply to the user message a reply answered (the old reply stays as a branch).
+    Regenerate {
+        message_id: String,
+        reply: oneshot::Sender<Result<SendReceipt>>,
+    },
+    /// Shows another version of a message, and the branch that follows it.
+    SwitchBranch {
+        message_id: String,
+        reply: oneshot::Sender<Result<()>>,
+    },
+    Steer {
+        text: String,
+        reply: oneshot::Sender<Result<SteerMode>>,
+    },
+    Abort {
+        reply: oneshot::Sender<bool>,
+    },
+    ClearQueue {
+        reply: oneshot::Sender<Result<usize>>,
+    },
+    Snapshot {
+        reply: oneshot::Sender<(Phase, Option<String>, Vec<QueuedRun>)>,
+    },
+    Phase {
+        run_id: String,
+        phase: Phase,
+    },
+    RunEnded {
+        run_id: String,
+    },
 }
 
 #[derive(Clone)]
@@ -128,6 +163,18 @@ impl Actor {
                 let result = self.retry().await;
                 let _ = reply.send(result);
             }
+            Cmd::Edit { message_id, text, reply } => {
+                let result = self.edit(&message_id, text).await;
+                let _ = reply.send(result);
+            }
+            Cmd::Regenerate { message_id, reply } => {
+                let result = self.regenerate(&message_id).await;
+                let _ = reply.send(result);
+            }
+            Cmd::SwitchBranch { message_id, reply } => {
+                let result = self.switch_branch(&message_id).await;
+                let _ = reply.send(result);
+            }
             Cmd::Steer { text, reply } => {
                 let _ = reply.send(self.steer(text).await);
             }
@@ -168,7 +215,8 @@ impl Actor {
     async fn send(&mut self, req: SendMessage) -> Result<SendReceipt> {
         let text = req.text;
         let attached = req.attachments;
-        if text.trim().is_empty() && attached.is_empty() {
+        let reused_files = req.reused_files;
+        if text.trim().is_empty() && attached.is_empty() && reused_files.is_empty() {
             return Err(ApiError::new(ErrorCode::MessageEmpty, "the message is empty"));
         }
         if attached.len() > crate::attach::MAX_PER_MESSAGE {
@@ -224,7 +272,8 @@ impl Actor {
             self.shared
                 .write(move |tx, now| {
                     // Files first, then what the user wrote about them.
-                    let mut content = attachments::pending_blocks(tx, &session_id, &attached)?;
+                    let mut content = reused_files;
+                    content.extend(attachments::pending_blocks(tx, &session_id, &attached)?);
                     if !text.trim().is_empty() {
                         content.push(ContentBlock::Text { text });
                     }
@@ -321,6 +370,138 @@ impl Actor {
             })
             .await;
         Ok(SendReceipt { message_id, run_id, queue_position: position })
+    }
+
+    /// Branches change only while nothing runs or waits: a run writes to the timeline's end.
+    fn idle_for_branching(&self) -> Result<()> {
+        if self.current.is_some() || !self.queue.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "stop the reply (and clear the queue) before editing, regenerating or switching",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A timeline message of this chat, or MESSAGE_NOT_FOUND-style INVALID_INPUT.
+    async fn timeline_message(&self, message_id: &str) -> Result<(crate::chat::Message, i64)> {
+        let (sid, mid) = (self.session_id.clone(), message_id.to_owned());
+        let found = self
+            .shared
+            .read(move |conn| {
+                let Some(m) = messages::get(conn, &mid)? else { return Ok(None) };
+                let ordinal = messages::ordinal_of(conn, &mid)?;
+                Ok(ordinal.filter(|_| m.session_id == sid).map(|o| (m, o)))
+            })
+            .await?;
+        found.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("no message {message_id:?} is shown in this chat"),
+            )
+        })
+    }
+
+    fn branch_changed(&self, message_id: &str) {
+        self.shared.writer.append(
+            &self.session_id,
+            None,
+            FrameBody::BranchChanged { message_id: message_id.to_owned() },
+        );
+    }
+
+    async fn edit(&mut self, message_id: &str, text: String) -> Result<SendReceipt> {
+        self.idle_for_branching()?;
+        let (old, ordinal) = self.timeline_message(message_id).await?;
+        if old.role != Role::User || old.source != crate::chat::MessageSource::User {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "only your own messages can be edited",
+            ));
+        }
+        // Its files go with the new version; the text is the new one.
+        let files: Vec<ContentBlock> =
+            old.content.into_iter().filter(|b| b.attachment_id().is_some()).collect();
+        if text.trim().is_empty() && files.is_empty() {
+            return Err(ApiError::new(ErrorCode::MessageEmpty, "the message is empty"));
+        }
+        let sid = self.session_id.clone();
+        self.shared.write(move |tx, _| branches::stash_from(tx, &sid, ordinal).map(drop)).await?;
+        self.branch_changed(message_id);
+        let receipt =
+            self.send(SendMessage { text, reused_files: files, ..SendMessage::default() }).await;
+        if receipt.is_err() {
+            // Nothing new entered: the old version is shown again.
+            let (sid, mid) = (self.session_id.clone(), message_id.to_owned());
+            self.shared
+                .write(move |tx, now| branches::activate(tx, &sid, &mid, ordinal, now))
+                .await?;
+            self.branch_changed(message_id);
+        }
+        receipt
+    }
+
+    async fn regenerate(&mut self, message_id: &str) -> Result<SendReceipt> {
+        self.idle_for_branching()?;
+        let (reply, _) = self.timeline_message(message_id).await?;
+        if reply.role != Role::Assistant || reply.source != crate::chat::MessageSource::Model {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "only replies can be regenerated"));
+        }
+        // The reply's run answered one user message: everything after that goes to a branch.
+        let Some(run) = reply.run_id.clone() else {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "this reply has no run to repeat"));
+        };
+        let (user, ordinal) = {
+            let asked: String = {
+                let run = run.clone();
+                self.shared
+                    .read(move |c| {
+                        Ok(c.query_row("SELECT message_id FROM runs WHERE id = ?1", [run], |r| {
+                            r.get::<_, String>(0)
+                        })?)
+                    })
+                    .await?
+            };
+            self.timeline_message(&asked).await?
+        };
+        let sid = self.session_id.clone();
+        self.shared
+            .write(move |tx, _| branches::stash_from(tx, &sid, ordinal + 1).map(drop))
+            .await?;
+        self.branch_changed(&user.id);
+        self.retry().await
+    }
+
+    async fn switch_branch(&mut self, message_id: &str) -> Result<()> {
+        self.idle_for_branching()?;
+        let (sid, mid) = (self.session_id.clone(), message_id.to_owned());
+        self.shared
+            .write(move |tx, now| {
+                // The version shown now at that place: a sibling in the timeline.
+                let target = messages::get(tx, &mid)?
+                    .filter(|m| m.session_id == sid)
+                    .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "no such message"))?;
+                let info = branches::info(tx, &sid, &mid)?.ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidInput, "this message has no other versions")
+                })?;
+                let mut shown = None;
+                for sibling in &info.siblings {
+                    if let Some(o) = messages::ordinal_of(tx, sibling)? {
+                        shown = Some(o);
+                    }
+                }
+                let Some(ordinal) = shown else {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        "none of this message's versions is shown",
+                    ));
+                };
+                branches::stash_from(tx, &sid, ordinal)?;
+                branches::activate(tx, &sid, &target.id, ordinal, now)
+            })
+            .await?;
+        self.branch_changed(message_id);
+        Ok(())
     }
 
     /// Places a committed run in the queue by priority and starts it if the slot is free.

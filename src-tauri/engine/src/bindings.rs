@@ -16,6 +16,7 @@ use crate::store::accounts::{
     AccountCheck, AccountInfo, AccountKind, AccountPatch, AccountSource, NewAccount,
 };
 use crate::store::attachments::AttachmentInfo;
+use crate::store::branches::BranchInfo;
 use crate::store::search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
@@ -38,6 +39,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     TitleSource::export_all(cfg)?;
     ListSessions::export_all(cfg)?;
     AttachmentInfo::export_all(cfg)?;
+    BranchInfo::export_all(cfg)?;
     SearchQuery::export_all(cfg)?;
     SearchHit::export_all(cfg)?;
     SearchResults::export_all(cfg)?;

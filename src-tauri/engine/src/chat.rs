@@ -108,6 +108,10 @@ pub struct Message {
     /// The seq of the last frame this message reflects (null for user messages).
     pub last_seq: Option<i64>,
     pub created_at: i64,
+    /// Its versions, when it has more than one (history only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub branch: Option<crate::store::branches::BranchInfo>,
 }
 
 /// `history`: the messages, oldest first, and the watermark W: every frame with seq <= W is
@@ -121,7 +125,7 @@ pub struct History {
     pub has_more: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SendMessage {
     pub text: String,
@@ -134,6 +138,10 @@ pub struct SendMessage {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<String>>", optional)]
     pub attachments: Vec<String>,
+    /// Files of an edited message, carried into its new version (engine only).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub reused_files: Vec<ContentBlock>,
     /// Set by the engine for webhook turns (`external`); callers cannot set it.
     #[serde(skip)]
     #[ts(skip)]

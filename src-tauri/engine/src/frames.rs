@@ -234,6 +234,11 @@ pub enum FrameBody {
     QueueChanged {
         queue: Vec<QueuedRun>,
     },
+    /// The conversation moved to another branch (an edit, a regenerate, a switch): read the
+    /// history again. `message_id`: where the branches part.
+    BranchChanged {
+        message_id: String,
+    },
     RunCompleted {
         status: RunStatus,
         usage: Usage,
@@ -282,6 +287,7 @@ impl FrameBody {
             FrameBody::Retrying { .. } => "retrying",
             FrameBody::Steered { .. } => "steered",
             FrameBody::QueueChanged { .. } => "queue_changed",
+            FrameBody::BranchChanged { .. } => "branch_changed",
             FrameBody::RunCompleted { .. } => "run_completed",
             FrameBody::TitleUpdated { .. } => "title_updated",
             FrameBody::ProactiveMessage { .. } => "proactive_message",

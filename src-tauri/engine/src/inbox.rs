@@ -215,6 +215,7 @@ mod tests {
             usage: None,
             last_seq: None,
             created_at: 0,
+            branch: None,
         }
     }
 

@@ -379,6 +379,33 @@ impl Engine {
         self.shared.send(session_id, req).await
     }
 
+    /// A new version of a user message; the old one and what followed stay as a branch.
+    pub async fn edit_message(
+        &self,
+        session_id: &str,
+        message_id: &str,
+        text: &str,
+    ) -> Result<SendReceipt> {
+        if text.len() > actor::MAX_TEXT_BYTES {
+            return Err(ApiError::new(ErrorCode::MessageTooLong, "the message is over 1 MB"));
+        }
+        let edit =
+            |reply| Cmd::Edit { message_id: message_id.to_owned(), text: text.to_owned(), reply };
+        self.ask(session_id, edit).await?
+    }
+
+    /// A new reply to what `message_id` (a reply) answered; the old one stays as a branch.
+    pub async fn regenerate(&self, session_id: &str, message_id: &str) -> Result<SendReceipt> {
+        self.ask(session_id, |reply| Cmd::Regenerate { message_id: message_id.to_owned(), reply })
+            .await?
+    }
+
+    /// Shows the version `message_id` of a message, and the branch that follows it.
+    pub async fn switch_branch(&self, session_id: &str, message_id: &str) -> Result<()> {
+        self.ask(session_id, |reply| Cmd::SwitchBranch { message_id: message_id.to_owned(), reply })
+            .await?
+    }
+
     /// Re-runs the last user message after a failed or interrupted reply.
     pub async fn retry(&self, session_id: &str) -> Result<SendReceipt> {
         self.ask(session_id, |reply| Cmd::Retry { reply }).await?
@@ -435,7 +462,10 @@ impl Engine {
             // One read transaction: the watermark matches the messages.
             let tx = conn.unchecked_transaction()?;
             let watermark = messages::watermark(&tx, session_id)?;
-            let (messages, has_more) = messages::timeline(&tx, session_id, limit, before)?;
+            let (mut messages, has_more) = messages::timeline(&tx, session_id, limit, before)?;
+            for m in &mut messages {
+                m.branch = store::branches::info(&tx, session_id, &m.id)?;
+            }
             tx.finish()?;
             Ok(History { messages, watermark, has_more })
         })

@@ -72,7 +72,7 @@ pub(crate) fn interrupted_runs(store: &Store, writer: &Writer) -> Result<()> {
                 )?;
             }
             // The user message is part of the conversation even though its run died.
-            messages::enter_timeline(tx, &message_id, &session_id)?;
+            messages::enter_timeline(tx, &message_id, &session_id, now)?;
             runs::finish(
                 tx,
                 &run_id,

@@ -142,7 +142,7 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
             (ctx.session_id.clone(), ctx.message_id.clone(), ctx.run_id.clone(), model_id.clone());
         ctx.shared
             .write(move |tx, now| {
-                messages::enter_timeline(tx, &mid, &sid)?;
+                messages::enter_timeline(tx, &mid, &sid, now)?;
                 runs::mark_running(tx, &rid, &model, now)
             })
             .await?;

@@ -31,7 +31,7 @@ signature?: string, } | { "type": "redacted_thinking", index: number, data: stri
 /**
  * `allowed`, `denied`, or `expired` (its run ended first).
  */
-outcome: ApprovalOutcome, remember?: Remember, } | { "type": "tool_result", tool_use_id: string, name: string, content: string, is_error: boolean, duration_ms: number, } | { "type": "message_end", message_id: string, stop_reason: StopReason, usage: Usage, } | { "type": "retrying", attempt: number, delay_ms: number, reason: string, } | { "type": "steered", message_id: string, text: string, } | { "type": "queue_changed", queue: Array<QueuedRun>, } | { "type": "run_completed", status: RunStatus, usage: Usage, error?: ApiError, } | { "type": "title_updated", title: string, } | { "type": "proactive_message", message_id: string, text: string, 
+outcome: ApprovalOutcome, remember?: Remember, } | { "type": "tool_result", tool_use_id: string, name: string, content: string, is_error: boolean, duration_ms: number, } | { "type": "message_end", message_id: string, stop_reason: StopReason, usage: Usage, } | { "type": "retrying", attempt: number, delay_ms: number, reason: string, } | { "type": "steered", message_id: string, text: string, } | { "type": "queue_changed", queue: Array<QueuedRun>, } | { "type": "branch_changed", message_id: string, } | { "type": "run_completed", status: RunStatus, usage: Usage, error?: ApiError, } | { "type": "title_updated", title: string, } | { "type": "proactive_message", message_id: string, text: string, 
 /**
  * Where it came from, e.g. `inbox` or `inbox:<thread>`.
  */

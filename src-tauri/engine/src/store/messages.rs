@@ -109,10 +109,14 @@ pub fn insert(tx: &Transaction<'_>, m: &NewMessage<'_>, now: i64) -> Result<()> 
     let content = serde_json::to_string(m.content)
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("content: {e}")))?;
     let ordinal = if m.in_timeline { Some(next_ordinal(tx, m.session_id)?) } else { None };
+    // In the conversation now: it follows the timeline's last message, on its branch.
+    let parent = if m.in_timeline { crate::store::branches::tail(tx, m.session_id)? } else { None };
+    let active_at = m.in_timeline.then_some(now);
     tx.execute(
         "INSERT INTO messages (id, session_id, run_id, role, source, content, status,
-                               client_msg_id, ordinal, usage, last_seq, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                               client_msg_id, ordinal, usage, last_seq, created_at, parent_id,
+                               active_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         params![
             m.id,
             m.session_id,
@@ -125,7 +129,9 @@ pub fn insert(tx: &Transaction<'_>, m: &NewMessage<'_>, now: i64) -> Result<()> 
             ordinal,
             m.usage.and_then(|u| serde_json::to_string(u).ok()),
             m.last_seq,
-            now
+            now,
+            parent,
+            active_at
         ],
     )?;
     Ok(())
@@ -140,11 +146,19 @@ fn next_ordinal(tx: &Transaction<'_>, session_id: &str) -> Result<i64> {
 }
 
 /// Puts a queued user message into the timeline (its run starts now).
-pub fn enter_timeline(tx: &Transaction<'_>, message_id: &str, session_id: &str) -> Result<()> {
+pub fn enter_timeline(
+    tx: &Transaction<'_>,
+    message_id: &str,
+    session_id: &str,
+    now: i64,
+) -> Result<()> {
     let ordinal = next_ordinal(tx, session_id)?;
+    let parent = crate::store::branches::tail(tx, session_id)?;
+    // Only a queued message enters (one that never did): a stashed branch is not revived here.
     tx.execute(
-        "UPDATE messages SET ordinal = ?2 WHERE id = ?1 AND ordinal IS NULL",
-        params![message_id, ordinal],
+        "UPDATE messages SET ordinal = ?2, parent_id = ?3, active_at = ?4
+         WHERE id = ?1 AND ordinal IS NULL AND active_at IS NULL",
+        params![message_id, ordinal, parent, now],
     )?;
     Ok(())
 }
@@ -200,6 +214,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         usage: usage.and_then(|u| serde_json::from_str(&u).ok()),
         last_seq: row.get(8)?,
         created_at: row.get(9)?,
+        branch: None,
     })
 }
 

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod approvals;
 pub mod attachments;
+pub mod branches;
 pub mod events;
 pub mod hooks;
 pub mod mcp_servers;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[&str] = &[
     hooks::MIGRATION_1,
     search::MIGRATION_1,
     attachments::MIGRATION_2,
+    branches::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

@@ -4,6 +4,7 @@
 mod accounts;
 mod agent;
 mod attachments;
+mod branches;
 mod conformance;
 mod outside;
 mod requests;

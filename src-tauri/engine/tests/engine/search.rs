@@ -180,15 +180,17 @@ fn a_file_from_before_the_index_is_indexed_on_open() {
         seed(&engine);
     }
     // Make the file what the schema version before the index left: no index, no triggers (and
-    // none of the later steps: the attachments' text column).
+    // none of the later steps: the attachments' text column, the branches' columns).
     let conn = rusqlite::Connection::open(dir.path().join("hearth.db")).unwrap();
     conn.execute_batch(
         "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;
          DROP TRIGGER messages_fts_delete; DROP TABLE messages_fts;
-         ALTER TABLE attachments DROP COLUMN text;",
+         ALTER TABLE attachments DROP COLUMN text;
+         DROP INDEX messages_by_parent; ALTER TABLE messages DROP COLUMN parent_id;
+         ALTER TABLE messages DROP COLUMN active_at;",
     )
     .unwrap();
-    let version = hearth_engine::Store::schema_version() as i64 - 2;
+    let version = hearth_engine::Store::schema_version() as i64 - 3;
     conn.pragma_update(None, "user_version", version).unwrap();
     drop(conn);
 
