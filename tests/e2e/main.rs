@@ -599,3 +599,57 @@ async fn an_attached_image_reaches_the_model_byte_for_byte_and_shows_in_the_chat
     assert!(app.driver.find(By::Css("[data-testid='pending-attachment']")).await.is_err(), "sent");
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn editing_a_message_makes_a_branch_the_model_sees_alone_and_the_switcher_goes_back() {
+    let server = hearth_testkit::ModelServer::start().await;
+    server.push(hearth_testkit::Reply::text(&["Reply ", "one."]));
+    server.push(hearth_testkit::Reply::text(&["Reply ", "two."]));
+    let data = tempfile::tempdir().unwrap();
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+    app.testid("composer-input").await.send_keys("first question" + Key::Enter).await.unwrap();
+    app.wait_text("the first reply", |t| t.contains("Reply one.")).await;
+
+    // Edit (the button shows on hover: clicked as the page would be).
+    let edit = app.testid("message-edit").await;
+    app.driver.execute("arguments[0].click()", vec![edit.to_json().unwrap()]).await.unwrap();
+    let editor = app.testid("message-editor-input").await;
+    editor.clear().await.unwrap();
+    editor.send_keys("second question" + Key::Enter).await.unwrap();
+    app.wait_text("the edited question is answered", |t| t == "Reply two.\n").await;
+    assert_eq!(user_texts(&app).await, ["second question"]);
+    let position = app.wait_for_css("[data-testid='branch-position']").await;
+    assert_eq!(position.text().await.unwrap(), "2/2");
+
+    // The model saw only the new version: not the first question, not its reply.
+    let sent = server.requests()[1]["messages"].to_string();
+    assert!(sent.contains("second question"), "{sent}");
+    assert!(!sent.contains("first question") && !sent.contains("Reply one"), "{sent}");
+
+    // Back to the first version: its own reply comes with it.
+    app.testid("branch-prev").await.click().await.unwrap();
+    app.wait_text("the first branch is shown", |t| t == "Reply one.\n").await;
+    assert_eq!(user_texts(&app).await, ["first question"]);
+    let position = app.wait_for_css("[data-testid='branch-position']").await;
+    assert_eq!(position.text().await.unwrap(), "1/2");
+    app.screenshot("branches.png").await;
+    app.quit().await;
+}
+
+/// What the user's messages on screen say, top to bottom.
+async fn user_texts(app: &App) -> Vec<String> {
+    let css = "[data-testid='message'][data-role='user'] [data-testid='message-text']";
+    let mut out = Vec::new();
+    for m in app.driver.find_all(By::Css(css)).await.unwrap() {
+        out.push(m.prop("textContent").await.unwrap().unwrap_or_default());
+    }
+    out
+}

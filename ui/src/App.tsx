@@ -519,6 +519,19 @@ function ChatArea({
   );
 
   const loadAttachment = useCallback((id: string) => api.attachmentBytes(id), [api]);
+  // Stable, so the messages' actions (a context) do not redraw every message.
+  const editMessage = useCallback(
+    (messageId: string, text: string) => withSessionRef.current((id) => api.chatEdit(id, messageId, text)),
+    [api],
+  );
+  const regenerate = useCallback(
+    (messageId: string) => void withSessionRef.current((id) => api.chatRegenerate(id, messageId)),
+    [api],
+  );
+  const switchBranch = useCallback(
+    (messageId: string) => void withSessionRef.current((id) => api.chatSwitchBranch(id, messageId)),
+    [api],
+  );
 
   const withSession = async <T,>(act: (id: string) => Promise<T>): Promise<boolean> => {
     const id = sessionRef.current;
@@ -531,6 +544,9 @@ function ChatArea({
       return false;
     }
   };
+
+  const withSessionRef = useRef(withSession);
+  withSessionRef.current = withSession;
 
   return (
     <AttachmentLoader.Provider value={loadAttachment}>
@@ -546,7 +562,10 @@ function ChatArea({
         onSend={(text: string, priority: Priority, attachments: string[]) =>
           withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority, attachments }))
         }
-        onUpload={(file) => (session ? api.addAttachment(session.id, file) : Promise.reject(new Error("No chat is open.")))}
+        onEdit={editMessage}
+      onRegenerate={regenerate}
+      onSwitchBranch={switchBranch}
+      onUpload={(file) => (session ? api.addAttachment(session.id, file) : Promise.reject(new Error("No chat is open.")))}
         onSteer={(text) => withSession((id) => api.chatSteer(id, text))}
         onStop={() => void withSession((id) => api.chatAbort(id))}
         onClearQueue={() => void withSession((id) => api.chatClearQueue(id))}

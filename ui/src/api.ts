@@ -76,6 +76,12 @@ export interface HearthApi {
   /** Every frame with seq > afterSeq goes to `onFrame`, in order, exactly once. */
   chatSubscribe(sessionId: string, afterSeq: number, onFrame: (frame: Frame) => void): ChatSubscription;
   chatUnsubscribe(channelId: number): Promise<void>;
+  /** A new version of a user message (the old one stays as a branch); its reply is queued. */
+  chatEdit(sessionId: string, messageId: string, text: string): Promise<SendReceipt>;
+  /** A new reply to what the reply `messageId` answered (the old one stays as a branch). */
+  chatRegenerate(sessionId: string, messageId: string): Promise<SendReceipt>;
+  /** Shows the version `messageId` of a message, and the branch after it. */
+  chatSwitchBranch(sessionId: string, messageId: string): Promise<void>;
   /** Uploads a file for the chat's next message (type sniffed from its bytes by the backend). */
   addAttachment(sessionId: string, file: File): Promise<AttachmentInfo>;
   /** An attachment's bytes (thumbnails). */
@@ -281,6 +287,15 @@ export const tauriApi: HearthApi = {
   chatUnsubscribe(channelId) {
     // The backend drops its end of the channel; Tauri then releases the handler here.
     return call<void>("chat_unsubscribe", { channel_id: channelId });
+  },
+  chatEdit(sessionId, messageId, text) {
+    return call<SendReceipt>("chat_edit", { session_id: sessionId, message_id: messageId, text });
+  },
+  chatRegenerate(sessionId, messageId) {
+    return call<SendReceipt>("chat_regenerate", { session_id: sessionId, message_id: messageId });
+  },
+  chatSwitchBranch(sessionId, messageId) {
+    return call<void>("chat_switch_branch", { session_id: sessionId, message_id: messageId });
   },
   async addAttachment(sessionId, file) {
     if (!hasTauriBackend()) throw new Error(NO_BACKEND);

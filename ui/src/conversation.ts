@@ -27,6 +27,7 @@ import type { Frame } from "./bindings/Frame";
 import type { History } from "./bindings/History";
 import type { Message } from "./bindings/Message";
 import type { MessageSource } from "./bindings/MessageSource";
+import type { BranchInfo } from "./bindings/BranchInfo";
 import type { MessageStatus } from "./bindings/MessageStatus";
 import type { Phase } from "./bindings/Phase";
 import type { QueuedRun } from "./bindings/QueuedRun";
@@ -62,6 +63,8 @@ export interface ChatMessage {
   status: ChatMessageStatus;
   /** The seq of the last frame reflected in this message (0 when unknown). */
   lastSeq: number;
+  /** Its versions, when it has more than one (from the history). */
+  branch?: BranchInfo;
 }
 
 /** The last run ended badly: shown under the conversation with a Retry. */
@@ -301,6 +304,7 @@ export function messageFromHistory(message: Message): ChatMessage {
     blocks: message.content.map(blockFromContent),
     status: message.status,
     lastSeq: message.last_seq ?? 0,
+    ...(message.branch && { branch: message.branch }),
   };
 }
 

@@ -39,6 +39,11 @@ export function useConversation(
   onErrorRef.current = onError;
   const onChangedRef = useRef(onSessionChanged);
   onChangedRef.current = onSessionChanged;
+  // A branch change rewrites the history: read it again — once per change (a reload replays
+  // frames after the watermark, this one among them), and again when the new reply is done
+  // (so it shows its versions too).
+  const branchSeen = useRef({ sessionId, seq: 0, reloadOnRunEnd: false });
+  if (branchSeen.current.sessionId !== sessionId) branchSeen.current = { sessionId, seq: 0, reloadOnRunEnd: false };
 
   useEffect(() => {
     dispatch({ type: "opened", sessionId });
@@ -68,6 +73,15 @@ export function useConversation(
         dispatch({ type: "frame", frame });
         if (SESSION_CHANGES.has(frame.type)) onChangedRef.current(sessionId);
         if (frame.type === "run_completed") setRunsCompleted((n) => n + 1);
+        const seen = branchSeen.current;
+        if (frame.type === "branch_changed" && frame.seq > seen.seq) {
+          seen.seq = frame.seq;
+          seen.reloadOnRunEnd = true;
+          setAttempt((n) => n + 1);
+        } else if (frame.type === "run_completed" && seen.reloadOnRunEnd) {
+          seen.reloadOnRunEnd = false;
+          setAttempt((n) => n + 1);
+        }
       });
       const subscribed = subscription.snapshot.then(
         (snapshot) => {

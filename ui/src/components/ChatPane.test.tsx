@@ -979,3 +979,73 @@ describe("ChatPane attachments", () => {
     expect(screen.getByTestId("message-text").textContent).toBe("See attached");
   });
 });
+
+describe("ChatPane branches", () => {
+  const versions = (index: number) => ({ index, siblings: ["u0", "u1", "u2"] });
+  function withBranches() {
+    const history: History = {
+      messages: [
+        { ...message("u1", "user", [{ type: "text", text: "Second try" }]), branch: versions(1) },
+        message("a1", "assistant", [{ type: "text", text: "Answer" }]),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+    return reopened(history);
+  }
+  const actions = () => ({
+    onEdit: vi.fn(() => Promise.resolve(true)),
+    onRegenerate: vi.fn(),
+    onSwitchBranch: vi.fn(),
+  });
+
+  it("shows ‹ 2/3 › on a message with versions and switches to the one before or after", async () => {
+    const on = actions();
+    const { user } = renderPane({ conversation: withBranches(), ...on });
+    expect(screen.getByTestId("branch-position").textContent).toBe("2/3");
+    await user.click(screen.getByTestId("branch-prev"));
+    await user.click(screen.getByTestId("branch-next"));
+    expect(on.onSwitchBranch.mock.calls).toEqual([["u0"], ["u2"]]);
+  });
+
+  it("edits a message in place: Enter sends the new version, Escape cancels", async () => {
+    const on = actions();
+    const { user } = renderPane({ conversation: withBranches(), ...on });
+    await user.click(screen.getByTestId("message-edit"));
+    const editor = screen.getByTestId("message-editor-input") as HTMLTextAreaElement;
+    expect(editor.value).toBe("Second try");
+    await user.keyboard("{Escape}");
+    expect(screen.queryByTestId("message-editor")).toBeNull();
+    expect(on.onEdit).not.toHaveBeenCalled();
+
+    await user.click(screen.getByTestId("message-edit"));
+    await user.clear(screen.getByTestId("message-editor-input"));
+    await user.type(screen.getByTestId("message-editor-input"), "Third try{Enter}");
+    expect(on.onEdit).toHaveBeenCalledExactlyOnceWith("u1", "Third try");
+    expect(screen.queryByTestId("message-editor"), "closed once taken").toBeNull();
+  });
+
+  it("regenerates a reply, and offers nothing while a reply is being written", async () => {
+    const on = actions();
+    const { user, rerenderWith } = renderPane({ conversation: withBranches(), ...on });
+    await user.click(screen.getByTestId("message-regenerate"));
+    expect(on.onRegenerate).toHaveBeenCalledExactlyOnceWith("a1");
+
+    const running = new FrameLog().startRun("r9", "u9", "more").frames;
+    rerenderWith({ conversation: reopened(withBranchesHistory(), running) });
+    expect(screen.queryByTestId("message-edit")).toBeNull();
+    expect(screen.queryByTestId("message-regenerate")).toBeNull();
+    expect((screen.getByTestId("branch-prev") as HTMLButtonElement).disabled, "no switching mid-run").toBe(true);
+  });
+
+  function withBranchesHistory(): History {
+    return {
+      messages: [
+        { ...message("u1", "user", [{ type: "text", text: "Second try" }]), branch: versions(1) },
+        message("a1", "assistant", [{ type: "text", text: "Answer" }]),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+  }
+});

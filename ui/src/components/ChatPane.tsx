@@ -15,6 +15,7 @@ import { thinkingSupport } from "../thinking";
 import { sessionUsageLabel, usageDetails } from "../usageFormat";
 import { ChatSettings } from "./ChatSettings";
 import { Composer } from "./Composer";
+import { MessageActions, type MessageActionsValue } from "./MessageActions";
 import { ConversationView } from "./ConversationView";
 import { ComposeIcon, FlameIcon } from "./icons";
 import { ModelPicker, NoModelHint } from "./ModelPicker";
@@ -43,6 +44,10 @@ export interface ChatPaneProps {
    * `attachments`: ids of uploaded files, shown before the text.
    */
   onSend(text: string, priority: Priority, attachments: string[]): Promise<boolean>;
+  /** A new version of a user message; resolves false if refused. No editing without it. */
+  onEdit?(messageId: string, text: string): Promise<boolean>;
+  onRegenerate?(messageId: string): void;
+  onSwitchBranch?(messageId: string): void;
   /** Uploads a file for the next message (no attaching without it). */
   onUpload?(file: File): Promise<AttachmentInfo>;
   onSteer(text: string): Promise<boolean>;
@@ -107,6 +112,15 @@ function Chat({
   const noModel = models.list !== null && models.list.models.length === 0;
   const usageLabel = sessionUsageLabel(usage);
   const files = useAttachments(session.id, on.onUpload ?? refuseUpload);
+  const { onEdit, onRegenerate, onSwitchBranch } = on;
+  const busy = running || queue.length > 0;
+  const actions = useMemo<MessageActionsValue | null>(
+    () =>
+      onEdit && onRegenerate && onSwitchBranch
+        ? { busy, edit: onEdit, regenerate: onRegenerate, switchTo: onSwitchBranch }
+        : null,
+    [busy, onEdit, onRegenerate, onSwitchBranch],
+  );
   const [dragging, setDragging] = useState(false);
 
   const send = async (text: string, priority: Priority) => {
@@ -138,88 +152,90 @@ function Chat({
   };
 
   return (
-    <div className="chat-frame" data-testid="chat-frame" {...dropHandlers}>
-      {dragging && (
-        <div className="chat-drop-overlay" data-testid="chat-drop-overlay" aria-hidden="true">
-          Drop files to attach them
-        </div>
-      )}
-      <header className="chat-header-bar">
-        <h1 className="chat-header" data-testid="chat-header" title={session.title}>
-          {session.title}
-        </h1>
-        <ChatSettings session={session} onSave={on.onChatSettingsChange} />
-        {usage && usageLabel !== null && (
-          <span className="session-usage" data-testid="session-usage" title={usageDetails(usage)}>
-            {usageLabel}
-          </span>
+    <MessageActions.Provider value={actions}>
+      <div className="chat-frame" data-testid="chat-frame" {...dropHandlers}>
+        {dragging && (
+          <div className="chat-drop-overlay" data-testid="chat-drop-overlay" aria-hidden="true">
+            Drop files to attach them
+          </div>
         )}
-        <ModelPicker models={models.list} failed={models.failed} value={session.model} onChange={on.onModelChange} />
-        {models.list && models.list.models.length > 0 && (
-          <ThinkingPicker
-            value={session.thinking_budget}
-            support={thinkingSupport(models.list, session.model)}
-            onChange={on.onThinkingBudgetChange}
-          />
-        )}
-        {on.onExport && <ExportMenu onExport={on.onExport} />}
-      </header>
-      {ready ? (
-        <ConversationView
-          messages={shown}
-          phase={conversation.phase}
-          running={running}
-          retrying={conversation.retrying}
-          failure={runFailure(conversation)}
-          hasMore={conversation.hasMore}
-          tools={conversation.tools}
-          runningRunId={conversation.runningRunId}
-          onRetry={on.onRetry}
-          onAnswerApproval={on.onAnswerApproval}
-        />
-      ) : (
-        <div className="chat-body">
-          {loadFailed ? (
-            <div className="chat-load-failed" data-testid="chat-load-failed">
-              <span>Couldn’t load this chat.</span>
-              <button type="button" className="link-button" onClick={on.onReload}>
-                Try again
-              </button>
-            </div>
-          ) : (
-            <div className="chat-loading" role="status" data-testid="chat-loading">
-              <span className="spinner" aria-hidden="true" />
-              <span>Loading…</span>
-            </div>
+        <header className="chat-header-bar">
+          <h1 className="chat-header" data-testid="chat-header" title={session.title}>
+            {session.title}
+          </h1>
+          <ChatSettings session={session} onSave={on.onChatSettingsChange} />
+          {usage && usageLabel !== null && (
+            <span className="session-usage" data-testid="session-usage" title={usageDetails(usage)}>
+              {usageLabel}
+            </span>
           )}
-        </div>
-      )}
-      <div className="composer-dock">
-        <div className="chat-column">
-          {noModel && <NoModelHint />}
-          {ready && loadFailed && (
-            // The history is shown but the live stream could not be followed.
-            <div className="chat-load-failed is-inline" data-testid="chat-load-failed" role="alert">
-              <span>Live updates for this chat stopped.</span>
-              <button type="button" className="link-button" onClick={on.onReload}>
-                Try again
-              </button>
-            </div>
+          <ModelPicker models={models.list} failed={models.failed} value={session.model} onChange={on.onModelChange} />
+          {models.list && models.list.models.length > 0 && (
+            <ThinkingPicker
+              value={session.thinking_budget}
+              support={thinkingSupport(models.list, session.model)}
+              onChange={on.onThinkingBudgetChange}
+            />
           )}
-          {ready && <QueueList queue={conversation.queue} onClear={on.onClearQueue} />}
-          <Composer
+          {on.onExport && <ExportMenu onExport={on.onExport} />}
+        </header>
+        {ready ? (
+          <ConversationView
+            messages={shown}
+            phase={conversation.phase}
             running={running}
-            autoFocus={focusComposer}
-            attachments={files.items}
-            onAddFiles={on.onUpload ? files.add : undefined}
-            onRemoveAttachment={files.remove}
-            onSend={send}
-            onSteer={on.onSteer}
-            onStop={on.onStop}
+            retrying={conversation.retrying}
+            failure={runFailure(conversation)}
+            hasMore={conversation.hasMore}
+            tools={conversation.tools}
+            runningRunId={conversation.runningRunId}
+            onRetry={on.onRetry}
+            onAnswerApproval={on.onAnswerApproval}
           />
+        ) : (
+          <div className="chat-body">
+            {loadFailed ? (
+              <div className="chat-load-failed" data-testid="chat-load-failed">
+                <span>Couldn’t load this chat.</span>
+                <button type="button" className="link-button" onClick={on.onReload}>
+                  Try again
+                </button>
+              </div>
+            ) : (
+              <div className="chat-loading" role="status" data-testid="chat-loading">
+                <span className="spinner" aria-hidden="true" />
+                <span>Loading…</span>
+              </div>
+            )}
+          </div>
+        )}
+        <div className="composer-dock">
+          <div className="chat-column">
+            {noModel && <NoModelHint />}
+            {ready && loadFailed && (
+              // The history is shown but the live stream could not be followed.
+              <div className="chat-load-failed is-inline" data-testid="chat-load-failed" role="alert">
+                <span>Live updates for this chat stopped.</span>
+                <button type="button" className="link-button" onClick={on.onReload}>
+                  Try again
+                </button>
+              </div>
+            )}
+            {ready && <QueueList queue={conversation.queue} onClear={on.onClearQueue} />}
+            <Composer
+              running={running}
+              autoFocus={focusComposer}
+              attachments={files.items}
+              onAddFiles={on.onUpload ? files.add : undefined}
+              onRemoveAttachment={files.remove}
+              onSend={send}
+              onSteer={on.onSteer}
+              onStop={on.onStop}
+            />
+          </div>
         </div>
       </div>
-    </div>
+    </MessageActions.Provider>
   );
 }
 

@@ -7,6 +7,7 @@ import { ChevronIcon } from "./icons";
 import { Markdown } from "./Markdown";
 import { ToolCard } from "./ToolCard";
 import { AttachedFile, AttachedImage } from "./Attachments";
+import { MessageActionBar, MessageEditor } from "./MessageActions";
 
 export interface MessageViewProps {
   message: ChatMessage;
@@ -40,6 +41,9 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
   // A user-role message holding only tool results is the tools' output, not something typed.
   const toolOutput = isUser && message.blocks.length > 0 && message.blocks.every((b) => b.kind === "tool_result");
   const marker = STATUS_MARKERS[message.status];
+  const [editing, setEditing] = useState(false);
+  const typed = isUser && !toolOutput && message.source === "user";
+  const reply = message.role === "assistant" && message.source === "model" && message.status !== "streaming";
   const blocks = message.blocks.filter((b) => !isEmptyBlock(b));
   // Text from outside Hearth (the inbox, a webhook) is marked so it is not taken for the
   // assistant's own words or the user's; it renders no more than model text does.
@@ -66,7 +70,9 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
           {isUser ? "Webhook" : "External message · not from the assistant"}
         </div>
       )}
-      {isUser && !toolOutput ? (
+      {typed && editing ? (
+        <MessageEditor messageId={message.id} initial={textOf(blocks)} onDone={() => setEditing(false)} />
+      ) : isUser && !toolOutput ? (
         <div className="user-bubble">
           {blocks.some(isAttachment) && (
             <div className="message-attachments" data-testid="message-attachments">
@@ -104,9 +110,17 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
           {marker}
         </div>
       )}
+      {typed && !editing && (
+        <MessageActionBar messageId={message.id} branch={message.branch} kind="user" onEdit={() => setEditing(true)} />
+      )}
+      {reply && <MessageActionBar messageId={message.id} branch={message.branch} kind="reply" />}
     </article>
   );
 }, sameView);
+
+/** What the user typed in a message (its text blocks). */
+const textOf = (blocks: readonly Block[]) =>
+  blocks.flatMap((b) => (b.kind === "text" ? [b.text] : [])).join("\n");
 
 const isAttachment = (block: Block) => block.kind === "image" || block.kind === "file";
 

@@ -1,0 +1,145 @@
+import { createContext, useContext, useState, type KeyboardEvent } from "react";
+import type { BranchInfo } from "../bindings/BranchInfo";
+import { ChevronIcon, PencilIcon, RetryIcon } from "./icons";
+
+/** What can be done to a message of the open chat; null where nothing can (tests, previews). */
+export interface MessageActionsValue {
+  /** A reply is being written or waits: no editing, regenerating or switching now. */
+  busy: boolean;
+  /** Resolves false if the backend refused (the editor stays open). */
+  edit(messageId: string, text: string): Promise<boolean>;
+  regenerate(messageId: string): void;
+  switchTo(messageId: string): void;
+}
+
+export const MessageActions = createContext<MessageActionsValue | null>(null);
+
+/** ‹ 2/3 ›: the versions of a message, and moving between them. */
+export function BranchSwitcher({ branch }: { branch: BranchInfo }) {
+  const actions = useContext(MessageActions);
+  const { index, siblings } = branch;
+  const go = (to: number) => {
+    const id = siblings[to];
+    if (actions && id) actions.switchTo(id);
+  };
+  const off = !actions || actions.busy;
+  return (
+    <span className="branch-switcher" data-testid="branch-switcher">
+      <button
+        type="button"
+        className="message-action"
+        data-testid="branch-prev"
+        aria-label="Previous version"
+        disabled={off || index === 0}
+        onClick={() => go(index - 1)}
+      >
+        <ChevronIcon size={13} className="is-left" />
+      </button>
+      <span className="branch-position" data-testid="branch-position">
+        {index + 1}/{siblings.length}
+      </span>
+      <button
+        type="button"
+        className="message-action"
+        data-testid="branch-next"
+        aria-label="Next version"
+        disabled={off || index === siblings.length - 1}
+        onClick={() => go(index + 1)}
+      >
+        <ChevronIcon size={13} className="is-right" />
+      </button>
+    </span>
+  );
+}
+
+/** Under a message: its versions, and Edit (the user's) or Regenerate (a reply). */
+export function MessageActionBar({
+  messageId,
+  branch,
+  kind,
+  onEdit,
+}: {
+  messageId: string;
+  branch?: BranchInfo;
+  kind: "user" | "reply";
+  onEdit?(): void;
+}) {
+  const actions = useContext(MessageActions);
+  const can = actions !== null && !actions.busy;
+  if (!branch && !can) return null;
+  return (
+    <div className={`message-actions is-${kind}`} data-testid="message-actions">
+      {branch && <BranchSwitcher branch={branch} />}
+      {can && kind === "user" && onEdit && (
+        <button type="button" className="message-action" data-testid="message-edit" title="Edit (keeps this version)" onClick={onEdit}>
+          <PencilIcon size={13} />
+          <span className="visually-hidden">Edit</span>
+        </button>
+      )}
+      {can && kind === "reply" && (
+        <button
+          type="button"
+          className="message-action"
+          data-testid="message-regenerate"
+          title="Regenerate (keeps this reply)"
+          onClick={() => actions.regenerate(messageId)}
+        >
+          <RetryIcon size={13} />
+          <span className="visually-hidden">Regenerate</span>
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** Editing a sent message: Enter saves as a new version, Escape cancels. */
+export function MessageEditor({ messageId, initial, onDone }: { messageId: string; initial: string; onDone(): void }) {
+  const actions = useContext(MessageActions);
+  const [text, setText] = useState(initial);
+  const [saving, setSaving] = useState(false);
+  const save = async () => {
+    if (!actions || saving || text.trim() === "") return;
+    setSaving(true);
+    const ok = await actions.edit(messageId, text.trim());
+    setSaving(false);
+    if (ok) onDone();
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.nativeEvent.isComposing) return;
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();
+      void save();
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      onDone();
+    }
+  };
+  return (
+    <div className="message-editor" data-testid="message-editor">
+      <textarea
+        className="message-editor-input"
+        data-testid="message-editor-input"
+        aria-label="Edit message"
+        value={text}
+        autoFocus
+        rows={Math.min(8, Math.max(2, text.split("\n").length))}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+      />
+      <div className="message-editor-bar">
+        <button type="button" className="secondary-button" data-testid="message-editor-cancel" onClick={onDone}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="primary-button"
+          data-testid="message-editor-save"
+          disabled={saving || text.trim() === ""}
+          onClick={() => void save()}
+        >
+          Send
+        </button>
+      </div>
+    </div>
+  );
+}
