@@ -36,6 +36,8 @@ export const SHORTCUTS: readonly { keys: string; what: string }[] = [
   { keys: "Enter", what: "Send (while a reply runs, it waits in the queue)" },
   { keys: "Shift+Enter", what: "New line in the message" },
   { keys: "Esc", what: "Stop the reply (in an empty composer)" },
+  { keys: "Mod+Enter", what: "Steer the running reply with what you typed" },
+  { keys: "↑", what: "Edit your last message (in an empty composer)" },
   { keys: "F2", what: "Rename the selected chat" },
   { keys: "Mod+,", what: "Settings" },
   { keys: "Mod+/", what: "This list" },

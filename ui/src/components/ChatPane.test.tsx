@@ -1038,6 +1038,22 @@ describe("ChatPane branches", () => {
     expect((screen.getByTestId("branch-prev") as HTMLButtonElement).disabled, "no switching mid-run").toBe(true);
   });
 
+  it("↑ in an empty composer edits the last message; Mod+Enter steers a running reply", async () => {
+    const on = actions();
+    const { user, props, rerenderWith } = renderPane({ conversation: withBranches(), ...on });
+    await user.click(screen.getByTestId("composer-input"));
+    await user.keyboard("{ArrowUp}");
+    expect((screen.getByTestId("message-editor-input") as HTMLTextAreaElement).value).toBe("Second try");
+    await user.keyboard("{Escape}");
+
+    const running = new FrameLog().startRun("r9", "u9", "more").frames;
+    rerenderWith({ conversation: reopened(withBranchesHistory(), running) });
+    await user.type(screen.getByTestId("composer-input"), "be brief");
+    await user.keyboard("{Control>}{Enter}{/Control}");
+    expect(props.onSteer).toHaveBeenCalledExactlyOnceWith("be brief");
+    expect(props.onSend).not.toHaveBeenCalled();
+  });
+
   function withBranchesHistory(): History {
     return {
       messages: [

@@ -114,13 +114,19 @@ function Chat({
   const files = useAttachments(session.id, on.onUpload ?? refuseUpload);
   const { onEdit, onRegenerate, onSwitchBranch } = on;
   const busy = running || queue.length > 0;
+  const [editingId, setEditingId] = useState<string | null>(null);
   const actions = useMemo<MessageActionsValue | null>(
     () =>
       onEdit && onRegenerate && onSwitchBranch
-        ? { busy, edit: onEdit, regenerate: onRegenerate, switchTo: onSwitchBranch }
+        ? { busy, edit: onEdit, regenerate: onRegenerate, switchTo: onSwitchBranch, editingId, setEditingId }
         : null,
-    [busy, onEdit, onRegenerate, onSwitchBranch],
+    [busy, onEdit, onRegenerate, onSwitchBranch, editingId],
   );
+  // ↑ in an empty composer: edit the last message the user wrote.
+  const editLast = () => {
+    const last = [...shown].reverse().find((m) => m.role === "user" && m.source === "user" && m.blocks.some((b) => b.kind === "text"));
+    if (last) setEditingId(last.id);
+  };
   const [dragging, setDragging] = useState(false);
 
   const send = async (text: string, priority: Priority) => {
@@ -227,6 +233,7 @@ function Chat({
               autoFocus={focusComposer}
               attachments={files.items}
               onAddFiles={on.onUpload ? files.add : undefined}
+              onEditLast={actions && !busy ? editLast : undefined}
               onRemoveAttachment={files.remove}
               onSend={send}
               onSteer={on.onSteer}

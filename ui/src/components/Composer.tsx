@@ -23,6 +23,8 @@ export interface ComposerProps {
   /** Attaches picked or pasted files; no attach button without it. */
   onAddFiles?(files: File[]): void;
   onRemoveAttachment?(key: string): void;
+  /** ↑ in an empty composer: edit the last message sent. */
+  onEditLast?(): void;
 }
 
 /** The textarea grows with its text up to this height, then scrolls. */
@@ -39,6 +41,7 @@ export function Composer({
   attachments = [],
   onAddFiles,
   onRemoveAttachment,
+  onEditLast,
 }: ComposerProps) {
   const fileInputRef = useRef<HTMLInputElement>(null);
   const [draft, setDraft] = useState("");
@@ -88,9 +91,15 @@ export function Composer({
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.nativeEvent.isComposing) return;
-    if (e.key === "Enter" && !e.shiftKey) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && running) {
+      e.preventDefault();
+      steer();
+    } else if (e.key === "Enter" && !e.shiftKey) {
       e.preventDefault();
       send();
+    } else if (e.key === "ArrowUp" && draft === "" && attachments.length === 0 && onEditLast) {
+      e.preventDefault();
+      onEditLast();
     } else if (e.key === "Escape" && running && draft === "") {
       e.preventDefault();
       onStop();

@@ -10,6 +10,9 @@ export interface MessageActionsValue {
   edit(messageId: string, text: string): Promise<boolean>;
   regenerate(messageId: string): void;
   switchTo(messageId: string): void;
+  /** The message being edited (one at a time), and opening or closing its editor. */
+  editingId: string | null;
+  setEditingId(messageId: string | null): void;
 }
 
 export const MessageActions = createContext<MessageActionsValue | null>(null);

@@ -1,4 +1,4 @@
-import { memo, useState, type ReactNode } from "react";
+import { memo, useContext, useState, type ReactNode } from "react";
 import type { UiError } from "../api";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
 import { isEmptyBlock, type Block, type ChatMessage, type ToolCallInfo } from "../conversation";
@@ -7,7 +7,7 @@ import { ChevronIcon } from "./icons";
 import { Markdown } from "./Markdown";
 import { ToolCard } from "./ToolCard";
 import { AttachedFile, AttachedImage } from "./Attachments";
-import { MessageActionBar, MessageEditor } from "./MessageActions";
+import { MessageActionBar, MessageActions, MessageEditor } from "./MessageActions";
 
 export interface MessageViewProps {
   message: ChatMessage;
@@ -16,11 +16,15 @@ export interface MessageViewProps {
   /** The run going now: its calls without a result are running. */
   runningRunId: string | null;
   onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
+  /** In a virtualised list: the message's position, and the ref that measures it. */
+  rowIndex?: number;
+  rowRef?: (element: HTMLElement | null) => void;
 }
 
 /** Redraw a message when it changes, or when what its tool calls show does. */
 function sameView(a: MessageViewProps, b: MessageViewProps): boolean {
   if (a.message !== b.message || a.onAnswerApproval !== b.onAnswerApproval) return false;
+  if (a.rowIndex !== b.rowIndex || a.rowRef !== b.rowRef) return false;
   const calls = a.message.blocks.filter((block) => block.kind === "tool_use");
   if (calls.length === 0) return true;
   return a.runningRunId === b.runningRunId && calls.every((call) => a.tools[call.id] === b.tools[call.id]);
@@ -36,12 +40,21 @@ const STATUS_MARKERS: Partial<Record<ChatMessage["status"], string>> = {
  * One message. Memoised: the reducer keeps finished messages (and the state of their tool
  * calls) as the same objects, so while a reply streams only that reply re-renders.
  */
-export const MessageView = memo(function MessageView({ message, tools, runningRunId, onAnswerApproval }: MessageViewProps) {
+export const MessageView = memo(function MessageView({
+  message,
+  tools,
+  runningRunId,
+  onAnswerApproval,
+  rowIndex,
+  rowRef,
+}: MessageViewProps) {
   const isUser = message.role === "user";
   // A user-role message holding only tool results is the tools' output, not something typed.
   const toolOutput = isUser && message.blocks.length > 0 && message.blocks.every((b) => b.kind === "tool_result");
   const marker = STATUS_MARKERS[message.status];
-  const [editing, setEditing] = useState(false);
+  const actions = useContext(MessageActions);
+  const editing = actions?.editingId === message.id;
+  const setEditing = (on: boolean) => actions?.setEditingId(on ? message.id : null);
   const typed = isUser && !toolOutput && message.source === "user";
   const reply = message.role === "assistant" && message.source === "model" && message.status !== "streaming";
   const blocks = message.blocks.filter((b) => !isEmptyBlock(b));
@@ -64,6 +77,8 @@ export const MessageView = memo(function MessageView({ message, tools, runningRu
       data-source={message.source}
       data-message-id={message.id}
       data-status={message.status}
+      data-index={rowIndex}
+      ref={rowRef}
     >
       {external && (
         <div className="message-external-label" data-testid="message-external-label">
