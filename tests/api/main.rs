@@ -1030,3 +1030,54 @@ async fn edit_regenerate_and_switch_over_http() {
         (Some(question.as_str()), Some(reply.as_str()))
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memories_over_http() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let made = s
+        .post("/v1/memories", json!({"kind": "profile", "tier": "core", "text": "Name: Ada"}))
+        .await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    s.post(
+        "/v1/memories",
+        json!({"kind": "fact", "tier": "archival", "text": "Rides a red bicycle"}),
+    )
+    .await;
+    assert_eq!(s.get("/v1/memories").await["memories"].as_array().unwrap().len(), 2);
+    let core = s.get("/v1/memories?tier=core").await;
+    assert_eq!(core["memories"][0]["text"], "Name: Ada");
+    let found = s.get("/v1/memories?q=bicycle").await;
+    assert_eq!(found["memories"][0]["text"], "Rides a red bicycle");
+
+    let (status, v) = s
+        .call(Method::PATCH, &format!("/v1/memories/{id}"), Some(json!({"text": "Name: Ada L."})))
+        .await;
+    assert_eq!((status, v["text"].as_str()), (200, Some("Name: Ada L.")));
+    for (method, path, body, status, code) in [
+        (
+            Method::POST,
+            "/v1/memories".to_owned(),
+            Some(json!({"kind": "mood", "tier": "core", "text": "x"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            Method::POST,
+            "/v1/memories".to_owned(),
+            Some(json!({"kind": "fact", "tier": "core", "text": ""})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (Method::GET, "/v1/memories?tier=hot".to_owned(), None, 400, "INVALID_INPUT"),
+        (Method::PATCH, "/v1/memories/nope".to_owned(), Some(json!({})), 404, "NOT_FOUND"),
+    ] {
+        let (got, v) = s.call(method, &path, body).await;
+        assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{path}");
+    }
+    let (status, _) = s.call(Method::DELETE, &format!("/v1/memories/{id}"), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(s.get("/v1/memories").await["memories"].as_array().unwrap().len(), 1);
+}

@@ -113,6 +113,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         )
         .route("/v1/schedules/{id}/run", post(run_schedule))
         .route("/v1/schedules/{id}/runs", get(schedule_runs))
+        .route("/v1/memories", get(list_memories).post(add_memory))
+        .route("/v1/memories/{id}", axum::routing::patch(update_memory).delete(delete_memory))
         .route("/v1/settings", get(get_settings).patch(update_settings))
         .route("/v1/search", get(search))
         .route("/v1/sessions/{id}/export", get(export_session))
@@ -741,6 +743,68 @@ async fn import_session(
 ) -> Answer<impl IntoResponse> {
     let engine = s.engine.clone();
     Ok((StatusCode::CREATED, Json(run_blocking(move || engine.import_session(&doc)).await?)))
+}
+
+/// `GET /v1/memories?tier=core|archival` (all, core first) or `?q=words&limit=` (a search).
+async fn list_memories(
+    State(s): State<Arc<AppState>>,
+    params: Params,
+) -> Answer<impl IntoResponse> {
+    use hearth_engine::store::memory::MemoryTier;
+    only(&params, &["tier", "q", "limit"])?;
+    let tier = match params.get("tier").map(String::as_str) {
+        None => None,
+        Some("core") => Some(MemoryTier::Core),
+        Some("archival") => Some(MemoryTier::Archival),
+        Some(other) => {
+            return Err(bad(
+                ErrorCode::InvalidInput,
+                format!("tier is core or archival, not {other:?}"),
+            ));
+        }
+    };
+    let limit = int_param(&params, "limit", ErrorCode::InvalidLimit)?;
+    let q = params.get("q").cloned();
+    let engine = s.engine.clone();
+    let memories = run_blocking(move || match q {
+        Some(q) => Ok(engine
+            .search_memories(&q, limit)?
+            .into_iter()
+            .filter(|m| tier.is_none_or(|t| m.tier == t))
+            .collect()),
+        None => engine.list_memories(tier),
+    })
+    .await?;
+    Ok(Json(json!({ "memories": memories })))
+}
+
+/// `POST /v1/memories` `{kind, tier, text}` → 201 the memory.
+async fn add_memory(
+    State(s): State<Arc<AppState>>,
+    Body(new): Body<hearth_engine::store::memory::NewMemory>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.add_memory(&new)).await?)))
+}
+
+/// `PATCH /v1/memories/{id}` with the fields to change → the memory.
+async fn update_memory(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(patch): Body<hearth_engine::store::memory::MemoryPatch>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.update_memory(&id, &patch)).await?))
+}
+
+/// `DELETE /v1/memories/{id}` → 204.
+async fn delete_memory(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.delete_memory(&id)).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 async fn get_settings(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {

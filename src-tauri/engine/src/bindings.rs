@@ -17,6 +17,7 @@ use crate::store::accounts::{
 };
 use crate::store::attachments::AttachmentInfo;
 use crate::store::branches::BranchInfo;
+use crate::store::memory::{Memory, MemoryKind, MemoryPatch, MemoryTier, NewMemory};
 use crate::store::search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
@@ -40,6 +41,11 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     ListSessions::export_all(cfg)?;
     AttachmentInfo::export_all(cfg)?;
     BranchInfo::export_all(cfg)?;
+    Memory::export_all(cfg)?;
+    MemoryKind::export_all(cfg)?;
+    MemoryTier::export_all(cfg)?;
+    NewMemory::export_all(cfg)?;
+    MemoryPatch::export_all(cfg)?;
     SearchQuery::export_all(cfg)?;
     SearchHit::export_all(cfg)?;
     SearchResults::export_all(cfg)?;

@@ -19,6 +19,7 @@ pub mod frames;
 pub mod inbox;
 pub mod local;
 pub mod logging;
+pub mod memory;
 pub mod models;
 mod pairs;
 pub mod paths;
@@ -280,6 +281,7 @@ impl Engine {
             schedules_changed: tokio::sync::Notify::new(),
             stopped: tokio_util::sync::CancellationToken::new(),
         });
+        shared.tools.remember_in(shared.store.clone());
         let engine = Engine { shared, _own_runtime: own_runtime };
         for session_id in engine.shared.store.read(store::runs::sessions_with_queue)? {
             engine.actor(&session_id)?;

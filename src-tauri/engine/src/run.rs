@@ -450,9 +450,10 @@ async fn build_request(
             })
             .await?
     };
+    let core = ctx.shared.read(crate::store::memory::core_prompt).await?;
     Ok(ModelRequest {
         model: model.to_owned(),
-        system: session.system_prompt.clone(),
+        system: with_memories(session.system_prompt.clone(), core),
         messages,
         thinking_budget: session.thinking_budget.filter(|_| can_think),
         images: Arc::new(images),
@@ -709,4 +710,12 @@ fn truncated_tool(content: &[ContentBlock]) -> Option<String> {
         }
         _ => None,
     })
+}
+
+/// The chat's system prompt, then what is remembered about the user (core memories).
+fn with_memories(prompt: Option<String>, core: Option<String>) -> Option<String> {
+    match (prompt, core) {
+        (Some(p), Some(c)) => Some(format!("{p}\n\n{c}")),
+        (p, c) => p.or(c),
+    }
 }

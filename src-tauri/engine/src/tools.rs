@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -82,6 +82,8 @@ pub struct Tools {
     servers: RwLock<Vec<McpServerRow>>,
     health: Mutex<HashMap<String, Health>>,
     secrets: SecretSource,
+    /// Where the memory tools remember (set once the store is open).
+    memory: std::sync::OnceLock<Arc<crate::store::Store>>,
 }
 
 /// The keyring entry of a server's secret.
@@ -96,7 +98,13 @@ impl Tools {
             servers: RwLock::new(servers),
             health: Mutex::new(HashMap::new()),
             secrets,
+            memory: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Offers the memory tools, remembering in `store`.
+    pub fn remember_in(&self, store: Arc<crate::store::Store>) {
+        let _ = self.memory.set(store);
     }
 
     /// The servers changed in settings: stop those that went away, were disabled or changed
@@ -182,6 +190,14 @@ impl Tools {
                 class: class_of(def.kind),
             })
             .collect();
+        if self.memory.get().is_some() {
+            // Hearth's own memory of the user: read and written without asking.
+            offered.extend(
+                crate::memory::tool_specs()
+                    .into_iter()
+                    .map(|spec| Offered { spec, class: ToolClass::ReadOnly }),
+            );
+        }
         let servers = self.enabled();
         let listed =
             futures_util::future::join_all(servers.iter().map(|s| self.server_tools(s))).await;
@@ -270,6 +286,17 @@ impl Tools {
     ) -> Outcome {
         let started = Instant::now();
         let (content, is_error) = match name.split_once("__") {
+            None if crate::memory::is_memory_tool(name) => match self.memory.get() {
+                Some(store) => {
+                    let (store, name, input) = (store.clone(), name.to_owned(), input.clone());
+                    tokio::task::spawn_blocking(move || {
+                        crate::memory::run_tool(&store, &name, &input)
+                    })
+                    .await
+                    .unwrap_or_else(|e| (format!("the memory tool failed: {e}"), true))
+                }
+                None => ("memory is not available".to_owned(), true),
+            },
             Some((server, tool)) => self.run_mcp(server, tool, input, cancel).await,
             None => {
                 let ctx = hearth_tools::ToolContext { workspace, cancel };

@@ -12,6 +12,7 @@ pub mod branches;
 pub mod events;
 pub mod hooks;
 pub mod mcp_servers;
+pub mod memory;
 pub mod messages;
 pub mod rules;
 pub mod runs;
@@ -49,6 +50,7 @@ const MIGRATIONS: &[&str] = &[
     search::MIGRATION_1,
     attachments::MIGRATION_2,
     branches::MIGRATION_1,
+    memory::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

@@ -98,6 +98,12 @@ const CLOSE: char = '\u{E001}';
 /// is FTS syntax; a single letter is a whole word), all required. None when nothing searchable
 /// is left.
 pub fn fts_query(q: &str) -> Result<Option<String>> {
+    let terms = fts_terms(q)?;
+    Ok((!terms.is_empty()).then(|| terms.join(" ")))
+}
+
+/// What the user typed as quoted FTS5 terms (never FTS syntax of its own).
+pub fn fts_terms(q: &str) -> Result<Vec<String>> {
     if q.chars().count() > MAX_QUERY_CHARS {
         return Err(ApiError::new(
             ErrorCode::InvalidInput,
@@ -111,7 +117,7 @@ pub fn fts_query(q: &str) -> Result<Option<String>> {
         // whole word. Two and three letter prefixes have their own index (`prefix = '2 3'`).
         .map(|w| if w.chars().nth(1).is_some() { format!("\"{w}\"*") } else { format!("\"{w}\"") })
         .collect();
-    Ok((!terms.is_empty()).then(|| terms.join(" ")))
+    Ok(terms)
 }
 
 pub fn search(conn: &Connection, req: &SearchQuery) -> Result<SearchResults> {

@@ -6,6 +6,7 @@ mod agent;
 mod attachments;
 mod branches;
 mod conformance;
+mod memory;
 mod outside;
 mod requests;
 mod resume;

@@ -1,0 +1,139 @@
+//! Memory: what Hearth remembers about the user across chats — the engine's calls, and the
+//! agent's tools to remember, search and forget (they touch only Hearth's own memory, so they
+//! run without asking).
+
+use serde_json::{Value, json};
+
+use crate::Engine;
+use crate::error::Result;
+use crate::provider::ToolSpec;
+use crate::store::Store;
+use crate::store::memory::{self, Memory, MemoryKind, MemoryPatch, MemoryTier, NewMemory};
+
+impl Engine {
+    pub fn list_memories(&self, tier: Option<MemoryTier>) -> Result<Vec<Memory>> {
+        self.shared.store.read(|c| memory::list(c, tier))
+    }
+
+    pub fn search_memories(&self, q: &str, limit: Option<u32>) -> Result<Vec<Memory>> {
+        let limit = match limit {
+            None => 20,
+            Some(n @ 1..=200) => n as usize,
+            Some(_) => {
+                return Err(crate::ApiError::new(
+                    crate::ErrorCode::InvalidLimit,
+                    "limit must be 1 to 200",
+                ));
+            }
+        };
+        self.shared.store.read(|c| memory::search(c, q, limit))
+    }
+
+    pub fn add_memory(&self, new: &NewMemory) -> Result<Memory> {
+        let store = &self.shared.store;
+        store.write(|tx| memory::add(tx, new, store.now()))
+    }
+
+    pub fn update_memory(&self, id: &str, patch: &MemoryPatch) -> Result<Memory> {
+        let store = &self.shared.store;
+        store.write(|tx| memory::update(tx, id, patch, store.now()))
+    }
+
+    pub fn delete_memory(&self, id: &str) -> Result<()> {
+        self.shared.store.write(|tx| memory::delete(tx, id))
+    }
+}
+
+/// The memory tools as the model is offered them.
+pub fn tool_specs() -> Vec<ToolSpec> {
+    let kinds = json!(["profile", "preference", "relationship", "fact"]);
+    vec![
+        ToolSpec {
+            name: "memory_remember".into(),
+            description: "Remember something about the user for later chats. Core memories \
+                (few, always known: name, main preferences) are in every chat; archival ones \
+                are found with memory_search."
+                .into(),
+            input_schema: json!({
+                "type": "object",
+                "properties": {
+                    "text": {"type": "string", "description": "One fact, in a sentence."},
+                    "kind": {"type": "string", "enum": kinds},
+                    "core": {"type": "boolean", "description": "Always in context (default false)."}
+                },
+                "required": ["text", "kind"]
+            }),
+        },
+        ToolSpec {
+            name: "memory_search".into(),
+            description: "Search what is remembered about the user (archival and core).".into(),
+            input_schema: json!({
+                "type": "object",
+                "properties": {"query": {"type": "string"}},
+                "required": ["query"]
+            }),
+        },
+        ToolSpec {
+            name: "memory_forget".into(),
+            description: "Forget a memory that is wrong or no longer true, by its id (from \
+                memory_search)."
+                .into(),
+            input_schema: json!({
+                "type": "object",
+                "properties": {"id": {"type": "string"}},
+                "required": ["id"]
+            }),
+        },
+    ]
+}
+
+pub fn is_memory_tool(name: &str) -> bool {
+    matches!(name, "memory_remember" | "memory_search" | "memory_forget")
+}
+
+/// Runs a memory tool: its output for the model, and whether it failed.
+pub fn run_tool(store: &Store, name: &str, input: &Value) -> (String, bool) {
+    let text = |key: &str| input.get(key).and_then(Value::as_str).map(str::to_owned);
+    let outcome: std::result::Result<String, String> = match name {
+        "memory_remember" => (|| {
+            let body = text("text").ok_or("`text` (a string) is required")?;
+            let kind: MemoryKind =
+                serde_json::from_value(input.get("kind").cloned().unwrap_or_default())
+                    .map_err(|_| "`kind` is one of profile, preference, relationship, fact")?;
+            let core = match input.get("core") {
+                None | Some(Value::Null) => false,
+                Some(Value::Bool(b)) => *b,
+                Some(_) => return Err("`core` is true or false".to_owned()),
+            };
+            let tier = if core { MemoryTier::Core } else { MemoryTier::Archival };
+            let new = NewMemory { kind, tier, text: body };
+            let m = store.write(|tx| memory::add(tx, &new, store.now())).map_err(|e| e.message)?;
+            Ok(format!("Remembered ({}, id {}).", if core { "core" } else { "archival" }, m.id))
+        })(),
+        "memory_search" => (|| {
+            let q = text("query").ok_or("`query` (a string) is required")?;
+            let found = store.read(|c| memory::search(c, &q, 20)).map_err(|e| e.message)?;
+            if found.is_empty() {
+                return Ok("Nothing remembered matches.".to_owned());
+            }
+            Ok(found
+                .iter()
+                .map(|m| {
+                    let (kind, tier) = (memory::kind_str(m.kind), memory::tier_str(m.tier));
+                    format!("{} [{kind}, {tier}] {}", m.id, m.text)
+                })
+                .collect::<Vec<_>>()
+                .join("\n"))
+        })(),
+        "memory_forget" => (|| {
+            let id = text("id").ok_or("`id` (a string) is required")?;
+            store.write(|tx| memory::delete(tx, &id)).map_err(|e| e.message)?;
+            Ok("Forgotten.".to_owned())
+        })(),
+        other => Err(format!("no memory tool {other:?}")),
+    };
+    match outcome {
+        Ok(out) => (out, false),
+        Err(e) => (e, true),
+    }
+}

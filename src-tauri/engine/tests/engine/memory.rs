@@ -1,0 +1,167 @@
+//! Memory: core memories in every chat's system prompt, archival ones found by search, the
+//! agent's tools to remember, search and forget, and bad input refused.
+
+use std::time::Duration;
+
+use hearth_engine::store::memory::{MemoryKind, MemoryPatch, MemoryTier, NewMemory};
+use hearth_engine::{CreateSession, Engine, ErrorCode};
+use hearth_testkit::{ModelServer, Reply};
+
+use crate::support::{openai_options, turn};
+
+fn new(kind: MemoryKind, tier: MemoryTier, text: &str) -> NewMemory {
+    NewMemory { kind, tier, text: text.into() }
+}
+
+#[test]
+fn memories_are_kept_searched_changed_and_forgotten() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let name =
+        engine.add_memory(&new(MemoryKind::Profile, MemoryTier::Core, " Name: Ada ")).unwrap();
+    assert_eq!(name.text, "Name: Ada");
+    let dog = engine
+        .add_memory(&new(MemoryKind::Relationship, MemoryTier::Archival, "Her dog is called Rex"))
+        .unwrap();
+    engine
+        .add_memory(&new(MemoryKind::Preference, MemoryTier::Archival, "Prefers metric units"))
+        .unwrap();
+
+    let core = engine.list_memories(Some(MemoryTier::Core)).unwrap();
+    assert_eq!(core.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["Name: Ada"]);
+    assert_eq!(engine.list_memories(None).unwrap().len(), 3);
+    // Any word matches (a question finds its answer), best first.
+    let found = engine.search_memories("what's the dog called", None).unwrap();
+    assert_eq!(found.first().map(|m| m.id.as_str()), Some(dog.id.as_str()));
+    assert_eq!(found.len(), 1);
+    assert!(engine.search_memories("zebra", None).unwrap().is_empty());
+
+    let moved = engine
+        .update_memory(
+            &dog.id,
+            &MemoryPatch {
+                tier: Some(MemoryTier::Core),
+                text: Some("Dog: Rex (a beagle)".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!((moved.tier, moved.text.as_str()), (MemoryTier::Core, "Dog: Rex (a beagle)"));
+    assert_eq!(engine.search_memories("beagle", None).unwrap().len(), 1, "the index follows edits");
+    assert!(engine.search_memories("called", None).unwrap().is_empty());
+    engine.delete_memory(&dog.id).unwrap();
+    assert!(engine.search_memories("beagle", None).unwrap().is_empty());
+
+    // Refusals change nothing.
+    let before = engine.list_memories(None).unwrap();
+    for (e, code) in [
+        (
+            engine.add_memory(&new(MemoryKind::Fact, MemoryTier::Core, "  ")).unwrap_err(),
+            ErrorCode::InvalidInput,
+        ),
+        (
+            engine
+                .add_memory(&new(MemoryKind::Fact, MemoryTier::Core, &"x".repeat(2001)))
+                .unwrap_err(),
+            ErrorCode::InvalidInput,
+        ),
+        (engine.update_memory("nope", &MemoryPatch::default()).unwrap_err(), ErrorCode::NotFound),
+        (engine.delete_memory(&dog.id).unwrap_err(), ErrorCode::NotFound),
+        (engine.search_memories("x", Some(0)).unwrap_err(), ErrorCode::InvalidLimit),
+    ] {
+        assert_eq!(e.code, code, "{}", e.message);
+    }
+    for i in 0..49 {
+        engine.add_memory(&new(MemoryKind::Fact, MemoryTier::Core, &format!("fact {i}"))).unwrap();
+    }
+    let e =
+        engine.add_memory(&new(MemoryKind::Fact, MemoryTier::Core, "one too many")).unwrap_err();
+    assert!(e.message.contains("50 core memories"), "{}", e.message);
+    assert_eq!(engine.list_memories(None).unwrap().len(), before.len() + 49);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn core_memories_are_in_every_chat_and_the_agent_remembers_searches_and_forgets() {
+    let server = ModelServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open_with(dir.path(), openai_options(&server, "m")).unwrap();
+    engine.add_memory(&new(MemoryKind::Profile, MemoryTier::Core, "The user is Ada")).unwrap();
+    engine.add_memory(&new(MemoryKind::Fact, MemoryTier::Archival, "Owns a red bicycle")).unwrap();
+
+    // The agent remembers something, then searches for it, in one turn.
+    let remember = hearth_testkit::openai_tool_calls(&[(
+        "c1",
+        "memory_remember",
+        r#"{"text": "Her cat is Miso", "kind": "relationship"}"#,
+    )]);
+    let search =
+        hearth_testkit::openai_tool_calls(&[("c2", "memory_search", r#"{"query": "cat"}"#)]);
+    server.push(Reply::split_at(remember.as_bytes(), &[]));
+    server.push(Reply::split_at(search.as_bytes(), &[]));
+    server.push(Reply::text(&["Noted."]));
+    let s = engine.create_session(&CreateSession::default()).unwrap().id;
+    turn(&engine, &s, "my cat is Miso").await;
+    for _ in 0..200 {
+        if server.requests().len() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+
+    let requests = server.requests();
+    let system = requests[0]["messages"][0].clone();
+    assert_eq!(system["role"], "system");
+    let prompt = system["content"].as_str().unwrap();
+    assert!(prompt.contains("(profile) The user is Ada"), "{prompt}");
+    assert!(!prompt.contains("bicycle"), "archival memories are searched, not sent");
+    let offered: Vec<&str> = requests[0]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|t| t["function"]["name"].as_str())
+        .collect();
+    for tool in ["memory_remember", "memory_search", "memory_forget"] {
+        assert!(offered.contains(&tool), "{tool} offered: {offered:?}");
+    }
+    let result_of = |req: usize| {
+        requests[req]["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .rev()
+            .find(|m| m["role"] == "tool")
+            .unwrap()["content"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    assert!(result_of(1).starts_with("Remembered (archival, id "), "{}", result_of(1));
+    let found = result_of(2);
+    assert!(found.contains("[relationship, archival] Her cat is Miso"), "{found}");
+    let id = found.split_whitespace().next().unwrap().to_owned();
+
+    // Forgetting by id; a bad call is an error the model can read.
+    let forget = hearth_testkit::openai_tool_calls(&[(
+        "c3",
+        "memory_forget",
+        &format!(r#"{{"id": "{id}"}}"#),
+    )]);
+    let bad = hearth_testkit::openai_tool_calls(&[(
+        "c4",
+        "memory_remember",
+        r#"{"text": "x", "kind": "mood"}"#,
+    )]);
+    server.push(Reply::split_at(forget.as_bytes(), &[]));
+    server.push(Reply::split_at(bad.as_bytes(), &[]));
+    server.push(Reply::text(&["Done."]));
+    turn(&engine, &s, "forget the cat").await;
+    for _ in 0..200 {
+        if server.requests().len() == 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(engine.search_memories("Miso", None).unwrap().is_empty(), "forgotten");
+    let last = server.requests()[5]["messages"].to_string();
+    assert!(last.contains("kind` is one of profile"), "{last}");
+}
