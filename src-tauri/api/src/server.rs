@@ -302,6 +302,10 @@ async fn upload_attachment(
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| not_a_form(&e))? {
         if (bytes.len() + chunk.len()) as u64 > limit {
+            // Read the rest (discarded) so the client gets this answer, not a connection
+            // reset mid-upload.
+            drop(std::mem::take(&mut bytes));
+            while let Ok(Some(_)) = field.chunk().await {}
             return Err(HttpError(hearth_engine::attach::too_large(None, limit)));
         }
         bytes.extend_from_slice(&chunk);
