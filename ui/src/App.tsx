@@ -37,6 +37,7 @@ import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { ChatSettingsPatch } from "./chatSettings";
 import type { AccountTestResult } from "./components/AccountList";
 import { ChatPane, type ModelsState } from "./components/ChatPane";
+import { showMessage } from "./components/ConversationView";
 import type { McpTestResult } from "./components/McpSettings";
 import { Onboarding } from "./components/Onboarding";
 import { SettingsDialog, type SettingsTab } from "./components/SettingsDialog";
@@ -1026,6 +1027,8 @@ export async function revealMessage(messageId: string, within = 5000): Promise<b
       setTimeout(() => delete element.dataset.highlighted, REVEAL_HIGHLIGHT_MS);
       return true;
     }
+    // A long chat renders only the messages near the viewport: have it scroll to this one.
+    showMessage(messageId);
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

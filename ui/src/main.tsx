@@ -6,6 +6,7 @@ import "./styles/theme.css";
 import "./styles/app.css";
 import "./styles/sidebar.css";
 import "./styles/chat.css";
+import "./styles/markdown.css";
 import "./styles/toast.css";
 import "./styles/settings.css";
 import "./styles/onboarding.css";

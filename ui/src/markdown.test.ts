@@ -18,6 +18,10 @@ describe("renderMarkdown", () => {
     expect(div.querySelectorAll("td")).toHaveLength(2);
   });
 
+  it("keeps the number an ordered list starts at", () => {
+    expect(dom("3. three\n4. four").querySelector("ol")?.getAttribute("start")).toBe("3");
+  });
+
   it("shows the model's raw HTML as text instead of rendering it", () => {
     const div = dom('Hello <b onmouseover="alert(1)">bold</b>\n\n<div><script>alert(1)</script></div>');
     expect(div.querySelector("b"), "inline HTML is not rendered").toBeNull();
@@ -54,6 +58,49 @@ describe("renderMarkdown", () => {
     expect(dom("**bold").textContent?.trim()).toBe("**bold");
   });
 
+  it("highlights a code block in a known language, under a header with the language and Copy", () => {
+    const div = dom("```ts\nconst n: number = 1; // one\n```");
+    const block = div.querySelector(".code-block");
+    expect(block?.querySelector(".code-block-lang")?.textContent).toBe("ts");
+    const copy = block?.querySelector("button[data-testid='code-copy']");
+    expect(copy?.getAttribute("type"), "a plain button, never a submit").toBe("button");
+    expect(copy?.textContent).toBe("Copy");
+    const code = block?.querySelector("pre > code.language-ts");
+    expect(code?.querySelector(".hljs-keyword")?.textContent).toBe("const");
+    expect(code?.querySelector(".hljs-comment")?.textContent).toBe("// one");
+    expect(code?.textContent, "the code itself, unchanged").toBe("const n: number = 1; // one\n");
+  });
+
+  it("shows code in a language it does not know, or none, as plain text", () => {
+    for (const markdown of ["```cobol\nDISPLAY 'HI'.\n```", "```\nconst x = 1;\n```", "    const x = 1;"]) {
+      const code = dom(markdown).querySelector(".code-block pre > code");
+      expect(code?.children, markdown).toHaveLength(0);
+      expect(code?.textContent?.trim(), markdown).toMatch(/^(DISPLAY 'HI'\.|const x = 1;)$/);
+    }
+  });
+
+  it("cannot be made to write markup or attributes through a code block's language or code", () => {
+    const language = '"><img/src=x/onerror=alert(1)><b';
+    const code = '</code></pre><script>alert(1)</script><button onclick="alert(1)">x</button>';
+    const div = dom("```" + language + "\n" + code + "\n```");
+    // Exactly the block the renderer writes: nothing added, every attribute its own.
+    const shape = [...div.querySelectorAll("*")].map((el) => [
+      el.tagName,
+      [...el.attributes].map((a) => a.name).sort().join(" "),
+    ]);
+    expect(shape).toEqual([
+      ["DIV", "class"],
+      ["DIV", "class"],
+      ["SPAN", "class"],
+      ["BUTTON", "class data-testid title type"],
+      ["PRE", ""],
+      ["CODE", "class"],
+    ]);
+    expect(div.querySelector(".code-block-lang")?.textContent).toBe(language);
+    expect(div.querySelector("code")?.className).toBe(`language-${language}`);
+    expect(div.querySelector("code")?.textContent).toBe(`${code}\n`);
+  });
+
   // Whatever a model writes renders inert: nothing runs, nothing loads, nothing navigates by
   // script. Each row is one hostile output; every rendered element is checked.
   const HOSTILE: [string, string][] = [
@@ -77,6 +124,10 @@ describe("renderMarkdown", () => {
     ["object and embed", '<object data="https://evil.test/x.swf"></object><embed src="x.swf">'],
     ["html in a code span", "`<img src=x onerror=alert(1)>`"],
     ["html in a fenced block", "```html\n<script>alert(1)</script>\n```"],
+    ["markup as a code block's language", '```"><img src=x onerror=alert(1)>\nx\n```'],
+    ["script as a code block's language", "```<script>alert(1)</script>\nx\n```"],
+    ["attribute as a code block's language", "```js\"onmouseover=\"alert(1)\nx\n```"],
+    ["handler in highlighted code", '```js\nel.innerHTML = "<img src=x onerror=alert(1)>";\n```'],
   ];
 
   it.each(HOSTILE)("renders hostile output inert: %s", (_name, markdown) => {

@@ -1,4 +1,5 @@
-import { useLayoutEffect, useRef, useState } from "react";
+import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import type { UiError } from "../api";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
 import type { Phase } from "../bindings/Phase";
@@ -28,6 +29,37 @@ export interface ConversationViewProps {
 /** Within this many pixels of the bottom counts as "at the bottom": new text keeps it there. */
 const STICK_MARGIN = 48;
 
+// A long conversation is virtualised: only the messages near the viewport are in the DOM,
+// measured once rendered, the rest stood in for by their measured (or estimated) heights.
+// @tanstack/react-virtual because it is headless — the list keeps its own elements, classes and
+// test ids, and the scrolling element stays .chat-scroll with its stick-to-bottom logic below —
+// small, and measures items of any height as they render. Shorter conversations render every
+// message, exactly as before.
+/** From this many messages on, the list is virtualised. */
+export const VIRTUALIZE_FROM = 50;
+/** Messages rendered beyond each edge of the viewport. */
+const OVERSCAN = 6;
+
+/** The open conversation's way to bring a message it does not render into view. */
+let scrollToMessage: ((messageId: string) => void) | null = null;
+
+/**
+ * Scrolls the open conversation to a message so that it is rendered (App's `revealMessage`
+ * then finds and highlights it). Does nothing if the message is not in the conversation.
+ */
+export function showMessage(messageId: string): void {
+  scrollToMessage?.(messageId);
+}
+
+/** A guess at a message's height until it is measured: its text in lines, and its cards. */
+function estimatedHeight(message: ChatMessage | undefined): number {
+  let height = 24;
+  for (const block of message?.blocks ?? []) {
+    height += block.kind === "text" ? 12 + 26 * Math.ceil(block.text.length / 80) : 44;
+  }
+  return Math.min(height, 3000);
+}
+
 export function ConversationView({
   messages,
   phase,
@@ -41,9 +73,49 @@ export function ConversationView({
   onAnswerApproval,
 }: ConversationViewProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLDivElement>(null);
   // Follows the stream unless the user has scrolled up to read.
   const stick = useRef(true);
   const [awayFromBottom, setAwayFromBottom] = useState(false);
+
+  const virtual = messages.length >= VIRTUALIZE_FROM;
+  // Where the first message starts in the scroller, and the space between messages (CSS's).
+  const [listLayout, setListLayout] = useState({ top: 0, gap: 0 });
+  const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
+    enabled: virtual,
+    count: messages.length,
+    getScrollElement: () => scrollerRef.current,
+    getItemKey: useCallback((index: number) => messages[index]?.id ?? index, [messages]),
+    estimateSize: useCallback((index: number) => estimatedHeight(messages[index]), [messages]),
+    overscan: OVERSCAN,
+    gap: listLayout.gap,
+    scrollMargin: listLayout.top,
+    // Opened (or grown long enough to virtualise) at the bottom, it starts out rendering the
+    // last messages; otherwise from where the reader is.
+    initialOffset: (): number =>
+      stick.current ? virtualizer.getTotalSize() + listLayout.top : (scrollerRef.current?.scrollTop ?? 0),
+  });
+
+  useLayoutEffect(() => {
+    const list = listRef.current;
+    if (!virtual || !list) return;
+    const style = getComputedStyle(list);
+    const top = list.offsetTop + (parseFloat(style.paddingTop) || 0);
+    const gap = parseFloat(style.rowGap) || 0;
+    setListLayout((l) => (l.top === top && l.gap === gap ? l : { top, gap }));
+  }, [virtual, hasMore]);
+
+  useEffect(() => {
+    scrollToMessage = (messageId) => {
+      const index = messages.findIndex((m) => m.id === messageId);
+      if (!virtual || index < 0) return;
+      stick.current = false;
+      virtualizer.scrollToIndex(index, { align: "center" });
+    };
+    return () => {
+      scrollToMessage = null;
+    };
+  }, [messages, virtual, virtualizer]);
 
   const onScroll = () => {
     const el = scrollerRef.current;
@@ -70,8 +142,19 @@ export function ConversationView({
   const empty = messages.length === 0 && !running && !failure;
   const label = phaseLabel(phase);
 
+  // The messages to render: all of them, or those near the viewport with spacers standing in
+  // for the rest (each spacer is followed by the list's gap, as a message would be).
+  const items = virtual ? virtualizer.getVirtualItems() : null;
+  const rows = items
+    ? items.map((item) => ({ message: messages[item.index]!, index: item.index }))
+    : messages.map((message, index) => ({ message, index }));
+  const first = items?.[0];
+  const last = items?.at(-1);
+  const before = first ? first.start - listLayout.top - listLayout.gap : 0;
+  const after = last ? virtualizer.getTotalSize() + listLayout.top - last.end - listLayout.gap : 0;
+
   return (
-    <div className="chat-scroll" ref={scrollerRef} onScroll={onScroll}>
+    <div className={virtual ? "chat-scroll is-virtual" : "chat-scroll"} ref={scrollerRef} onScroll={onScroll}>
       {empty ? (
         <div className="chat-body">
           <div className="empty-state" data-testid="chat-empty">
@@ -85,16 +168,20 @@ export function ConversationView({
       ) : (
         <div className="chat-column">
           {hasMore && <p className="history-more">Earlier messages are not shown.</p>}
-          <div className="message-list" data-testid="message-list" role="log" aria-label="Messages">
-            {messages.map((message) => (
+          <div className="message-list" data-testid="message-list" role="log" aria-label="Messages" ref={listRef}>
+            {before > 0 && <div className="message-list-spacer" aria-hidden="true" style={{ height: before }} />}
+            {rows.map(({ message, index }) => (
               <MessageView
                 key={message.id}
                 message={message}
                 tools={tools}
                 runningRunId={runningRunId}
                 onAnswerApproval={onAnswerApproval}
+                rowIndex={virtual ? index : undefined}
+                rowRef={virtual ? virtualizer.measureElement : undefined}
               />
             ))}
+            {after > 0 && <div className="message-list-spacer" aria-hidden="true" style={{ height: after }} />}
           </div>
         </div>
       )}
