@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 
 mode="${1:-run}"
 run_pkgs=(build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
-  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev)
+  libayatana-appindicator3-dev librsvg2-dev libxdo-dev libdbus-1-dev xdg-utils)
 test_pkgs=(xvfb xauth webkit2gtk-driver dbus-x11 gnome-keyring libsecret-tools
   python3-dbusmock python3-xlib dunst imagemagick)
 pkgs=("${run_pkgs[@]}")

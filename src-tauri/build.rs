@@ -63,6 +63,7 @@ const COMMANDS: &[&str] = &[
     "api_url",
     "ui_viewing",
     "app_quit",
+    "open_link",
 ];
 
 fn main() {

@@ -446,6 +446,12 @@ pub fn app_quit<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<(), ApiEr
     Ok(())
 }
 
+/// Opens a link from a chat in the system's browser (http, https and mailto only).
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn open_link(url: Arg<String>) -> Result<(), ApiError> {
+    crate::links::open_outside(&url.0)
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn approval_answer(
     engine: Engine_<'_>,
@@ -624,5 +630,6 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         api_url,
         ui_viewing,
         app_quit,
+        open_link,
     ]
 }

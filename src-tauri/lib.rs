@@ -6,6 +6,7 @@
 
 mod commands;
 pub mod desktop;
+mod links;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use hearth_engine::{Engine, paths};
 /// windows and the setup hook only come when the app runs).
 pub fn build_app<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder
+        .plugin(links::guard())
         .manage(commands::Subscriptions::default())
         .manage(desktop::Desktop::default())
         .setup(|app| {

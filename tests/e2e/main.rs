@@ -653,3 +653,68 @@ async fn user_texts(app: &App) -> Vec<String> {
     }
     out
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_link_in_a_reply_opens_in_the_system_browser_and_the_window_stays_on_hearth() {
+    use std::os::unix::fs::PermissionsExt;
+    let server = hearth_testkit::ModelServer::start().await;
+    server.set_fallback(hearth_testkit::Reply::text(&[
+        "Read [the guide](https://example.com/guide?x=1) first.\n\n",
+        "```rust\nfn main() {\n    println!(\"hi\"); // greet\n}\n```\n",
+    ]));
+    let data = tempfile::tempdir().unwrap();
+    // The system's "browser": an xdg-open first on PATH that writes down what it was asked to open.
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened.txt");
+    let script = bin.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$*\" >> '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+        ("PATH", path.as_str()),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+    app.testid("composer-input").await.send_keys("Where do I start?" + Key::Enter).await.unwrap();
+    app.wait_text("the reply arrives", |t| t.contains("first.")).await;
+
+    // The code block is highlighted, under its language and a Copy button.
+    let keyword = app.wait_for_css(".code-block pre code .hljs-keyword").await;
+    assert_eq!(keyword.text().await.unwrap(), "fn");
+    let lang = app.wait_for_css(".code-block .code-block-lang").await;
+    assert_eq!(lang.prop("textContent").await.unwrap().as_deref(), Some("rust"));
+    app.screenshot("link-and-code.png").await;
+
+    let read_opened = || std::fs::read_to_string(&opened).unwrap_or_default();
+    let wait_opened = |lines: usize| async move {
+        for _ in 0..100 {
+            if read_opened().lines().count() >= lines {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the browser was not started: {:?}", read_opened());
+    };
+    let home = app.driver.current_url().await.unwrap();
+    app.driver.find(By::LinkText("the guide")).await.unwrap().click().await.unwrap();
+    wait_opened(1).await;
+    assert_eq!(read_opened(), "https://example.com/guide?x=1\n");
+
+    // Anything else that would take the window elsewhere is opened outside instead.
+    app.driver.execute("location.href = 'https://example.org/away'", vec![]).await.unwrap();
+    wait_opened(2).await;
+    assert_eq!(read_opened().lines().nth(1), Some("https://example.org/away"));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(app.driver.current_url().await.unwrap(), home, "the window stayed on Hearth");
+    app.testid("composer-input").await;
+    app.quit().await;
+}

@@ -8,7 +8,7 @@ import {
   type RefObject,
   type SetStateAction,
 } from "react";
-import { newClientMsgId, outcomeOf, toUiError, type HearthApi, type UiError } from "./api";
+import { LINK_FAILED_EVENT, newClientMsgId, outcomeOf, toUiError, type HearthApi, type UiError } from "./api";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
 import type { AccountUsage } from "./bindings/AccountUsage";
@@ -93,6 +93,13 @@ export function App({ api }: AppProps) {
   }, []);
 
   const findSession = (id: string) => listRef.current.sessions.find((s) => s.id === id);
+
+  // A link in a chat that the system could not open (Markdown reports it on window).
+  useEffect(() => {
+    const onLinkFailed = (e: Event) => showError((e as CustomEvent<UiError>).detail);
+    window.addEventListener(LINK_FAILED_EVENT, onLinkFailed);
+    return () => window.removeEventListener(LINK_FAILED_EVENT, onLinkFailed);
+  }, [showError]);
 
   const loadNextPage = useCallback(async () => {
     const state = listRef.current;

@@ -187,6 +187,8 @@ export interface HearthApi {
   onConfirmQuit(handler: (activity: Activity) => void): () => void;
   /** Quits now (runs in flight end interrupted). */
   appQuit(): Promise<void>;
+  /** Opens an http(s) or mailto link in the system's browser or mail client. */
+  openLink(url: string): Promise<void>;
 }
 
 /** True inside the Tauri webview (or under Tauri's IPC mock in tests). */
@@ -465,7 +467,18 @@ export const tauriApi: HearthApi = {
   appQuit() {
     return call<void>("app_quit", {});
   },
+  openLink(url) {
+    if (!hasTauriBackend()) {
+      // Opened in a plain browser (the UI's dev server): a new tab is the system's browser.
+      window.open(url, "_blank", "noopener,noreferrer");
+      return Promise.resolve();
+    }
+    return call<void>("open_link", { url });
+  },
 };
+
+/** An event on `window` when a link could not be opened; App shows it as an error. */
+export const LINK_FAILED_EVENT = "hearth:link-failed";
 
 /** An error as the UI shows it: a backend ApiError, or "UNKNOWN" for anything else. */
 export type UiError = { code: ApiError["code"] | "UNKNOWN"; message: string };

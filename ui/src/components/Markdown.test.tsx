@@ -1,11 +1,14 @@
-import { act, render, screen } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { LINK_FAILED_EVENT, type UiError } from "../api";
 import { renderMarkdown } from "../markdown";
 import { Markdown } from "./Markdown";
 
 afterEach(() => {
   vi.useRealTimers();
+  clearMocks();
 });
 
 const CODE = 'if (a < b && c > "d") {\n  x = 1; // <b>not bold</b>\n}';
@@ -71,5 +74,59 @@ describe("Markdown while streaming", () => {
     expect(container.querySelector("h1"), "the heading was not redrawn").toBe(heading);
     const blocks = [...screen.getByTestId("md").children].map((block) => block.innerHTML);
     expect(blocks.join("")).toBe(renderMarkdown(text));
+  });
+});
+
+describe("Markdown links", () => {
+  function recordOpens(fail = false) {
+    const opened: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd !== "open_link") throw new Error(`unexpected ${cmd}`);
+      opened.push(args);
+      return fail ? Promise.reject({ code: "INTERNAL", message: "no program opened the link" }) : null;
+    });
+    return opened;
+  }
+
+  it("opens a link in the system's browser on a click, Enter or a middle click, never in the window", async () => {
+    const opened = recordOpens();
+    const user = userEvent.setup();
+    render(<Markdown text={"See [the docs](https://example.com/docs?a=1) or mail <someone@example.com>."} />);
+    const docs = screen.getByRole("link", { name: "the docs" });
+    const click = new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 });
+    docs.dispatchEvent(click);
+    expect(click.defaultPrevented, "the webview does not follow it").toBe(true);
+    docs.focus();
+    await user.keyboard("{Enter}");
+    fireEvent(docs, new MouseEvent("auxclick", { bubbles: true, cancelable: true, button: 1 }));
+    await user.click(screen.getByRole("link", { name: "someone@example.com" }));
+    await waitFor(() => expect(opened).toHaveLength(4));
+    expect(opened).toEqual([
+      { url: "https://example.com/docs?a=1" },
+      { url: "https://example.com/docs?a=1" },
+      { url: "https://example.com/docs?a=1" },
+      { url: "mailto:someone@example.com" },
+    ]);
+  });
+
+  it("opens nothing for a link the sanitiser emptied, nor on a right click", () => {
+    const opened = recordOpens();
+    render(<Markdown text={"[run me](javascript:alert(1)) and [site](https://example.com)"} />);
+    const inert = screen.getByText("run me");
+    const click = new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 });
+    inert.dispatchEvent(click);
+    fireEvent(screen.getByRole("link", { name: "site" }), new MouseEvent("auxclick", { bubbles: true, cancelable: true, button: 2 }));
+    expect(opened).toEqual([]);
+  });
+
+  it("reports a link the system could not open", async () => {
+    recordOpens(true);
+    const failures: UiError[] = [];
+    const listener = (e: Event) => failures.push((e as CustomEvent<UiError>).detail);
+    window.addEventListener(LINK_FAILED_EVENT, listener);
+    render(<Markdown text={"[site](https://example.com)"} />);
+    fireEvent.click(screen.getByRole("link", { name: "site" }));
+    await waitFor(() => expect(failures).toEqual([{ code: "INTERNAL", message: "no program opened the link" }]));
+    window.removeEventListener(LINK_FAILED_EVENT, listener);
   });
 });

@@ -1,4 +1,5 @@
 import { memo, useState, type MouseEvent } from "react";
+import { LINK_FAILED_EVENT, tauriApi, toUiError } from "../api";
 import { copyText } from "../clipboard";
 import { renderStreamed, type StreamedMarkdown } from "../markdownStream";
 
@@ -7,10 +8,20 @@ export interface MarkdownProps {
   testId?: string;
 }
 
-// Following a link would take the webview itself away from Hearth: links are shown (with the
-// address as their tooltip) but not followed.
-function keepInApp(e: MouseEvent<HTMLDivElement>) {
-  if (e.target instanceof Element && e.target.closest("a")) e.preventDefault();
+/**
+ * A link opens in the system's browser (or mail client), never in the window: following it
+ * there would take the webview itself away from Hearth. A click or Enter opens it, and so does
+ * a middle click. The sanitiser left only http(s) and mailto links; the backend checks again.
+ */
+function openOutside(e: MouseEvent<HTMLDivElement>) {
+  const link = e.target instanceof Element ? e.target.closest("a") : null;
+  if (!link) return;
+  e.preventDefault();
+  const href = link.getAttribute("href");
+  if (e.button > 1 || !href) return;
+  tauriApi.openLink(href).catch((error: unknown) => {
+    window.dispatchEvent(new CustomEvent(LINK_FAILED_EVENT, { detail: toUiError(error) }));
+  });
 }
 
 /** How long a code block's Copy button says "Copied". */
@@ -36,7 +47,7 @@ async function copyCode(e: MouseEvent<HTMLDivElement>) {
 }
 
 function onClick(e: MouseEvent<HTMLDivElement>) {
-  keepInApp(e);
+  openOutside(e);
   void copyCode(e);
 }
 
@@ -47,7 +58,7 @@ function onClick(e: MouseEvent<HTMLDivElement>) {
 export const Markdown = memo(function Markdown({ text, testId }: MarkdownProps) {
   const rendered = useStreamedMarkdown(text);
   return (
-    <div className="markdown" data-testid={testId} onClick={onClick}>
+    <div className="markdown" data-testid={testId} onClick={onClick} onAuxClick={openOutside}>
       {rendered.blocks.map((block, i) => block.html && <MarkdownBlock key={i} html={block.html} />)}
     </div>
   );
