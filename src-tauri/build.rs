@@ -64,6 +64,10 @@ const COMMANDS: &[&str] = &[
     "ui_viewing",
     "app_quit",
     "open_link",
+    "presets_list",
+    "preset_add",
+    "preset_update",
+    "preset_remove",
 ];
 
 fn main() {

@@ -15,6 +15,7 @@ use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, Ne
 use hearth_engine::store::approvals::ApprovalAnswer;
 use hearth_engine::store::hooks::{Hook, HookPatch, HookWithSecret, NewHook};
 use hearth_engine::store::mcp_servers::{McpServerPatch, NewMcpServer};
+use hearth_engine::store::presets::{NewPreset, Preset, PresetPatch};
 use hearth_engine::store::rules::NewRule;
 use hearth_engine::store::schedules::{NewSchedule, Schedule, SchedulePatch, ScheduleRun};
 use hearth_engine::store::settings::{Settings, SettingsPatch};
@@ -446,6 +447,30 @@ pub fn app_quit<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<(), ApiEr
     Ok(())
 }
 
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn presets_list(engine: Engine_<'_>) -> Result<Vec<Preset>, ApiError> {
+    engine.list_presets()
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn preset_add(engine: Engine_<'_>, preset: Arg<NewPreset>) -> Result<Preset, ApiError> {
+    engine.add_preset(&preset.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn preset_update(
+    engine: Engine_<'_>,
+    id: Arg<String>,
+    patch: Arg<PresetPatch>,
+) -> Result<Preset, ApiError> {
+    engine.update_preset(&id.0, &patch.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn preset_remove(engine: Engine_<'_>, id: Arg<String>) -> Result<(), ApiError> {
+    engine.delete_preset(&id.0)
+}
+
 /// Opens a link from a chat in the system's browser (http, https and mailto only).
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn open_link(url: Arg<String>) -> Result<(), ApiError> {
@@ -631,5 +656,9 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         ui_viewing,
         app_quit,
         open_link,
+        presets_list,
+        preset_add,
+        preset_update,
+        preset_remove,
     ]
 }

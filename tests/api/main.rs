@@ -1081,3 +1081,75 @@ async fn memories_over_http() {
     assert_eq!(status, 204);
     assert_eq!(s.get("/v1/memories").await["memories"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn presets_over_http_and_a_chat_taking_one() {
+    use reqwest::Method;
+    let model = ModelServer::start().await;
+    let data = tempfile::tempdir().unwrap();
+    let s = Serve::start(data.path(), &model);
+    let made =
+        s.post("/v1/presets", json!({"name": "Pirate", "prompt": "Talk like a pirate."})).await;
+    let id = made["id"].as_str().unwrap().to_owned();
+    s.post("/v1/presets", json!({"name": "brief", "prompt": "Be brief."})).await;
+    let listed = s.get("/v1/presets").await;
+    let names: Vec<_> =
+        listed["presets"].as_array().unwrap().iter().map(|p| p["name"].clone()).collect();
+    assert_eq!(names, [json!("brief"), json!("Pirate")]);
+
+    // A chat takes the preset's prompt through its own system_prompt.
+    let session = s.post("/v1/sessions", json!({"system_prompt": made["prompt"]})).await;
+    assert_eq!(session["system_prompt"], "Talk like a pirate.");
+
+    let (status, v) = s
+        .call(
+            Method::PATCH,
+            &format!("/v1/presets/{id}"),
+            Some(json!({"prompt": "Talk like a poet."})),
+        )
+        .await;
+    assert_eq!(
+        (status, v["prompt"].as_str(), v["name"].as_str()),
+        (200, Some("Talk like a poet."), Some("Pirate"))
+    );
+    for (method, path, body, status, code) in [
+        (
+            Method::POST,
+            "/v1/presets".to_owned(),
+            Some(json!({"name": "", "prompt": "x"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            Method::POST,
+            "/v1/presets".to_owned(),
+            Some(json!({"name": "PIRATE", "prompt": "x"})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            Method::POST,
+            "/v1/presets".to_owned(),
+            Some(json!({"name": "X", "prompt": "x", "extra": 1})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (
+            Method::PATCH,
+            format!("/v1/presets/{id}"),
+            Some(json!({"prompt": "  "})),
+            400,
+            "INVALID_INPUT",
+        ),
+        (Method::PATCH, "/v1/presets/nope".to_owned(), Some(json!({})), 404, "NOT_FOUND"),
+        (Method::DELETE, "/v1/presets/nope".to_owned(), None, 404, "NOT_FOUND"),
+    ] {
+        let (got, v) = s.call(method, &path, body).await;
+        assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{path}");
+    }
+    let (status, _) = s.call(Method::DELETE, &format!("/v1/presets/{id}"), None).await;
+    assert_eq!(status, 204);
+    assert_eq!(s.get("/v1/presets").await["presets"].as_array().unwrap().len(), 1);
+    let kept = s.get(&format!("/v1/sessions/{}", session["id"].as_str().unwrap())).await;
+    assert_eq!(kept["system_prompt"], "Talk like a pirate.", "the chat keeps what it took");
+}

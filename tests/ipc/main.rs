@@ -335,3 +335,32 @@ fn tray_menu_actions_and_background_commands() {
     assert_eq!(names, ["store", "keyring", "notifications", "api"]);
     assert_eq!(health[0]["ok"], true);
 }
+
+#[test]
+fn presets_and_links_through_ipc_refuse_bad_input() {
+    let shell = Shell::start();
+    let made = shell.ok(
+        "preset_add",
+        json!({"preset": {"name": "Reviewer", "prompt": "Review code for bugs first."}}),
+    );
+    let id = made["id"].as_str().unwrap().to_owned();
+    let changed =
+        shell.ok("preset_update", json!({"id": id, "patch": {"prompt": "Review for bugs."}}));
+    assert_eq!(changed["prompt"], "Review for bugs.");
+    for (cmd, args, code) in [
+        ("preset_add", json!({"preset": {"name": "reviewer", "prompt": "x"}}), "INVALID_INPUT"),
+        ("preset_add", json!({"preset": {"name": "Empty", "prompt": ""}}), "INVALID_INPUT"),
+        ("preset_add", json!({"preset": {"name": "No prompt"}}), "INVALID_INPUT"),
+        ("preset_update", json!({"id": id, "patch": {"colour": "red"}}), "INVALID_INPUT"),
+        ("preset_update", json!({"id": "nope", "patch": {}}), "NOT_FOUND"),
+        ("preset_remove", json!({"id": "nope"}), "NOT_FOUND"),
+        ("open_link", json!({"url": "javascript:alert(1)"}), "INVALID_INPUT"),
+        ("open_link", json!({"url": "file:///etc/passwd"}), "INVALID_INPUT"),
+        ("open_link", json!({}), "INVALID_INPUT"),
+    ] {
+        assert_eq!(shell.err_code(cmd, args.clone()), code, "{cmd}({args})");
+    }
+    assert_eq!(shell.ok("presets_list", json!({})), json!([changed]), "nothing else changed");
+    shell.ok("preset_remove", json!({"id": id}));
+    assert_eq!(shell.ok("presets_list", json!({})), json!([]));
+}

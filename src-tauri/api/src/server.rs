@@ -115,6 +115,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/v1/schedules/{id}/runs", get(schedule_runs))
         .route("/v1/memories", get(list_memories).post(add_memory))
         .route("/v1/memories/{id}", axum::routing::patch(update_memory).delete(delete_memory))
+        .route("/v1/presets", get(list_presets).post(add_preset))
+        .route("/v1/presets/{id}", axum::routing::patch(update_preset).delete(delete_preset))
         .route("/v1/settings", get(get_settings).patch(update_settings))
         .route("/v1/search", get(search))
         .route("/v1/sessions/{id}/export", get(export_session))
@@ -808,6 +810,41 @@ async fn delete_memory(
 ) -> Answer<impl IntoResponse> {
     let engine = s.engine.clone();
     run_blocking(move || engine.delete_memory(&id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /v1/presets` → `{presets}`, by name.
+async fn list_presets(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(json!({ "presets": run_blocking(move || engine.list_presets()).await? })))
+}
+
+/// `POST /v1/presets` `{name, prompt}` → 201 the preset.
+async fn add_preset(
+    State(s): State<Arc<AppState>>,
+    Body(new): Body<hearth_engine::store::presets::NewPreset>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok((StatusCode::CREATED, Json(run_blocking(move || engine.add_preset(&new)).await?)))
+}
+
+/// `PATCH /v1/presets/{id}` `{name?, prompt?}` → the preset.
+async fn update_preset(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+    Body(patch): Body<hearth_engine::store::presets::PresetPatch>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    Ok(Json(run_blocking(move || engine.update_preset(&id, &patch)).await?))
+}
+
+/// `DELETE /v1/presets/{id}` → 204 (chats that took its prompt keep it).
+async fn delete_preset(
+    State(s): State<Arc<AppState>>,
+    UrlPath(id): UrlPath<String>,
+) -> Answer<impl IntoResponse> {
+    let engine = s.engine.clone();
+    run_blocking(move || engine.delete_preset(&id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -18,6 +18,7 @@ use crate::store::accounts::{
 use crate::store::attachments::AttachmentInfo;
 use crate::store::branches::BranchInfo;
 use crate::store::memory::{Memory, MemoryKind, MemoryPatch, MemoryTier, NewMemory};
+use crate::store::presets::{NewPreset, Preset, PresetPatch};
 use crate::store::search::{SearchHit, SearchQuery, SearchResults, SnippetPart};
 use crate::store::sessions::{
     CreateSession, ListSessions, Session, SessionPage, SessionStatus, TitleSource, UpdateSession,
@@ -46,6 +47,9 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     MemoryTier::export_all(cfg)?;
     NewMemory::export_all(cfg)?;
     MemoryPatch::export_all(cfg)?;
+    Preset::export_all(cfg)?;
+    NewPreset::export_all(cfg)?;
+    PresetPatch::export_all(cfg)?;
     SearchQuery::export_all(cfg)?;
     SearchHit::export_all(cfg)?;
     SearchResults::export_all(cfg)?;

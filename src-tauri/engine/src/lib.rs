@@ -24,6 +24,7 @@ pub mod models;
 mod pairs;
 pub mod paths;
 pub mod policy;
+pub mod presets;
 pub mod provider;
 mod repair;
 mod run;

@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod mcp_servers;
 pub mod memory;
 pub mod messages;
+pub mod presets;
 pub mod rules;
 pub mod runs;
 pub mod schedules;
@@ -51,6 +52,7 @@ const MIGRATIONS: &[&str] = &[
     attachments::MIGRATION_2,
     branches::MIGRATION_1,
     memory::MIGRATION_1,
+    presets::MIGRATION_1,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

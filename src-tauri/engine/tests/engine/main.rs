@@ -8,6 +8,7 @@ mod branches;
 mod conformance;
 mod memory;
 mod outside;
+mod presets;
 mod requests;
 mod resume;
 mod search;

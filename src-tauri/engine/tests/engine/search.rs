@@ -180,7 +180,8 @@ fn a_file_from_before_the_index_is_indexed_on_open() {
         seed(&engine);
     }
     // Make the file what the schema version before the index left: no index, no triggers (and
-    // none of the later steps: the attachments' text column, the branches' columns, the memories).
+    // none of the later steps: the attachments' text column, the branches' columns, the
+    // memories, the presets).
     let conn = rusqlite::Connection::open(dir.path().join("hearth.db")).unwrap();
     conn.execute_batch(
         "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;
@@ -188,10 +189,10 @@ fn a_file_from_before_the_index_is_indexed_on_open() {
          ALTER TABLE attachments DROP COLUMN text;
          DROP INDEX messages_by_parent; ALTER TABLE messages DROP COLUMN parent_id;
          ALTER TABLE messages DROP COLUMN active_at;
-         DROP TABLE memories_fts; DROP TABLE memories;",
+         DROP TABLE memories_fts; DROP TABLE memories; DROP TABLE presets;",
     )
     .unwrap();
-    let version = hearth_engine::Store::schema_version() as i64 - 4;
+    let version = hearth_engine::Store::schema_version() as i64 - 5;
     conn.pragma_update(None, "user_version", version).unwrap();
     drop(conn);
 
