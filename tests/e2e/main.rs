@@ -718,3 +718,63 @@ async fn a_link_in_a_reply_opens_in_the_system_browser_and_the_window_stays_on_h
     app.testid("composer-input").await;
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn instructions_kept_as_a_preset_reach_the_model_and_show_in_settings() {
+    let server = hearth_testkit::ModelServer::start().await;
+    server.set_fallback(hearth_testkit::Reply::text(&["Arr, ", "ahoy."]));
+    let data = tempfile::tempdir().unwrap();
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("chat-empty").await;
+    let label = app.testid("assistant-label").await;
+    assert_eq!(text_of(&label).await, "No instructions");
+
+    // Written in the header's popover, kept as a preset, and given to this chat.
+    app.testid("assistant-button").await.click().await.unwrap();
+    app.testid("assistant-no-presets").await;
+    app.testid("assistant-prompt").await.send_keys("Talk like a pirate.").await.unwrap();
+    app.testid("assistant-keep").await.click().await.unwrap();
+    app.testid("assistant-preset-name").await.send_keys("Pirate" + Key::Enter).await.unwrap();
+    app.wait_for_css("[data-testid='assistant-preset'][aria-checked='true']").await;
+    app.screenshot("assistant-picker.png").await;
+    app.testid("assistant-save").await.click().await.unwrap();
+    app.wait_for_css("[data-testid='assistant-button'][aria-expanded='false']").await;
+    let mut shown = String::new();
+    for _ in 0..100 {
+        shown = text_of(&app.testid("assistant-label").await).await;
+        if shown == "Pirate" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(shown, "Pirate", "the header names the chat's preset");
+
+    app.testid("composer-input").await.send_keys("Hello" + Key::Enter).await.unwrap();
+    app.wait_text("the reply arrives", |t| t.contains("Arr, ahoy.")).await;
+    let system = &server.requests()[0]["messages"][0];
+    assert_eq!(system["role"], "system");
+    assert_eq!(system["content"], "Talk like a pirate.", "the model was told the instructions");
+
+    // The preset is in Settings → Presets.
+    app.testid("settings-open").await.click().await.unwrap();
+    app.testid("settings-tab-presets").await.click().await.unwrap();
+    app.testid("settings-panel-presets").await;
+    let name = app.testid("preset-name").await;
+    assert_eq!(text_of(&name).await, "Pirate");
+    // The webview paints a moment after the DOM changes.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("presets-settings.png").await;
+    app.quit().await;
+}
+
+/// An element's text as the DOM has it (WebDriver's rendered text can miss text in flex items).
+async fn text_of(element: &WebElement) -> String {
+    element.prop("textContent").await.unwrap().unwrap_or_default()
+}

@@ -1,6 +1,7 @@
 import {
   useCallback,
   useEffect,
+  useMemo,
   useReducer,
   useRef,
   useState,
@@ -11,6 +12,7 @@ import {
 import { LINK_FAILED_EVENT, newClientMsgId, outcomeOf, toUiError, type HearthApi, type UiError } from "./api";
 import type { AccountInfo } from "./bindings/AccountInfo";
 import type { AccountPatch } from "./bindings/AccountPatch";
+import type { NewPreset } from "./bindings/NewPreset";
 import type { AccountUsage } from "./bindings/AccountUsage";
 import type { ApprovalAnswer } from "./bindings/ApprovalAnswer";
 import type { CreateSession } from "./bindings/CreateSession";
@@ -527,6 +529,7 @@ function ChatArea({
   );
 
   const loadAttachment = useCallback((id: string) => api.attachmentBytes(id), [api]);
+  const presets = useMemo(() => ({ list: () => api.listPresets(), add: (p: NewPreset) => api.addPreset(p) }), [api]);
   // Stable, so the messages' actions (a context) do not redraw every message.
   const editMessage = useCallback(
     (messageId: string, text: string) => withSessionRef.current((id) => api.chatEdit(id, messageId, text)),
@@ -566,6 +569,7 @@ function ChatArea({
         usage={usage}
         focusComposer={focusComposer}
         onExport={session ? (format) => api.saveExport(session.id, format) : undefined}
+        presets={presets}
         onNewSession={onNewSession}
         onSend={(text: string, priority: Priority, attachments: string[]) =>
           withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority, attachments }))
@@ -751,6 +755,7 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
   const [settings, reloadSettings, setSettings] = useLoadable(() => api.getSettings());
   const [schedules, reloadSchedules, setSchedules] = useLoadable(() => api.listSchedules());
   const [hooks, reloadHooks, setHooks] = useLoadable(() => api.listHooks());
+  const [presets, reloadPresets] = useLoadable(() => api.listPresets());
   // Wrapped, so "not known yet" (null) differs from "the API is off" ({ url: null }).
   const [apiUrl, reloadApiUrl] = useLoadable(() => api.apiUrl().then((url) => ({ url })));
   const [health, checkHealth] = useLoadable(() => api.health());
@@ -764,6 +769,8 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
     } else if (tab === "rules") {
       void reloadRules();
       void reloadTools(); // names for the form to suggest
+    } else if (tab === "presets") {
+      void reloadPresets();
     } else if (tab === "mcp") {
       void reloadMcpServers();
     } else if (tab === "schedules") {
@@ -888,6 +895,17 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
     return result;
   };
 
+  /** A preset change, then the list as the backend has it (sorted by name there). */
+  const presetCall = async (act: () => Promise<unknown>): Promise<UiError | null> => {
+    try {
+      await act();
+    } catch (e) {
+      return toUiError(e);
+    }
+    await reloadPresets();
+    return null;
+  };
+
   const updateSettings = async (patch: SettingsPatch): Promise<UiError | null> => {
     try {
       const value = await api.updateSettings(patch);
@@ -912,6 +930,14 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
       tools={tools.value}
       toolsFailed={tools.failed}
       onReloadTools={() => void reloadTools()}
+      presets={{
+        presets: presets.value,
+        failed: presets.failed,
+        onReload: () => void reloadPresets(),
+        onAdd: (preset) => presetCall(() => api.addPreset(preset)),
+        onUpdate: (id, patch) => presetCall(() => api.updatePreset(id, patch)),
+        onRemove: (id) => presetCall(() => api.removePreset(id)),
+      }}
       rules={rules.value}
       rulesFailed={rules.failed}
       onReloadRules={() => void reloadRules()}

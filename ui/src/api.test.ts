@@ -523,3 +523,21 @@ describe("outside the Hearth app", () => {
     expect(() => tauriApi.onNewChat(() => undefined)()).not.toThrow();
   });
 });
+
+describe("tauriApi presets and links", () => {
+  it("sends presets as {preset}, changes as {id, patch}, removals as {id}, links as {url}", async () => {
+    const calls = recordIpc(null);
+    await tauriApi.listPresets();
+    await tauriApi.addPreset({ name: "Brief", prompt: "Be brief." });
+    await tauriApi.updatePreset("p1", { prompt: "Be briefer." });
+    await tauriApi.removePreset("p1");
+    await tauriApi.openLink("https://example.com/");
+    expect(calls).toEqual([
+      { cmd: "presets_list", args: {} },
+      { cmd: "preset_add", args: { preset: { name: "Brief", prompt: "Be brief." } } },
+      { cmd: "preset_update", args: { id: "p1", patch: { prompt: "Be briefer." } } },
+      { cmd: "preset_remove", args: { id: "p1" } },
+      { cmd: "open_link", args: { url: "https://example.com/" } },
+    ]);
+  });
+});

@@ -35,6 +35,9 @@ import type { Schedule } from "./bindings/Schedule";
 import type { SchedulePatch } from "./bindings/SchedulePatch";
 import type { ScheduleRun } from "./bindings/ScheduleRun";
 import type { SendMessage } from "./bindings/SendMessage";
+import type { NewPreset } from "./bindings/NewPreset";
+import type { Preset } from "./bindings/Preset";
+import type { PresetPatch } from "./bindings/PresetPatch";
 import type { SendReceipt } from "./bindings/SendReceipt";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { SearchQuery } from "./bindings/SearchQuery";
@@ -158,6 +161,12 @@ export interface HearthApi {
   /** `rotate_secret: true` resolves with the new secret, shown this once. */
   updateHook(name: string, patch: HookPatch): Promise<HookWithSecret>;
   removeHook(name: string): Promise<void>;
+
+  /** Assistant presets (named system prompts), by name. */
+  listPresets(): Promise<Preset[]>;
+  addPreset(preset: NewPreset): Promise<Preset>;
+  updatePreset(id: string, patch: PresetPatch): Promise<Preset>;
+  removePreset(id: string): Promise<void>;
 
   /** Recent log lines, oldest first; `after_seq` asks only for newer ones. */
   recentLogs(query: LogQuery): Promise<LogLine[]>;
@@ -424,6 +433,19 @@ export const tauriApi: HearthApi = {
   },
   removeHook(name) {
     return call<void>("hook_remove", { name });
+  },
+
+  listPresets() {
+    return call<Preset[]>("presets_list", {});
+  },
+  addPreset(preset) {
+    return call<Preset>("preset_add", { preset });
+  },
+  updatePreset(id, patch) {
+    return call<Preset>("preset_update", { id, patch });
+  },
+  removePreset(id) {
+    return call<void>("preset_remove", { id });
   },
 
   recentLogs(query) {

@@ -7,8 +7,11 @@ import type { UpdateSession } from "./bindings/UpdateSession";
 export const DEFAULT_MAX_STEPS = 50;
 export const MAX_STEPS_LIMIT = 500;
 
-/** What the popover changes: `workspace: ""` clears the folder, `max_steps: 0` the limit. */
-export type ChatSettingsPatch = Pick<UpdateSession, "workspace" | "max_steps">;
+/**
+ * What the chat's popovers change: `workspace: ""` clears the folder, `max_steps: 0` the limit,
+ * `system_prompt: ""` the instructions.
+ */
+export type ChatSettingsPatch = Pick<UpdateSession, "workspace" | "max_steps" | "system_prompt">;
 
 /** What the header shows: the folder's own name (its full path is the tooltip), or "No folder". */
 export function folderLabel(workspace: string | null): string {
@@ -60,5 +63,5 @@ export function checkChatSettings(
 }
 
 export function isEmptyPatch(patch: ChatSettingsPatch): boolean {
-  return patch.workspace === undefined && patch.max_steps === undefined;
+  return patch.workspace === undefined && patch.max_steps === undefined && patch.system_prompt === undefined;
 }

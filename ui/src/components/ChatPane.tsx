@@ -13,6 +13,7 @@ import type { ChatSettingsPatch } from "../chatSettings";
 import { isRunning, runFailure, visibleMessages, type ConversationState } from "../conversation";
 import { thinkingSupport } from "../thinking";
 import { sessionUsageLabel, usageDetails } from "../usageFormat";
+import { AssistantPicker, type PresetSource } from "./AssistantPicker";
 import { ChatSettings } from "./ChatSettings";
 import { Composer } from "./Composer";
 import { MessageActions, type MessageActionsValue } from "./MessageActions";
@@ -65,6 +66,8 @@ export interface ChatPaneProps {
   onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
   /** Put the cursor in the composer when the chat opens (a chat just started from onboarding). */
   focusComposer?: boolean;
+  /** Assistant presets for the chat's instructions (no instructions picker without them). */
+  presets?: PresetSource;
   /** Saves the chat's export; resolves with the file's path (no Export menu without it). */
   onExport?: ExportMenuProps["onExport"];
 }
@@ -169,6 +172,13 @@ function Chat({
           <h1 className="chat-header" data-testid="chat-header" title={session.title}>
             {session.title}
           </h1>
+          {on.presets && (
+            <AssistantPicker
+              prompt={session.system_prompt}
+              presets={on.presets}
+              onSave={(prompt) => on.onChatSettingsChange({ system_prompt: prompt })}
+            />
+          )}
           <ChatSettings session={session} onSave={on.onChatSettingsChange} />
           {usage && usageLabel !== null && (
             <span className="session-usage" data-testid="session-usage" title={usageDetails(usage)}>

@@ -74,6 +74,14 @@ const OTHER_SECTIONS = {
   onUpdateHook: () => Promise.resolve({ ok: false as const, error: { code: "UNKNOWN" as const, message: "no" } }),
   onRemoveHook: () => Promise.resolve(null),
   onQueryLogs: () => Promise.resolve([]),
+  presets: {
+    presets: [],
+    failed: false,
+    onReload: () => undefined,
+    onAdd: () => Promise.resolve(null),
+    onUpdate: () => Promise.resolve(null),
+    onRemove: () => Promise.resolve(null),
+  },
 } satisfies Partial<SettingsDialogProps>;
 
 function renderDialog(overrides: Partial<SettingsDialogProps> = {}) {

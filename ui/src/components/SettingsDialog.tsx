@@ -30,18 +30,20 @@ import { AccountForm } from "./AccountForm";
 import { AccountList, type AccountTestResult } from "./AccountList";
 import { Dialog } from "./Dialog";
 import { GeneralSettings } from "./GeneralSettings";
-import { ClockIcon, KeyIcon, LogsIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon, WebhookIcon } from "./icons";
+import { AssistantIcon, ClockIcon, KeyIcon, LogsIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon, WebhookIcon } from "./icons";
 import { LogsSettings } from "./LogsSettings";
 import { McpSettings, type McpTestResult } from "./McpSettings";
+import { PresetsSettings, type PresetsSettingsProps } from "./PresetsSettings";
 import { RulesSettings } from "./RulesSettings";
 import { SchedulesSettings } from "./SchedulesSettings";
 import { ToolsSettings } from "./ToolsSettings";
 import { WebhooksSettings } from "./WebhooksSettings";
 
-export type SettingsTab = "accounts" | "tools" | "rules" | "mcp" | "schedules" | "hooks" | "logs" | "general";
+export type SettingsTab = "accounts" | "presets" | "tools" | "rules" | "mcp" | "schedules" | "hooks" | "logs" | "general";
 
 const TABS: ReadonlyArray<{ id: SettingsTab; label: string; icon: typeof KeyIcon }> = [
   { id: "accounts", label: "Accounts", icon: KeyIcon },
+  { id: "presets", label: "Presets", icon: AssistantIcon },
   { id: "tools", label: "Tools", icon: ToolIcon },
   { id: "rules", label: "Rules", icon: ShieldIcon },
   { id: "mcp", label: "MCP servers", icon: ServerIcon },
@@ -101,6 +103,9 @@ export interface SettingsDialogProps {
   models: ModelList | null;
   /** Opens a chat (a schedule's run, a webhook's chat, a log line's). */
   onOpenSession(sessionId: string): void;
+
+  /** The assistant presets and what changes them. */
+  presets: PresetsSettingsProps;
 
   /** The schedules; null while loading. */
   schedules: readonly Schedule[] | null;
@@ -268,6 +273,16 @@ function SettingsPanel(props: SettingsDialogProps & { tab: SettingsTab }) {
             onReload={props.onReloadTools}
             onSetPolicy={props.onSetToolPolicy}
           />
+        </Section>
+      );
+    case "presets":
+      return (
+        <Section
+          id="settings-presets"
+          title="Assistant presets"
+          intro="Named instructions a chat can take from the instructions button in its header: the model reads them before every reply in that chat."
+        >
+          <PresetsSettings {...props.presets} />
         </Section>
       );
     case "rules":

@@ -73,6 +73,14 @@ function renderSettings(tab: SettingsTab, overrides: Partial<SettingsDialogProps
     onSetToolPolicy: vi.fn(() => Promise.resolve(null)),
     onAddRule: vi.fn(() => Promise.resolve(null)),
     onRemoveRule: vi.fn(() => Promise.resolve(null)),
+    presets: {
+      presets: [],
+      failed: false,
+      onReload: vi.fn(),
+      onAdd: vi.fn(() => Promise.resolve(null)),
+      onUpdate: vi.fn(() => Promise.resolve(null)),
+      onRemove: vi.fn(() => Promise.resolve(null)),
+    },
     mcpServers: SERVERS,
     mcpServersFailed: false,
     onReloadMcpServers: vi.fn(),
@@ -132,6 +140,7 @@ describe("Settings tabs", () => {
     const tabs = screen.getAllByRole("tab");
     expect(tabs.map((t) => t.textContent)).toEqual([
       "Accounts",
+      "Presets",
       "Tools",
       "Rules",
       "MCP servers",
@@ -154,8 +163,8 @@ describe("Settings tabs", () => {
     const { user, props } = renderSettings("accounts");
     screen.getByTestId("settings-tab-accounts").focus();
     await user.keyboard("{ArrowDown}");
-    expect(document.activeElement).toBe(screen.getByTestId("settings-tab-tools"));
-    expect(screen.getByTestId("settings-panel-tools")).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByTestId("settings-tab-presets"));
+    expect(screen.getByTestId("settings-panel-presets")).toBeTruthy();
     await user.keyboard("{ArrowUp}{ArrowUp}");
     expect(document.activeElement, "wraps around").toBe(screen.getByTestId("settings-tab-general"));
     expect(props.onTabShown).toHaveBeenLastCalledWith("general");

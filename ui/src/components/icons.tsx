@@ -311,3 +311,14 @@ export function FileIcon(props: IconProps) {
     </Icon>
   );
 }
+
+/** An assistant preset: a person with a spark. */
+export function AssistantIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <circle cx="10" cy="8" r="3.5" />
+      <path d="M3.5 20a6.5 6.5 0 0 1 11.2-4.5" />
+      <path d="M18 13.5l.9 2.1 2.1.9-2.1.9-.9 2.1-.9-2.1-2.1-.9 2.1-.9z" />
+    </Icon>
+  );
+}
