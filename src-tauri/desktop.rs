@@ -18,6 +18,9 @@ pub const TRAY: &str = "hearth-tray";
 pub const OPEN_SESSION: &str = "hearth://open-session";
 pub const NEW_CHAT: &str = "hearth://new-chat";
 pub const CONFIRM_QUIT: &str = "hearth://confirm-quit";
+/// A chat's row may have changed (made, imported, renamed, a run or message in it), by
+/// whoever: the window's list reads it again. Payload `{session_id}`.
+pub const SESSION_CHANGED: &str = "hearth://session-changed";
 
 /// What the shell knows beside the engine.
 #[derive(Default)]
@@ -198,13 +201,26 @@ pub fn refresh_activity<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
     }
 }
 
-/// Watches the engine's notable frames: keeps the tray current and notifies.
+/// Watches the engine's notable frames: keeps the tray current, notifies, and tells the
+/// window which chats changed (also those made or changed by the HTTP API or a script).
 pub fn watch<R: Runtime>(app: AppHandle<R>, engine: Arc<Engine>) {
     let mut frames = engine.watch();
+    let mut sessions = engine.watch_sessions();
+    let changed = app.clone();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match sessions.recv().await {
+                Ok(id) => session_changed(&changed, &id),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                Err(_) => return,
+            }
+        }
+    });
     tauri::async_runtime::spawn(async move {
         loop {
             match frames.recv().await {
                 Ok(frame) => {
+                    session_changed(&app, &frame.session_id);
                     refresh_activity(&app, &engine);
                     if let Some(note) = note_for(&app, &engine, &frame) {
                         let notifier =
@@ -221,6 +237,10 @@ pub fn watch<R: Runtime>(app: AppHandle<R>, engine: Arc<Engine>) {
             }
         }
     });
+}
+
+fn session_changed<R: Runtime>(app: &AppHandle<R>, session_id: &str) {
+    let _ = app.emit_to(MAIN, SESSION_CHANGED, serde_json::json!({ "session_id": session_id }));
 }
 
 /// One short line of text, escaped for servers that read bodies as markup.

@@ -778,3 +778,49 @@ async fn instructions_kept_as_a_preset_reach_the_model_and_show_in_settings() {
 async fn text_of(element: &WebElement) -> String {
     element.prop("textContent").await.unwrap().unwrap_or_default()
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_long_chat_reads_older_messages_and_a_search_jumps_past_the_loaded_page() {
+    let data = tempfile::tempdir().unwrap();
+    let app = App::launch_with(data.path(), &[("HEARTH_API_TOKEN", "e2e-token")]).await;
+    let (_, api) = app.api().await;
+    // 1,200 messages: the window reads the latest 200 first.
+    let messages: Vec<_> = (0..1_200)
+        .map(|i| {
+            let (role, source) = if i % 2 == 0 { ("user", "user") } else { ("assistant", "model") };
+            let text = if i == 3 { "The zanzibar plan, first draft.".to_owned() } else { format!("Message {i}.") };
+            serde_json::json!({"role": role, "source": source, "status": "complete", "usage": null,
+                "created_at": 1_700_000_000_000i64 + i, "content": [{"type": "text", "text": text}]})
+        })
+        .collect();
+    let doc = serde_json::json!({"format": "hearth.session", "version": 1, "messages": messages,
+        "session": {"title": "Long chat", "pinned": false, "model": null, "system_prompt": null,
+            "thinking_budget": null, "max_steps": null, "created_at": 1_700_000_000_000i64}});
+    let made = reqwest::Client::new()
+        .post(format!("{api}/v1/import"))
+        .bearer_auth("e2e-token")
+        .json(&doc)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), 201);
+    app.wait_rows("the imported chat", |rows| rows.len() == 1).await;
+
+    // Search for a word in the fourth message: the chat opens at its end and reads back to it.
+    app.testid("search-input").await.send_keys("zanzibar").await.unwrap();
+    let hit = app.wait_for_css("[data-testid='search-hit']").await;
+    let message_id = hit.attr("data-message-id").await.unwrap().unwrap();
+    hit.click().await.unwrap();
+    let shown = app
+        .wait_for_css(&format!(
+            "[data-testid='message'][data-message-id='{message_id}'][data-highlighted='true']"
+        ))
+        .await;
+    assert!(text_of(&shown).await.contains("The zanzibar plan"));
+    app.screenshot("long-chat-search.png").await;
+
+    // Only what is near the viewport is in the page, of 1,200.
+    let rendered = app.driver.find_all(By::Css("[data-testid='message']")).await.unwrap().len();
+    assert!(rendered < 60, "{rendered} messages rendered");
+    app.quit().await;
+}

@@ -211,6 +211,8 @@ export function App({ api }: AppProps) {
     const timers = refreshTimers.current;
     return () => timers.forEach(clearTimeout);
   }, []);
+  // Chats made or changed elsewhere (the HTTP API, a script, a schedule) show up in the list.
+  useEffect(() => api.onSessionChanged(refreshSession), [api, refreshSession]);
 
   // Lets end-to-end tests wait until the first page is on screen.
   useEffect(() => {
@@ -347,8 +349,9 @@ export function App({ api }: AppProps) {
   /** Opens a search hit's chat and shows the message (see `revealMessage`). */
   const openHit = async (hit: SearchHit) => {
     await openSessionById(hit.session_id);
-    if (!(await revealMessage(hit.shown_in))) {
-      showError({ code: "NOT_FOUND", message: "The chat is open, but that message is further back than the loaded part." });
+    // A long chat reads its older messages until the hit is among them.
+    if (!(await revealMessage(hit.shown_in, 20_000))) {
+      showError({ code: "NOT_FOUND", message: "The chat is open, but that message is not in it any more (an earlier version of it, or deleted)." });
     }
   };
 
@@ -530,6 +533,9 @@ function ChatArea({
 
   const loadAttachment = useCallback((id: string) => api.attachmentBytes(id), [api]);
   const presets = useMemo(() => ({ list: () => api.listPresets(), add: (p: NewPreset) => api.addPreset(p) }), [api]);
+  // Looking for a message jumped to reads in the largest pages the backend gives.
+  const { loadEarlier: readEarlier } = conversation;
+  const loadEarlier = useCallback((seek: boolean) => void readEarlier(seek ? 1000 : undefined), [readEarlier]);
   // Stable, so the messages' actions (a context) do not redraw every message.
   const editMessage = useCallback(
     (messageId: string, text: string) => withSessionRef.current((id) => api.chatEdit(id, messageId, text)),
@@ -570,6 +576,8 @@ function ChatArea({
         focusComposer={focusComposer}
         onExport={session ? (format) => api.saveExport(session.id, format) : undefined}
         presets={presets}
+        onLoadEarlier={loadEarlier}
+        loadingEarlier={conversation.loadingEarlier}
         onNewSession={onNewSession}
         onSend={(text: string, priority: Priority, attachments: string[]) =>
           withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority, attachments }))
@@ -1051,6 +1059,9 @@ const REVEAL_HIGHLIGHT_MS = 2000;
  */
 export async function revealMessage(messageId: string, within = 5000): Promise<boolean> {
   const deadline = Date.now() + within;
+  // Polls in a row in which the open chat said the message is not in it (the chat shown at
+  // first may still be the one before).
+  let absent = 0;
   for (;;) {
     const selector = `[data-testid='message'][data-message-id='${CSS.escape(messageId)}']`;
     const element = document.querySelector<HTMLElement>(selector);
@@ -1061,8 +1072,8 @@ export async function revealMessage(messageId: string, within = 5000): Promise<b
       return true;
     }
     // A long chat renders only the messages near the viewport: have it scroll to this one.
-    showMessage(messageId);
-    if (Date.now() > deadline) return false;
+    absent = showMessage(messageId) ? 0 : absent + 1;
+    if (Date.now() > deadline || absent > 20) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

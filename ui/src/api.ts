@@ -75,7 +75,8 @@ export interface HearthApi {
   restoreSession(sessionId: string): Promise<Session>;
 
   /** The newest messages (oldest first) and the watermark to subscribe after. */
-  chatHistory(sessionId: string, limit?: number): Promise<History>;
+  /** The latest `limit` messages of the active path, or those before the message `before`. */
+  chatHistory(sessionId: string, limit?: number, before?: string): Promise<History>;
   /** Every frame with seq > afterSeq goes to `onFrame`, in order, exactly once. */
   chatSubscribe(sessionId: string, afterSeq: number, onFrame: (frame: Frame) => void): ChatSubscription;
   chatUnsubscribe(channelId: number): Promise<void>;
@@ -192,6 +193,11 @@ export interface HearthApi {
   onOpenSession(handler: (sessionId: string) => void): () => void;
   /** The tray's "New chat". Returns a function that stops listening. */
   onNewChat(handler: () => void): () => void;
+  /**
+   * A chat's row may have changed — made, imported, renamed, a message or run in it — by the
+   * window, the HTTP API or a script. Returns a function that stops listening.
+   */
+  onSessionChanged(handler: (sessionId: string) => void): () => void;
   /** Quit was asked for while runs are in flight: the handler asks the user. */
   onConfirmQuit(handler: (activity: Activity) => void): () => void;
   /** Quits now (runs in flight end interrupted). */
@@ -245,6 +251,7 @@ function listenTo<T>(event: string, handler: (payload: T) => void): () => void {
 export const OPEN_SESSION_EVENT = "hearth://open-session";
 export const NEW_CHAT_EVENT = "hearth://new-chat";
 export const CONFIRM_QUIT_EVENT = "hearth://confirm-quit";
+export const SESSION_CHANGED_EVENT = "hearth://session-changed";
 
 /** Makes a send idempotent: the backend answers a repeat with the first receipt. */
 export function newClientMsgId(): string {
@@ -279,8 +286,8 @@ export const tauriApi: HearthApi = {
     return call<Session>("session_restore", { session_id: sessionId });
   },
 
-  chatHistory(sessionId, limit = HISTORY_LIMIT) {
-    return call<History>("chat_history", { session_id: sessionId, limit });
+  chatHistory(sessionId, limit = HISTORY_LIMIT, before) {
+    return call<History>("chat_history", before === undefined ? { session_id: sessionId, limit } : { session_id: sessionId, limit, before });
   },
   chatSubscribe(sessionId, afterSeq, onFrame) {
     // A Channel needs Tauri's internals even to be created.
@@ -480,6 +487,11 @@ export const tauriApi: HearthApi = {
   },
   onNewChat(handler) {
     return listenTo<null>(NEW_CHAT_EVENT, () => handler());
+  },
+  onSessionChanged(handler) {
+    return listenTo<{ session_id: string }>(SESSION_CHANGED_EVENT, (payload) => {
+      if (typeof payload?.session_id === "string") handler(payload.session_id);
+    });
   },
   onConfirmQuit(handler) {
     return listenTo<Activity>(CONFIRM_QUIT_EVENT, (payload) => {

@@ -1002,3 +1002,40 @@ describe("tool calls", () => {
     expect(after.tools).toBe(before.tools);
   });
 });
+
+describe("older messages", () => {
+  const text = (id: string, role: "user" | "assistant") => message(id, role, [{ type: "text", text: id }]);
+  const page = (ids: string[], has_more: boolean): History => ({
+    messages: ids.map((id, i) => text(id, i % 2 ? "assistant" : "user")),
+    watermark: 40,
+    has_more,
+  });
+
+  it("puts a page of older messages before those shown, each once, with their calls' results", () => {
+    const state = opened(page(["m4", "m5"], true));
+    const older: History = {
+      messages: [
+        text("m1", "user"),
+        message("m2", "assistant", [{ type: "tool_use", id: "t1", name: "run_shell", input: { command: "ls" } }]),
+        message("m3", "user", [{ type: "tool_result", tool_use_id: "t1", content: "a.txt", is_error: false }]),
+        // Already shown (a message on both pages): kept once.
+        text("m4", "user"),
+      ],
+      watermark: 40,
+      has_more: false,
+    };
+    const next = conversationReducer(state, { type: "earlierLoaded", sessionId: SESSION, beforeId: "m4", history: older });
+    expect(next.messages.map((m) => m.id)).toEqual(["m1", "m2", "m3", "m4", "m5"]);
+    expect(next.hasMore).toBe(false);
+    expect(next.tools.t1?.result?.content).toBe("a.txt");
+    expect(next.lastSeq, "live position unchanged").toBe(state.lastSeq);
+  });
+
+  it("drops a page read for a list that has since been replaced, or for another chat", () => {
+    const state = opened(page(["m4", "m5"], true));
+    const stale = { type: "earlierLoaded" as const, sessionId: SESSION, beforeId: "m9", history: page(["m1"], false) };
+    expect(conversationReducer(state, stale)).toBe(state);
+    const elsewhere = { type: "earlierLoaded" as const, sessionId: "other", beforeId: "m4", history: page(["m1"], false) };
+    expect(conversationReducer(state, elsewhere)).toBe(state);
+  });
+});

@@ -145,6 +145,8 @@ export type ConversationAction =
   /** A session was opened: nothing is known yet. */
   | { type: "opened"; sessionId: string | null }
   | { type: "historyLoaded"; sessionId: string; history: History }
+  /** A page of older messages, read with `before` = the first message shown. */
+  | { type: "earlierLoaded"; sessionId: string; beforeId: string; history: History }
   | { type: "snapshot"; snapshot: SubscribeSnapshot }
   | { type: "frame"; frame: Frame };
 
@@ -603,6 +605,21 @@ export function conversationReducer(state: ConversationState, action: Conversati
         messages,
         hasMore: action.history.has_more,
         lastSeq: action.history.watermark,
+      };
+    }
+
+    case "earlierLoaded": {
+      // Only onto the list it was read for: a reload (a branch switch) since then replaced it.
+      if (action.sessionId !== state.sessionId || state.messages[0]?.id !== action.beforeId) return state;
+      const known = new Set(state.messages.map((m) => m.id));
+      const older = action.history.messages.filter((m) => !known.has(m.id)).map(messageFromHistory);
+      // Their calls' results; what the live frames told of later calls stays.
+      const { tools } = toolsFromHistory(action.history);
+      return {
+        ...state,
+        messages: [...older, ...state.messages],
+        hasMore: action.history.has_more,
+        tools: { ...tools, ...state.tools },
       };
     }
 

@@ -1,8 +1,8 @@
 // The open conversation's lifecycle: history, then a subscription from its watermark; the
 // subscription ends when another session is opened or the view goes away. A window reload
 // simply runs this again from the history.
-import { useEffect, useReducer, useRef, useState } from "react";
-import type { HearthApi } from "./api";
+import { useCallback, useEffect, useReducer, useRef, useState } from "react";
+import { HISTORY_LIMIT, type HearthApi } from "./api";
 import type { Frame } from "./bindings/Frame";
 import { conversationReducer, initialConversationState, type ConversationState } from "./conversation";
 
@@ -23,6 +23,13 @@ export interface ConversationHandle {
   runsCompleted: number;
   /** Opens the session again from its history. */
   reload(): void;
+  /**
+   * Reads the page of messages before the first one shown (`limit` of them, the history's
+   * page size by default). One at a time: a call while one is going does nothing.
+   */
+  loadEarlier(limit?: number): Promise<void>;
+  /** A page of older messages is being read. */
+  loadingEarlier: boolean;
 }
 
 export function useConversation(
@@ -35,6 +42,10 @@ export function useConversation(
   const [loadFailed, setLoadFailed] = useState(false);
   const [attempt, setAttempt] = useState(0);
   const [runsCompleted, setRunsCompleted] = useState(0);
+  const [loadingEarlier, setLoadingEarlier] = useState(false);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const earlierRequest = useRef<Promise<void> | null>(null);
   const onErrorRef = useRef(onError);
   onErrorRef.current = onError;
   const onChangedRef = useRef(onSessionChanged);
@@ -107,5 +118,27 @@ export function useConversation(
     };
   }, [api, sessionId, attempt]);
 
-  return { state, loadFailed, runsCompleted, reload: () => setAttempt((n) => n + 1) };
+  const loadEarlier = useCallback(
+    (limit = HISTORY_LIMIT): Promise<void> => {
+      const { sessionId: id, messages, hasMore, loaded } = stateRef.current;
+      const first = messages[0];
+      if (earlierRequest.current || id === null || !loaded || !hasMore || !first) return earlierRequest.current ?? Promise.resolve();
+      setLoadingEarlier(true);
+      const request = api
+        .chatHistory(id, limit, first.id)
+        .then(
+          (history) => dispatch({ type: "earlierLoaded", sessionId: id, beforeId: first.id, history }),
+          (e: unknown) => onErrorRef.current(e),
+        )
+        .finally(() => {
+          earlierRequest.current = null;
+          setLoadingEarlier(false);
+        });
+      earlierRequest.current = request;
+      return request;
+    },
+    [api],
+  );
+
+  return { state, loadFailed, runsCompleted, reload: () => setAttempt((n) => n + 1), loadEarlier, loadingEarlier };
 }

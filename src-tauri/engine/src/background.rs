@@ -291,6 +291,12 @@ impl Engine {
         self.shared.writer.bus().watch()
     }
 
+    /// Ids of sessions created, imported, changed, deleted or restored, by any caller (the
+    /// window, the HTTP API, a script): a window's list follows them.
+    pub fn watch_sessions(&self) -> tokio::sync::broadcast::Receiver<String> {
+        self.shared.writer.bus().watch_sessions()
+    }
+
     pub fn activity(&self) -> Result<Activity> {
         self.shared.store.read(|c| {
             let count = |sql: &str| c.query_row(sql, [], |r| r.get::<_, u32>(0));

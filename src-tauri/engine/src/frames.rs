@@ -304,6 +304,7 @@ impl FrameBody {
                 | FrameBody::ApprovalRequested { .. }
                 | FrameBody::ApprovalResolved { .. }
                 | FrameBody::ProactiveMessage { .. }
+                | FrameBody::TitleUpdated { .. }
         )
     }
 

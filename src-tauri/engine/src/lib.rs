@@ -335,12 +335,14 @@ impl Engine {
     pub fn import_session(&self, doc: &transfer::SessionDocument) -> Result<Session> {
         let session = transfer::import(&self.shared.store, doc)?;
         tracing::info!(session = %session.id, messages = doc.messages.len(), "chat imported");
+        self.shared.writer.bus().session_changed(&session.id);
         Ok(session)
     }
 
     pub fn create_session(&self, req: &CreateSession) -> Result<Session> {
         let session = self.shared.store.create_session(req)?;
         tracing::info!(session = %session.id, "session created");
+        self.shared.writer.bus().session_changed(&session.id);
         Ok(session)
     }
 
@@ -349,17 +351,22 @@ impl Engine {
     }
 
     pub fn update_session(&self, id: &str, patch: &UpdateSession) -> Result<Session> {
-        self.shared.store.update_session(id, patch)
+        let session = self.shared.store.update_session(id, patch)?;
+        self.shared.writer.bus().session_changed(id);
+        Ok(session)
     }
 
     pub fn delete_session(&self, id: &str) -> Result<Session> {
         let session = self.shared.store.delete_session(id)?;
         tracing::info!(session = %id, "session deleted (soft)");
+        self.shared.writer.bus().session_changed(id);
         Ok(session)
     }
 
     pub fn restore_session(&self, id: &str) -> Result<Session> {
-        self.shared.store.restore_session(id)
+        let session = self.shared.store.restore_session(id)?;
+        self.shared.writer.bus().session_changed(id);
+        Ok(session)
     }
 
     // ---- turns ----------------------------------------------------------------------------

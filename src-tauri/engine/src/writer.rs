@@ -46,11 +46,17 @@ enum Op {
 pub struct Bus {
     senders: Mutex<HashMap<String, broadcast::Sender<Arc<Frame>>>>,
     notable: broadcast::Sender<Arc<Frame>>,
+    /// Ids of sessions created, imported, changed, deleted or restored (by any caller).
+    sessions: broadcast::Sender<String>,
 }
 
 impl Default for Bus {
     fn default() -> Self {
-        Bus { senders: Mutex::default(), notable: broadcast::channel(BUS_CAPACITY).0 }
+        Bus {
+            senders: Mutex::default(),
+            notable: broadcast::channel(BUS_CAPACITY).0,
+            sessions: broadcast::channel(BUS_CAPACITY).0,
+        }
     }
 }
 
@@ -58,6 +64,15 @@ impl Bus {
     /// Committed frames of every session that change what is running, waiting or new.
     pub fn watch(&self) -> broadcast::Receiver<Arc<Frame>> {
         self.notable.subscribe()
+    }
+
+    /// Ids of sessions whose row changed outside a run: made, imported, renamed, deleted…
+    pub fn watch_sessions(&self) -> broadcast::Receiver<String> {
+        self.sessions.subscribe()
+    }
+
+    pub fn session_changed(&self, session_id: &str) {
+        let _ = self.sessions.send(session_id.to_owned());
     }
 
     pub fn subscribe(&self, session_id: &str) -> broadcast::Receiver<Arc<Frame>> {

@@ -66,6 +66,9 @@ export interface ChatPaneProps {
   onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
   /** Put the cursor in the composer when the chat opens (a chat just started from onboarding). */
   focusComposer?: boolean;
+  /** Reads older messages (`seek`: larger pages, looking for one); none without it. */
+  onLoadEarlier?(seek: boolean): void;
+  loadingEarlier?: boolean;
   /** Assistant presets for the chat's instructions (no instructions picker without them). */
   presets?: PresetSource;
   /** Saves the chat's export; resolves with the file's path (no Export menu without it). */
@@ -203,6 +206,8 @@ function Chat({
             retrying={conversation.retrying}
             failure={runFailure(conversation)}
             hasMore={conversation.hasMore}
+            onLoadEarlier={on.onLoadEarlier}
+            loadingEarlier={on.loadingEarlier}
             tools={conversation.tools}
             runningRunId={conversation.runningRunId}
             onRetry={on.onRetry}

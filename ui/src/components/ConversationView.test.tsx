@@ -3,13 +3,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { revealMessage } from "../App";
 import { messageFromHistory, type ChatMessage } from "../conversation";
 import { message } from "../test/frames";
-import { ConversationView, VIRTUALIZE_FROM, type ConversationViewProps } from "./ConversationView";
+import { ConversationView, showMessage, VIRTUALIZE_FROM, type ConversationViewProps } from "./ConversationView";
 
 // jsdom does no layout. As @tanstack/react-virtual's own tests do, give elements sizes: the
 // scroller a viewport, each message a height (`heightOf`), and the scroller a content height
 // that adds up what is rendered, spacers included. As in a browser, a ResizeObserver reports
 // sizes after the DOM changed, and setting scrollTop fires "scroll" afterwards.
 const VIEWPORT = 600;
+/** ConversationView's overscan: rows rendered beyond the viewport's edge. */
+const OVERSCAN_ROWS = 6;
 let heightOf: (el: HTMLElement) => number = () => 100;
 
 function contentHeight(scroller: HTMLElement): number {
@@ -178,6 +180,49 @@ describe("ConversationView, a long conversation", () => {
     const shown = screen.getAllByTestId("message").find((el) => el.dataset.messageId === "m42");
     expect(shown?.dataset.highlighted).toBe("true");
     expect(HTMLElement.prototype.scrollIntoView).toHaveBeenCalled();
+  });
+});
+
+describe("ConversationView, older messages", () => {
+  it("reads older messages as the reader nears the top, and keeps what is on screen in place", async () => {
+    const all = chat(400);
+    const onLoadEarlier = vi.fn();
+    const { scroller, rerenderWith } = renderView({ messages: all.slice(200), hasMore: true, onLoadEarlier });
+    await settle();
+    expect(onLoadEarlier, "not at the bottom").not.toHaveBeenCalled();
+    expect(screen.getByTestId("history-more").textContent).toBe("Load earlier messages");
+
+    await scrollTo(scroller, 300);
+    expect(onLoadEarlier).toHaveBeenCalledWith(false);
+    const reading = shownIds();
+    rerenderWith({ messages: all.slice(200), hasMore: true, onLoadEarlier, loadingEarlier: true });
+    expect(screen.getByTestId("history-more").textContent).toBe("Loading earlier messages…");
+    rerenderWith({ messages: all, hasMore: false, onLoadEarlier, loadingEarlier: false });
+    await settle();
+    // Those read before are still rendered (with the overscan now reaching above them).
+    expect(shownIds(), "the same messages on screen").toEqual(expect.arrayContaining(reading));
+    expect(shownIds().length).toBeLessThanOrEqual(reading.length + OVERSCAN_ROWS);
+    expect(scroller.scrollTop, "by as much as the list grew above them").toBeGreaterThan(200 * 50);
+    expect(screen.queryByTestId("history-more"), "nothing older").toBeNull();
+  });
+
+  it("reads further back for a message jumped to, and says when a chat with all its messages lacks it", async () => {
+    const all = chat(400);
+    const onLoadEarlier = vi.fn();
+    const { rerenderWith } = renderView({ messages: all.slice(200), hasMore: true, onLoadEarlier });
+    await settle();
+    expect(showMessage("m42"), "looking further").toBe(true);
+    expect(onLoadEarlier).toHaveBeenCalledWith(true);
+
+    rerenderWith({ messages: all, hasMore: false, onLoadEarlier });
+    await settle();
+    let found = false;
+    await act(async () => {
+      found = await revealMessage("m42", 2_000);
+    });
+    expect(found).toBe(true);
+    expect(screen.getAllByTestId("message").find((el) => el.dataset.messageId === "m42")?.dataset.highlighted).toBe("true");
+    expect(showMessage("not-in-this-chat")).toBe(false);
   });
 });
 

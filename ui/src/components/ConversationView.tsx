@@ -24,6 +24,13 @@ export interface ConversationViewProps {
   onRetry(): void;
   /** Resolves null once the backend took the answer, or its error (shown on the card). */
   onAnswerApproval(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
+  /**
+   * Reads older messages (while `hasMore`): a page as the reader nears the top, or larger
+   * pages (`seek`) while looking for a message jumped to. No older messages without it.
+   */
+  onLoadEarlier?(seek: boolean): void;
+  /** Older messages are being read. */
+  loadingEarlier?: boolean;
 }
 
 /** Within this many pixels of the bottom counts as "at the bottom": new text keeps it there. */
@@ -39,16 +46,19 @@ const STICK_MARGIN = 48;
 export const VIRTUALIZE_FROM = 50;
 /** Messages rendered beyond each edge of the viewport. */
 const OVERSCAN = 6;
+/** Within this many pixels of the top, older messages are read. */
+const LOAD_EARLIER_MARGIN = 1200;
 
 /** The open conversation's way to bring a message it does not render into view. */
-let scrollToMessage: ((messageId: string) => void) | null = null;
+let scrollToMessage: ((messageId: string) => boolean) | null = null;
 
 /**
  * Scrolls the open conversation to a message so that it is rendered (App's `revealMessage`
- * then finds and highlights it). Does nothing if the message is not in the conversation.
+ * then finds and highlights it), reading older messages first if it is further back. False
+ * when the conversation has all its messages and this is not one of them.
  */
-export function showMessage(messageId: string): void {
-  scrollToMessage?.(messageId);
+export function showMessage(messageId: string): boolean {
+  return scrollToMessage?.(messageId) ?? true;
 }
 
 /** A guess at a message's height until it is measured: its text in lines, and its cards. */
@@ -71,6 +81,8 @@ export function ConversationView({
   runningRunId,
   onRetry,
   onAnswerApproval,
+  onLoadEarlier,
+  loadingEarlier = false,
 }: ConversationViewProps) {
   const scrollerRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
@@ -88,6 +100,8 @@ export function ConversationView({
     getItemKey: useCallback((index: number) => messages[index]?.id ?? index, [messages]),
     estimateSize: useCallback((index: number) => estimatedHeight(messages[index]), [messages]),
     overscan: OVERSCAN,
+    // A chat: older messages put above keep the ones on screen in place.
+    anchorTo: "end",
     gap: listLayout.gap,
     scrollMargin: listLayout.top,
     // Opened (or grown long enough to virtualise) at the bottom, it starts out rendering the
@@ -108,14 +122,21 @@ export function ConversationView({
   useEffect(() => {
     scrollToMessage = (messageId) => {
       const index = messages.findIndex((m) => m.id === messageId);
-      if (!virtual || index < 0) return;
-      stick.current = false;
-      virtualizer.scrollToIndex(index, { align: "center" });
+      if (index < 0) {
+        // Further back than what is loaded: read on until it is.
+        if (hasMore && onLoadEarlier) onLoadEarlier(true);
+        return hasMore && onLoadEarlier !== undefined;
+      }
+      if (virtual) {
+        stick.current = false;
+        virtualizer.scrollToIndex(index, { align: "center" });
+      }
+      return true;
     };
     return () => {
       scrollToMessage = null;
     };
-  }, [messages, virtual, virtualizer]);
+  }, [messages, virtual, virtualizer, hasMore, onLoadEarlier]);
 
   const onScroll = () => {
     const el = scrollerRef.current;
@@ -123,7 +144,21 @@ export function ConversationView({
     const atBottom = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_MARGIN;
     stick.current = atBottom;
     setAwayFromBottom(!atBottom);
+    if (hasMore && !loadingEarlier && el.scrollTop < LOAD_EARLIER_MARGIN) onLoadEarlier?.(false);
   };
+
+  // Older messages put above a list that is not virtualised: the ones on screen stay where
+  // they were (the content grew above them by as much as the list did). A virtualised list
+  // does this itself (anchorTo "end").
+  const firstId = messages[0]?.id;
+  const shape = useRef({ firstId, scrollHeight: 0 });
+  useLayoutEffect(() => {
+    const el = scrollerRef.current;
+    const was = shape.current;
+    const prepended = was.firstId !== undefined && was.firstId !== firstId && messages.some((m) => m.id === was.firstId);
+    if (el && prepended && !virtual && !stick.current) el.scrollTop += el.scrollHeight - was.scrollHeight;
+    shape.current = { firstId, scrollHeight: el?.scrollHeight ?? 0 };
+  });
 
   // After every render (new message, delta, phase…): keep the bottom in view if it was.
   useLayoutEffect(() => {
@@ -167,7 +202,23 @@ export function ConversationView({
         </div>
       ) : (
         <div className="chat-column">
-          {hasMore && <p className="history-more">Earlier messages are not shown.</p>}
+          {hasMore && (
+            <div className="history-more">
+              {onLoadEarlier ? (
+                <button
+                  type="button"
+                  className="history-more-button"
+                  data-testid="history-more"
+                  disabled={loadingEarlier}
+                  onClick={() => onLoadEarlier(false)}
+                >
+                  {loadingEarlier ? "Loading earlier messages…" : "Load earlier messages"}
+                </button>
+              ) : (
+                <p>Earlier messages are not shown.</p>
+              )}
+            </div>
+          )}
           <div className="message-list" data-testid="message-list" role="log" aria-label="Messages" ref={listRef}>
             {before > 0 && <div className="message-list-spacer" aria-hidden="true" style={{ height: before }} />}
             {rows.map(({ message, index }) => (
