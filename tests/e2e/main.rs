@@ -641,6 +641,15 @@ async fn editing_a_message_makes_a_branch_the_model_sees_alone_and_the_switcher_
     let position = app.wait_for_css("[data-testid='branch-position']").await;
     assert_eq!(position.text().await.unwrap(), "1/2");
     app.screenshot("branches.png").await;
+
+    // Search finds the other version's reply, marked so; opening it shows that version.
+    app.testid("search-input").await.send_keys("two").await.unwrap();
+    let hit = app.wait_for_css("[data-testid='search-hit'][data-active='false']").await;
+    assert!(hit.find(By::Css("[data-testid='search-hit-version']")).await.is_ok());
+    hit.click().await.unwrap();
+    app.wait_text("the second version is back", |t| t == "Reply two.\n").await;
+    assert_eq!(user_texts(&app).await, ["second question"]);
+    app.wait_for_css("[data-testid='message'][data-highlighted='true']").await;
     app.quit().await;
 }
 

@@ -349,6 +349,15 @@ export function App({ api }: AppProps) {
   /** Opens a search hit's chat and shows the message (see `revealMessage`). */
   const openHit = async (hit: SearchHit) => {
     await openSessionById(hit.session_id);
+    // On a version an edit or a regenerated reply replaced: show that version first.
+    if (!hit.active) {
+      try {
+        await api.chatSwitchBranch(hit.session_id, hit.shown_in);
+      } catch (e) {
+        showError(e);
+        return;
+      }
+    }
     // A long chat reads its older messages until the hit is among them.
     if (!(await revealMessage(hit.shown_in, 20_000))) {
       showError({ code: "NOT_FOUND", message: "The chat is open, but that message is not in it any more (an earlier version of it, or deleted)." });

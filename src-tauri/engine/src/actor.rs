@@ -477,27 +477,28 @@ impl Actor {
         let (sid, mid) = (self.session_id.clone(), message_id.to_owned());
         self.shared
             .write(move |tx, now| {
-                // The version shown now at that place: a sibling in the timeline.
-                let target = messages::get(tx, &mid)?
+                messages::get(tx, &mid)?
                     .filter(|m| m.session_id == sid)
                     .ok_or_else(|| ApiError::new(ErrorCode::InvalidInput, "no such message"))?;
-                let info = branches::info(tx, &sid, &mid)?.ok_or_else(|| {
-                    ApiError::new(ErrorCode::InvalidInput, "this message has no other versions")
-                })?;
-                let mut shown = None;
-                for sibling in &info.siblings {
-                    if let Some(o) = messages::ordinal_of(tx, sibling)? {
-                        shown = Some(o);
-                    }
+                // Shown already, and the only version of itself: nothing to switch to.
+                if messages::ordinal_of(tx, &mid)?.is_some()
+                    && branches::info(tx, &sid, &mid)?.is_none()
+                {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        "this message has no other versions",
+                    ));
                 }
-                let Some(ordinal) = shown else {
+                // The version shown now where the message's branch leaves the timeline (a
+                // sibling of the message, or of an ancestor when it is deeper in that branch).
+                let Some((path, ordinal)) = branches::path_from_timeline(tx, &sid, &mid)? else {
                     return Err(ApiError::new(
                         ErrorCode::InvalidInput,
                         "none of this message's versions is shown",
                     ));
                 };
                 branches::stash_from(tx, &sid, ordinal)?;
-                branches::activate(tx, &sid, &target.id, ordinal, now)
+                branches::activate_path(tx, &sid, &path, ordinal, now)
             })
             .await?;
         self.branch_changed(message_id);

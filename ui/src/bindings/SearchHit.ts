@@ -11,4 +11,9 @@ shown_in: string,
 /**
  * Around the best match, with the matched words marked.
  */
-snippet: Array<SnippetPart>, created_at: number, };
+snippet: Array<SnippetPart>, created_at: number, 
+/**
+ * Whether it is on the chat's active path; false for a version that an edit or a
+ * regeneration replaced (switching to that version shows it).
+ */
+active: boolean, };

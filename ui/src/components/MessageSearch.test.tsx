@@ -6,8 +6,9 @@ import type { SearchResults } from "../bindings/SearchResults";
 import { isSearchShortcut } from "../shortcuts";
 import { MessageSearch, SEARCH_DEBOUNCE_MS } from "./MessageSearch";
 
-function hit(id: string, parts: [string, boolean][], title = "Deploy notes"): SearchHit {
+function hit(id: string, parts: [string, boolean][], title = "Deploy notes", active = true): SearchHit {
   return {
+    active,
     session_id: `s-${id}`,
     session_title: title,
     message_id: id,
@@ -42,6 +43,19 @@ describe("MessageSearch", () => {
     expect(found.textContent).toContain("<img src=x onerror=alert(1)>");
     expect(found.dataset.messageId).toBe("m1");
     expect(found.dataset.sessionId).toBe("s-m1");
+    expect(screen.queryByTestId("search-hit-version"), "on the chat as shown").toBeNull();
+  });
+
+  it("marks a hit on a version an edit replaced", async () => {
+    const search = vi.fn().mockResolvedValue({ hits: [hit("m1", [["old ", false], ["plan", true]], "Plans", false)] });
+    const { user, input, onOpenHit } = setup(search);
+    await user.type(input, "plan");
+    await act(() => pause(SEARCH_DEBOUNCE_MS + 50));
+    const found = await screen.findByTestId("search-hit");
+    expect(found.dataset.active).toBe("false");
+    expect(screen.getByTestId("search-hit-version").textContent).toBe("earlier version");
+    await user.click(found);
+    expect(onOpenHit).toHaveBeenCalledWith(expect.objectContaining({ message_id: "m1", active: false }));
   });
 
   it("waits for typing to pause and shows only the latest query's answer", async () => {

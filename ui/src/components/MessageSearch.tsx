@@ -107,9 +107,18 @@ export function MessageSearch({ search, onOpenHit, inputRef, onActiveChange }: M
                     data-testid="search-hit"
                     data-session-id={hit.session_id}
                     data-message-id={hit.message_id}
+                    data-active={hit.active}
+                    title={hit.active ? undefined : "In an earlier version of the chat (before an edit or a regenerated reply): opening it shows that version"}
                     onClick={() => onOpenHit(hit)}
                   >
-                    <span className="search-hit-title">{hit.session_title}</span>
+                    <span className="search-hit-title">
+                      {hit.session_title}
+                      {!hit.active && (
+                        <span className="search-hit-version" data-testid="search-hit-version">
+                          earlier version
+                        </span>
+                      )}
+                    </span>
                     <span className="search-hit-snippet">
                       {hit.snippet.map((part, i) => (part.hit ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
                     </span>

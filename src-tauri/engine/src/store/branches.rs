@@ -86,6 +86,63 @@ pub fn activate(
     }
 }
 
+/// The way to `target` from the message where its branch leaves the timeline: `[fork, …,
+/// target]`, where `fork` is `target` or its nearest ancestor that has a version (a sibling, or
+/// itself) in the timeline, with that version's ordinal. None when no ancestor's version is
+/// shown (a message of another chat, or one that never entered).
+pub fn path_from_timeline(
+    conn: &Connection,
+    session_id: &str,
+    target: &str,
+) -> Result<Option<(Vec<String>, i64)>> {
+    let mut shown = conn.prepare_cached(
+        "SELECT s.ordinal FROM messages m JOIN messages s
+           ON s.session_id = m.session_id AND s.parent_id IS m.parent_id
+         WHERE m.id = ?1 AND m.session_id = ?2 AND s.ordinal IS NOT NULL",
+    )?;
+    let mut parent = conn.prepare_cached(
+        "SELECT parent_id FROM messages WHERE id = ?1 AND session_id = ?2 AND active_at IS NOT NULL",
+    )?;
+    let mut path = Vec::new();
+    let mut id = target.to_owned();
+    loop {
+        let Some(up) = parent
+            .query_row(params![id, session_id], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        path.push(id.clone());
+        if let Some(ordinal) = shown.query_row(params![id, session_id], |r| r.get(0)).optional()? {
+            path.reverse();
+            return Ok(Some((path, ordinal)));
+        }
+        match up {
+            Some(up) => id = up,
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Puts `path` (from `path_from_timeline`) into the timeline from ordinal `from`, then after its
+/// last message the child that was on screen last, at each step.
+pub fn activate_path(
+    tx: &Transaction<'_>,
+    session_id: &str,
+    path: &[String],
+    from: i64,
+    now: i64,
+) -> Result<()> {
+    let Some((last, before)) = path.split_last() else { return Ok(()) };
+    for (i, id) in before.iter().enumerate() {
+        tx.execute(
+            "UPDATE messages SET ordinal = ?2, active_at = ?3 WHERE id = ?1",
+            params![id, from + i as i64, now],
+        )?;
+    }
+    activate(tx, session_id, last, from + before.len() as i64, now)
+}
+
 /// The versions of a message: its siblings (same parent) that entered the conversation, oldest
 /// first; None when it is the only one.
 pub fn info(conn: &Connection, session_id: &str, message_id: &str) -> Result<Option<BranchInfo>> {

@@ -83,6 +83,9 @@ pub struct SearchHit {
     /// Around the best match, with the matched words marked.
     pub snippet: Vec<SnippetPart>,
     pub created_at: i64,
+    /// Whether it is on the chat's active path; false for a version that an edit or a
+    /// regeneration replaced (switching to that version shows it).
+    pub active: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -163,15 +166,17 @@ fn hit_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
         shown_in: r.get(5)?,
         snippet: Vec::new(),
         created_at: r.get(4)?,
+        active: r.get(6)?,
     })
 }
 
-/// A tool step's results are one user-role message with source `model`, right after the
-/// message with the calls (`run.rs`, `save_results`).
+/// A tool step's results are one user-role message with source `model`, right after (the
+/// child of) the message with the calls (`run.rs`, `save_results`).
 const HIT_COLUMNS: &str = "m.session_id, s.title, m.id, m.role, m.created_at,
     COALESCE(CASE WHEN m.role = 'user' AND m.source = 'model' THEN
-        (SELECT p.id FROM messages p WHERE p.session_id = m.session_id
-                                       AND p.ordinal = m.ordinal - 1) END, m.id)";
+        COALESCE(m.parent_id, (SELECT p.id FROM messages p WHERE p.session_id = m.session_id
+                                       AND p.ordinal = m.ordinal - 1)) END, m.id),
+    m.ordinal IS NOT NULL";
 
 /// The best matches in all live chats. Ranked on the index alone (FTS5 keeps only the best
 /// `k` while it scores), then looked up: joining every match to its message and chat before
@@ -221,7 +226,7 @@ fn ranked_in_chat(
          ORDER BY f.rank LIMIT ?3"
     ))?;
     let hits = rank
-        .query_map(params![query, session_id, limit], |r| Ok((r.get::<_, i64>(6)?, hit_of(r)?)))?
+        .query_map(params![query, session_id, limit], |r| Ok((r.get::<_, i64>(7)?, hit_of(r)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(hits)
 }

@@ -137,3 +137,41 @@ async fn branching_refuses_what_it_cannot_do_and_changes_nothing() {
     assert_eq!(e.code, ErrorCode::InvalidInput);
     assert!(e.message.contains("stop the reply"), "{}", e.message);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_message_deep_in_a_replaced_branch_is_found_marked_and_switched_to() {
+    let server = ModelServer::start().await;
+    for reply in ["A", "The walrus plan", "C"] {
+        server.push(Reply::text(&[reply]));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open_with(dir.path(), openai_options(&server, "m")).unwrap();
+    let s = engine.create_session(&CreateSession::default()).unwrap().id;
+    engine.send(&s, text("first")).await.unwrap();
+    settled(&engine, &s, 1).await;
+    engine.send(&s, text("and then?")).await.unwrap();
+    let h = settled(&engine, &s, 2).await;
+    assert_eq!(shown(&h), ["u:first", "a:A", "u:and then?", "a:The walrus plan"]);
+    let walrus = h.messages[3].id.clone();
+
+    // Editing the first question replaces the whole branch after it.
+    engine.edit_message(&s, &h.messages[0].id, "other").await.unwrap();
+    let h = settled(&engine, &s, 1).await;
+    assert_eq!(shown(&h), ["u:other", "a:C"]);
+
+    // Search still finds the reply, on a version no longer shown.
+    let q = hearth_engine::store::search::SearchQuery { q: "walrus".into(), ..Default::default() };
+    let hits = engine.search(&q).unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!((hits[0].message_id.as_str(), hits[0].active), (walrus.as_str(), false));
+
+    // Switching to it (not a version of anything shown: its question's is) brings its branch back.
+    engine.switch_branch(&s, &walrus).await.unwrap();
+    let h = engine.history(&s, None, None).unwrap();
+    assert_eq!(shown(&h), ["u:first", "a:A", "u:and then?", "a:The walrus plan"]);
+    let hits = engine.search(&q).unwrap().hits;
+    assert!(hits[0].active, "shown now");
+    // Shown, with no other version of its own: nothing to switch to.
+    let e = engine.switch_branch(&s, &walrus).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+}
