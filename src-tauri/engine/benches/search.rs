@@ -93,7 +93,9 @@ fn main() {
     if let Ok(keep) = std::env::var("HEARTH_BENCH_KEEP") {
         std::fs::copy(engine.store().db_path(), &keep).unwrap();
     }
-    println!("  {found} hits in all, at most 50 per query, ranked by bm25");
+    println!(
+        "  {found} hits in all, at most 50 per query, ranked by bm25 (a word's newest 4000 matches)"
+    );
 
     // Baseline: every word as a LIKE over the content, newest first, on a second connection.
     let conn = rusqlite::Connection::open(engine.store().db_path()).unwrap();

@@ -178,22 +178,41 @@ const HIT_COLUMNS: &str = "m.session_id, s.title, m.id, m.role, m.created_at,
                                        AND p.ordinal = m.ordinal - 1)) END, m.id),
     m.ordinal IS NOT NULL";
 
+/// At most this many matches, the newest, are scored for relevance. A word in nearly every
+/// message ("the") would otherwise have bm25 score tens of thousands of them on every search;
+/// for such a word the best matches among the newest are what a reader wants anyway.
+const RANKED_WINDOW: i64 = 4_000;
+
+/// The rowid from which on the newest `window` matches lie (0: there are fewer, rank them all).
+/// Walks the index in rowid order without scoring.
+fn window_floor(conn: &Connection, query: &str, window: i64) -> Result<i64> {
+    let mut nth = conn.prepare_cached(
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1
+         ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+    )?;
+    Ok(nth.query_row(params![query, window - 1], |r| r.get(0)).optional()?.unwrap_or(0))
+}
+
 /// The best matches in all live chats. Ranked on the index alone (FTS5 keeps only the best
 /// `k` while it scores), then looked up: joining every match to its message and chat before
-/// ranking costs two lookups per match. Matches in deleted chats are skipped; when they
-/// crowd out the best `limit`, more candidates are ranked.
+/// ranking costs two lookups per match. Only the newest `RANKED_WINDOW` matches are scored.
+/// Matches in deleted chats are skipped; when they crowd out the best `limit`, more candidates
+/// are ranked, from a wider window.
 fn ranked_everywhere(conn: &Connection, query: &str, limit: u32) -> Result<Vec<(i64, SearchHit)>> {
     let mut candidates = conn.prepare_cached(
-        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 ORDER BY rank LIMIT ?2",
+        "SELECT rowid FROM messages_fts WHERE messages_fts MATCH ?1 AND rowid >= ?3
+         ORDER BY rank LIMIT ?2",
     )?;
     let mut lookup = conn.prepare_cached(&format!(
         "SELECT {HIT_COLUMNS} FROM messages m JOIN sessions s ON s.id = m.session_id
          WHERE m.rowid = ?1 AND s.deleted_at IS NULL"
     ))?;
     let mut k = i64::from(limit) + 16;
+    let mut window = RANKED_WINDOW;
+    let mut floor = window_floor(conn, query, window)?;
     loop {
         let rowids = candidates
-            .query_map(params![query, k], |r| r.get::<_, i64>(0))?
+            .query_map(params![query, k, floor], |r| r.get::<_, i64>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut hits = Vec::new();
         for &rowid in &rowids {
@@ -204,10 +223,16 @@ fn ranked_everywhere(conn: &Connection, query: &str, limit: u32) -> Result<Vec<(
                 }
             }
         }
-        if hits.len() == limit as usize || (rowids.len() as i64) < k {
+        if hits.len() == limit as usize || ((rowids.len() as i64) < k && floor == 0) {
             return Ok(hits);
         }
-        k *= 8;
+        if (rowids.len() as i64) < k {
+            // The window ran out of matches in live chats: look further back.
+            window *= 8;
+            floor = window_floor(conn, query, window)?;
+        } else {
+            k *= 8;
+        }
     }
 }
 

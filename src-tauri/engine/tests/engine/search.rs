@@ -212,3 +212,42 @@ fn bad_limits_and_overlong_queries_are_refused() {
     let q = SearchQuery { q: "word ".repeat(200), ..Default::default() };
     assert_eq!(engine.search(&q).unwrap_err().code, ErrorCode::InvalidInput);
 }
+
+/// Many messages at once (one transaction).
+fn put_many(engine: &Engine, session: &str, prefix: &str, texts: impl Iterator<Item = String>) {
+    let rows: Vec<(String, Vec<ContentBlock>)> =
+        texts.enumerate().map(|(i, t)| (format!("{prefix}{i}"), vec![text(&t)])).collect();
+    engine
+        .store()
+        .write(|tx| {
+            for (id, content) in &rows {
+                messages::insert(tx, &NewMessage::user(id, session, content, true), 1)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+#[test]
+fn a_word_in_thousands_of_messages_ranks_the_newest_and_looks_past_deleted_chats() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let old = chat(&engine, "Old");
+    let gone = chat(&engine, "Gone");
+    // The best match by relevance is the oldest message; then 6,000 ordinary ones, the newest
+    // 5,000 of them in a chat that is then deleted.
+    put(&engine, &old, "best", Role::User, &[text("otter otter otter")]);
+    put_many(&engine, &old, "o", (0..1_000).map(|i| format!("an otter, and filler words {i}")));
+    put_many(&engine, &gone, "g", (0..5_000).map(|i| format!("an otter, and filler words {i}")));
+    engine.delete_session(&gone).unwrap();
+
+    // Past the deleted chat's matches, in the live one, best first within what is ranked.
+    let hits = find(&engine, "otter");
+    assert_eq!(hits.len(), 50);
+    assert!(hits.iter().all(|(id, _)| id == "best" || id.starts_with('o')), "{hits:?}");
+    assert_eq!(hits[0].0, "best", "the window reached back to it");
+
+    // A rare word alongside: ranked over all its matches as before.
+    put(&engine, &old, "rare", Role::User, &[text("otter quokka")]);
+    assert_eq!(ids(&find(&engine, "quokka")), ["rare"]);
+}
