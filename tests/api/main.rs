@@ -1147,6 +1147,15 @@ async fn presets_over_http_and_a_chat_taking_one() {
         let (got, v) = s.call(method, &path, body).await;
         assert_eq!((got, v["error"]["code"].as_str()), (status, Some(code)), "{path}");
     }
+    // Marked for new chats: a chat made without instructions of its own takes it.
+    let (status, v) = s
+        .call(Method::PATCH, &format!("/v1/presets/{id}"), Some(json!({"for_new_chats": true})))
+        .await;
+    assert_eq!((status, v["for_new_chats"].as_bool()), (200, Some(true)));
+    let fresh = s.post("/v1/sessions", json!({})).await;
+    assert_eq!(fresh["system_prompt"], "Talk like a poet.");
+    let plain = s.post("/v1/sessions", json!({"system_prompt": ""})).await;
+    assert_eq!(plain["system_prompt"], Value::Null);
     let (status, _) = s.call(Method::DELETE, &format!("/v1/presets/{id}"), None).await;
     assert_eq!(status, 204);
     assert_eq!(s.get("/v1/presets").await["presets"].as_array().unwrap().len(), 1);

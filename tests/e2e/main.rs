@@ -647,9 +647,9 @@ async fn editing_a_message_makes_a_branch_the_model_sees_alone_and_the_switcher_
     let hit = app.wait_for_css("[data-testid='search-hit'][data-active='false']").await;
     assert!(hit.find(By::Css("[data-testid='search-hit-version']")).await.is_ok());
     hit.click().await.unwrap();
+    app.wait_for_css("[data-testid='message'][data-highlighted='true']").await;
     app.wait_text("the second version is back", |t| t == "Reply two.\n").await;
     assert_eq!(user_texts(&app).await, ["second question"]);
-    app.wait_for_css("[data-testid='message'][data-highlighted='true']").await;
     app.quit().await;
 }
 

@@ -1068,9 +1068,9 @@ const REVEAL_HIGHLIGHT_MS = 2000;
  */
 export async function revealMessage(messageId: string, within = 5000): Promise<boolean> {
   const deadline = Date.now() + within;
-  // Polls in a row in which the open chat said the message is not in it (the chat shown at
-  // first may still be the one before).
-  let absent = 0;
+  // Since when the open chat has said the message is not in it (the chat shown at first may
+  // still be the one before, or the version before a switch): 3 s of that is an answer.
+  let absentSince: number | null = null;
   for (;;) {
     const selector = `[data-testid='message'][data-message-id='${CSS.escape(messageId)}']`;
     const element = document.querySelector<HTMLElement>(selector);
@@ -1081,8 +1081,9 @@ export async function revealMessage(messageId: string, within = 5000): Promise<b
       return true;
     }
     // A long chat renders only the messages near the viewport: have it scroll to this one.
-    absent = showMessage(messageId) ? 0 : absent + 1;
-    if (Date.now() > deadline || absent > 20) return false;
+    const now = Date.now();
+    absentSince = showMessage(messageId) ? null : (absentSince ?? now);
+    if (now > deadline || (absentSince !== null && now - absentSince > 3_000)) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

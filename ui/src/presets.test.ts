@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Preset } from "./bindings/Preset";
 import { firstLine, instructionsLabel, presetOf } from "./presets";
 
-const preset = (name: string, prompt: string): Preset => ({ id: name, name, prompt, created_at: 0, updated_at: 0 });
+const preset = (name: string, prompt: string): Preset => ({ id: name, name, prompt, for_new_chats: false, created_at: 0, updated_at: 0 });
 const PRESETS = [preset("Pirate", "Talk like a pirate."), preset("Brief", "Answer in one sentence.\nNo lists.")];
 
 describe("presets", () => {

@@ -4,4 +4,8 @@ export type Preset = { id: string, name: string,
 /**
  * The system prompt a chat takes when the preset is chosen.
  */
-prompt: string, created_at: number, updated_at: number, };
+prompt: string, 
+/**
+ * New chats start with this preset's prompt (at most one preset is so marked).
+ */
+for_new_chats: boolean, created_at: number, updated_at: number, };

@@ -3,4 +3,8 @@
 /**
  * A partial change: absent fields stay as they are.
  */
-export type PresetPatch = { name?: string, prompt?: string, };
+export type PresetPatch = { name?: string, prompt?: string, 
+/**
+ * True: new chats start with this preset (and no longer with another); false: they don't.
+ */
+for_new_chats?: boolean, };

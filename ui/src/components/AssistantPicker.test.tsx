@@ -5,7 +5,7 @@ import type { NewPreset } from "../bindings/NewPreset";
 import type { Preset } from "../bindings/Preset";
 import { AssistantPicker, type PresetSource } from "./AssistantPicker";
 
-const preset = (name: string, prompt: string): Preset => ({ id: `id-${name}`, name, prompt, created_at: 0, updated_at: 0 });
+const preset = (name: string, prompt: string): Preset => ({ id: `id-${name}`, name, prompt, for_new_chats: false, created_at: 0, updated_at: 0 });
 
 /** A preset store as the backend keeps one: by name, names unique whatever their case. */
 function source(initial: Preset[]): PresetSource & { added: NewPreset[] } {

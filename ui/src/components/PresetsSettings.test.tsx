@@ -5,8 +5,8 @@ import type { Preset } from "../bindings/Preset";
 import { PresetsSettings, type PresetsSettingsProps } from "./PresetsSettings";
 
 const PRESETS: Preset[] = [
-  { id: "p1", name: "Brief", prompt: "Answer in one sentence.\nNever use lists.", created_at: 0, updated_at: 0 },
-  { id: "p2", name: "Pirate", prompt: "Talk like a pirate.", created_at: 0, updated_at: 0 },
+  { id: "p1", name: "Brief", prompt: "Answer in one sentence.\nNever use lists.", for_new_chats: false, created_at: 0, updated_at: 0 },
+  { id: "p2", name: "Pirate", prompt: "Talk like a pirate.", for_new_chats: true, created_at: 0, updated_at: 0 },
 ];
 
 function renderPresets(overrides: Partial<PresetsSettingsProps> = {}) {
@@ -24,6 +24,18 @@ function renderPresets(overrides: Partial<PresetsSettingsProps> = {}) {
 }
 
 describe("PresetsSettings", () => {
+  it("marks the preset new chats start with, and changes which one", async () => {
+    const user = userEvent.setup();
+    const props = renderPresets();
+    const [brief, pirate] = screen.getAllByTestId("preset-item");
+    expect(within(pirate!).getByTestId("preset-for-new-chats").textContent).toBe("New chats");
+    expect(within(brief!).queryByTestId("preset-for-new-chats")).toBeNull();
+    await user.click(within(brief!).getByTestId("preset-new-chats-toggle"));
+    expect(props.onUpdate).toHaveBeenLastCalledWith("p1", { for_new_chats: true });
+    await user.click(within(pirate!).getByTestId("preset-new-chats-toggle"));
+    expect(props.onUpdate).toHaveBeenLastCalledWith("p2", { for_new_chats: false });
+  });
+
   it("lists presets by name with their first line, and explains presets when there are none", () => {
     renderPresets();
     const rows = screen.getAllByTestId("preset-item");

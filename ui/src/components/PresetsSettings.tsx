@@ -60,6 +60,15 @@ function PresetItem({ preset, onUpdate, onRemove }: ItemProps) {
   const [removing, setRemoving] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
 
+  const [toggling, setToggling] = useState(false);
+  const toggleNewChats = async () => {
+    setToggling(true);
+    setError(null);
+    const failure = await onUpdate(preset.id, { for_new_chats: !preset.for_new_chats });
+    setToggling(false);
+    setError(failure);
+  };
+
   const remove = async () => {
     setRemoving(true);
     setError(null);
@@ -98,18 +107,34 @@ function PresetItem({ preset, onUpdate, onRemove }: ItemProps) {
           <span className="preset-name" data-testid="preset-name">
             {preset.name}
           </span>
+          {preset.for_new_chats && (
+            <span className="badge badge-muted" data-testid="preset-for-new-chats" title="New chats start with these instructions">
+              New chats
+            </span>
+          )}
         </div>
         <p className="preset-prompt" data-testid="preset-prompt" title={preset.prompt}>
           {firstLine(preset.prompt, 140)}
         </p>
         {error && (
           <div className="field-error" data-testid="preset-remove-error" role="alert">
-            <p>Couldn’t delete it: {error.message}</p>
+            <p>Couldn’t change it: {error.message}</p>
             <ErrorHint error={error} testId="preset-error-hint" />
           </div>
         )}
       </div>
       <div className="preset-actions">
+        <button
+          type="button"
+          className="secondary-button"
+          data-testid="preset-new-chats-toggle"
+          aria-pressed={preset.for_new_chats}
+          title={preset.for_new_chats ? "New chats start without instructions" : "New chats start with this preset"}
+          disabled={toggling}
+          onClick={() => void toggleNewChats()}
+        >
+          {preset.for_new_chats ? "Not for new chats" : "Use for new chats"}
+        </button>
         <button
           type="button"
           className="secondary-button"

@@ -280,7 +280,7 @@ function SettingsPanel(props: SettingsDialogProps & { tab: SettingsTab }) {
         <Section
           id="settings-presets"
           title="Assistant presets"
-          intro="Named instructions a chat can take from the instructions button in its header: the model reads them before every reply in that chat."
+          intro="Named instructions a chat can take from the instructions button in its header: the model reads them before every reply in that chat. New chats start with the preset marked for them, if any."
         >
           <PresetsSettings {...props.presets} />
         </Section>

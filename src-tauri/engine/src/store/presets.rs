@@ -15,10 +15,12 @@ CREATE TABLE presets (
     id         TEXT PRIMARY KEY NOT NULL,
     name       TEXT NOT NULL CHECK (length(name) > 0),
     prompt     TEXT NOT NULL CHECK (length(prompt) > 0),
+    for_new_chats INTEGER NOT NULL DEFAULT 0 CHECK (for_new_chats IN (0, 1)),
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL
 );
 CREATE UNIQUE INDEX presets_name ON presets (name COLLATE NOCASE);
+CREATE UNIQUE INDEX presets_for_new_chats ON presets (for_new_chats) WHERE for_new_chats = 1;
 ";
 
 /// A preset's name is at most this many characters.
@@ -32,6 +34,8 @@ pub struct Preset {
     pub name: String,
     /// The system prompt a chat takes when the preset is chosen.
     pub prompt: String,
+    /// New chats start with this preset's prompt (at most one preset is so marked).
+    pub for_new_chats: bool,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -51,6 +55,9 @@ pub struct PresetPatch {
     pub name: Option<String>,
     #[ts(optional)]
     pub prompt: Option<String>,
+    /// True: new chats start with this preset (and no longer with another); false: they don't.
+    #[ts(optional)]
+    pub for_new_chats: Option<bool>,
 }
 
 fn invalid(message: impl Into<String>) -> ApiError {
@@ -104,15 +111,16 @@ fn name_is_free(conn: &Connection, name: &str, except: Option<&str>) -> Result<(
     }
 }
 
-const COLUMNS: &str = "id, name, prompt, created_at, updated_at";
+const COLUMNS: &str = "id, name, prompt, for_new_chats, created_at, updated_at";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Preset> {
     Ok(Preset {
         id: r.get(0)?,
         name: r.get(1)?,
         prompt: r.get(2)?,
-        created_at: r.get(3)?,
-        updated_at: r.get(4)?,
+        for_new_chats: r.get(3)?,
+        created_at: r.get(4)?,
+        updated_at: r.get(5)?,
     })
 }
 
@@ -145,11 +153,25 @@ pub fn update(tx: &Transaction<'_>, id: &str, patch: &PresetPatch, now: i64) -> 
     if let Some(name) = &name {
         name_is_free(tx, name, Some(id))?;
     }
+    let for_new_chats = patch.for_new_chats.unwrap_or(old.for_new_chats);
+    if for_new_chats {
+        tx.execute(
+            "UPDATE presets SET for_new_chats = 0 WHERE for_new_chats = 1 AND id != ?1",
+            [id],
+        )?;
+    }
     tx.execute(
-        "UPDATE presets SET name = ?2, prompt = ?3, updated_at = ?4 WHERE id = ?1",
-        params![id, name.unwrap_or(old.name), prompt.unwrap_or(old.prompt), now],
+        "UPDATE presets SET name = ?2, prompt = ?3, for_new_chats = ?4, updated_at = ?5 WHERE id = ?1",
+        params![id, name.unwrap_or(old.name), prompt.unwrap_or(old.prompt), for_new_chats, now],
     )?;
     get(tx, id)?.ok_or_else(|| not_found(id))
+}
+
+/// The prompt new chats start with, if a preset is marked for them.
+pub fn for_new_chats(conn: &Connection) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT prompt FROM presets WHERE for_new_chats = 1", [], |r| r.get(0))
+        .optional()?)
 }
 
 /// Deletes the preset; chats that took its prompt keep it.

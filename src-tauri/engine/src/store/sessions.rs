@@ -138,6 +138,8 @@ pub struct CreateSession {
     pub title: Option<String>,
     #[ts(optional)]
     pub model: Option<String>,
+    /// The chat's instructions; absent: those of the preset for new chats (if one is marked),
+    /// empty: none.
     #[ts(optional)]
     pub system_prompt: Option<String>,
     #[ts(optional)]
@@ -388,6 +390,11 @@ impl Store {
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now();
         self.write(|tx| {
+            // Without instructions of its own, a new chat takes those of the preset for new chats.
+            let system_prompt = match (&req.system_prompt, system_prompt) {
+                (None, _) => crate::store::presets::for_new_chats(tx)?,
+                (Some(_), prompt) => prompt,
+            };
             tx.execute(
                 "INSERT INTO sessions (id, title, title_source, model, system_prompt, workspace,
                                        created_at, updated_at)

@@ -27,7 +27,10 @@ fn presets_are_kept_by_name_changed_and_deleted_and_survive_a_restart() {
     assert_eq!(names(&engine), ["Brief", "code reviewer", "Translator"], "by name, any case");
 
     let renamed = engine
-        .update_preset(&translator.id, &PresetPatch { name: Some("French".into()), prompt: None })
+        .update_preset(
+            &translator.id,
+            &PresetPatch { name: Some("French".into()), ..Default::default() },
+        )
         .unwrap();
     assert_eq!(
         (renamed.name.as_str(), renamed.prompt.as_str()),
@@ -35,7 +38,10 @@ fn presets_are_kept_by_name_changed_and_deleted_and_survive_a_restart() {
     );
     // Its own name in another case is no clash.
     engine
-        .update_preset(&translator.id, &PresetPatch { name: Some("FRENCH".into()), prompt: None })
+        .update_preset(
+            &translator.id,
+            &PresetPatch { name: Some("FRENCH".into()), ..Default::default() },
+        )
         .unwrap();
     drop(engine);
 
@@ -67,11 +73,15 @@ fn bad_presets_are_refused_and_change_nothing() {
         assert!(e.message.contains(why), "{why}: {}", e.message);
     }
     let other = engine.add_preset(&new("Other", "Be thorough.")).unwrap();
-    let clash = PresetPatch { name: Some("BRIEF".into()), prompt: Some("Changed.".into()) };
+    let clash = PresetPatch {
+        name: Some("BRIEF".into()),
+        prompt: Some("Changed.".into()),
+        ..Default::default()
+    };
     assert_eq!(engine.update_preset(&other.id, &clash).unwrap_err().code, ErrorCode::InvalidInput);
-    let empty = PresetPatch { name: None, prompt: Some("".into()) };
+    let empty = PresetPatch { prompt: Some("".into()), ..Default::default() };
     assert_eq!(engine.update_preset(&other.id, &empty).unwrap_err().code, ErrorCode::InvalidInput);
-    let missing = PresetPatch { name: Some("X".into()), prompt: None };
+    let missing = PresetPatch { name: Some("X".into()), ..Default::default() };
     assert_eq!(engine.update_preset("nope", &missing).unwrap_err().code, ErrorCode::NotFound);
     let after = engine.list_presets().unwrap();
     assert_eq!(after, vec![brief, other], "nothing changed");
@@ -89,10 +99,50 @@ fn a_chat_keeps_the_prompt_it_took_when_the_preset_changes_or_goes() {
     engine
         .update_preset(
             &preset.id,
-            &PresetPatch { name: None, prompt: Some("Talk like a poet.".into()) },
+            &PresetPatch { prompt: Some("Talk like a poet.".into()), ..Default::default() },
         )
         .unwrap();
     engine.delete_preset(&preset.id).unwrap();
     let session = engine.get_session(&session.id).unwrap();
     assert_eq!(session.system_prompt.as_deref(), Some("Talk like a pirate."));
+}
+
+#[test]
+fn new_chats_start_with_the_preset_marked_for_them_unless_told_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let pirate = engine.add_preset(&new("Pirate", "Talk like a pirate.")).unwrap();
+    let poet = engine.add_preset(&new("Poet", "Answer in verse.")).unwrap();
+    let prompt_of_new = |req: CreateSession| engine.create_session(&req).unwrap().system_prompt;
+    assert_eq!(prompt_of_new(CreateSession::default()), None, "none marked");
+
+    let mark = |id: &str, on: bool| {
+        let patch = PresetPatch { for_new_chats: Some(on), ..Default::default() };
+        engine.update_preset(id, &patch).unwrap()
+    };
+    assert!(mark(&pirate.id, true).for_new_chats);
+    assert_eq!(prompt_of_new(CreateSession::default()).as_deref(), Some("Talk like a pirate."));
+    // Its own instructions, or explicitly none, win.
+    let own = CreateSession { system_prompt: Some("Be terse.".into()), ..Default::default() };
+    assert_eq!(prompt_of_new(own).as_deref(), Some("Be terse."));
+    let none = CreateSession { system_prompt: Some(String::new()), ..Default::default() };
+    assert_eq!(prompt_of_new(none), None);
+
+    // One preset at a time: marking another unmarks the first.
+    mark(&poet.id, true);
+    let marked: Vec<_> = engine
+        .list_presets()
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.for_new_chats)
+        .map(|p| p.name)
+        .collect();
+    assert_eq!(marked, ["Poet"]);
+    assert_eq!(prompt_of_new(CreateSession::default()).as_deref(), Some("Answer in verse."));
+    mark(&poet.id, false);
+    assert_eq!(prompt_of_new(CreateSession::default()), None);
+    // Deleting the marked preset leaves new chats without instructions.
+    mark(&pirate.id, true);
+    engine.delete_preset(&pirate.id).unwrap();
+    assert_eq!(prompt_of_new(CreateSession::default()), None);
 }
