@@ -15,6 +15,7 @@ use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, Ne
 use hearth_engine::store::approvals::ApprovalAnswer;
 use hearth_engine::store::hooks::{Hook, HookPatch, HookWithSecret, NewHook};
 use hearth_engine::store::mcp_servers::{McpServerPatch, NewMcpServer};
+use hearth_engine::store::memory::{Memory, MemoryPatch, MemoryTier, NewMemory};
 use hearth_engine::store::presets::{NewPreset, Preset, PresetPatch};
 use hearth_engine::store::rules::NewRule;
 use hearth_engine::store::schedules::{NewSchedule, Schedule, SchedulePatch, ScheduleRun};
@@ -447,6 +448,42 @@ pub fn app_quit<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Result<(), ApiEr
     Ok(())
 }
 
+/// Every memory (core first), or with `q` those matching it, best first.
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn memories_list(
+    engine: Engine_<'_>,
+    tier: Arg<Option<MemoryTier>>,
+    q: Arg<Option<String>>,
+) -> Result<Vec<Memory>, ApiError> {
+    match q.0.filter(|q| !q.trim().is_empty()) {
+        Some(q) => Ok(engine
+            .search_memories(&q, Some(200))?
+            .into_iter()
+            .filter(|m| tier.0.is_none_or(|t| m.tier == t))
+            .collect()),
+        None => engine.list_memories(tier.0),
+    }
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn memory_add(engine: Engine_<'_>, memory: Arg<NewMemory>) -> Result<Memory, ApiError> {
+    engine.add_memory(&memory.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn memory_update(
+    engine: Engine_<'_>,
+    id: Arg<String>,
+    patch: Arg<MemoryPatch>,
+) -> Result<Memory, ApiError> {
+    engine.update_memory(&id.0, &patch.0)
+}
+
+#[tauri::command(async, rename_all = "snake_case")]
+pub fn memory_remove(engine: Engine_<'_>, id: Arg<String>) -> Result<(), ApiError> {
+    engine.delete_memory(&id.0)
+}
+
 #[tauri::command(async, rename_all = "snake_case")]
 pub fn presets_list(engine: Engine_<'_>) -> Result<Vec<Preset>, ApiError> {
     engine.list_presets()
@@ -656,6 +693,10 @@ pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + 
         ui_viewing,
         app_quit,
         open_link,
+        memories_list,
+        memory_add,
+        memory_update,
+        memory_remove,
         presets_list,
         preset_add,
         preset_update,

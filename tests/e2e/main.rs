@@ -833,3 +833,56 @@ async fn a_long_chat_reads_older_messages_and_a_search_jumps_past_the_loaded_pag
     assert!(rendered < 60, "{rendered} messages rendered");
     app.quit().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_memory_added_in_settings_is_in_the_next_chat_and_can_be_forgotten() {
+    let server = hearth_testkit::ModelServer::start().await;
+    server.set_fallback(hearth_testkit::Reply::text(&["Noted."]));
+    let data = tempfile::tempdir().unwrap();
+    let base = server.base_url();
+    let env = [
+        ("OPENAI_BASE_URL", base.as_str()),
+        ("OPENAI_API_KEY", "test-key"),
+        ("HEARTH_MODEL", "env:openai/test-model"),
+    ];
+    let app = App::launch_with(data.path(), &env).await;
+    app.testid("settings-open").await.click().await.unwrap();
+    app.testid("settings-tab-memory").await.click().await.unwrap();
+    app.testid("memory-empty").await;
+    app.testid("memory-add-text").await.send_keys("Name: Ada Lovelace").await.unwrap();
+    let kind = app.testid("memory-add-kind").await;
+    kind.find(By::Css("option[value='profile']")).await.unwrap().click().await.unwrap();
+    let tier = app.testid("memory-add-tier").await;
+    tier.find(By::Css("option[value='core']")).await.unwrap().click().await.unwrap();
+    app.testid("memory-add-submit").await.click().await.unwrap();
+    let core = app.wait_for_css("[data-testid='memory-core'] [data-testid='memory-text']").await;
+    assert_eq!(text_of(&core).await, "Name: Ada Lovelace");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.screenshot("memory-settings.png").await;
+    app.testid("settings-close").await.click().await.unwrap();
+
+    // The next chat's system prompt carries it.
+    app.testid("new-session").await.click().await.unwrap();
+    app.testid("composer-input").await.send_keys("Hello" + Key::Enter).await.unwrap();
+    app.wait_text("the reply arrives", |t| t.contains("Noted.")).await;
+    let system = server.requests()[0]["messages"][0].clone();
+    assert_eq!(system["role"], "system");
+    assert!(system["content"].as_str().unwrap().contains("Name: Ada Lovelace"), "{system}");
+
+    // Forgotten in the page: the next request no longer has it.
+    app.testid("settings-open").await.click().await.unwrap();
+    app.testid("settings-tab-memory").await.click().await.unwrap();
+    app.testid("memory-remove").await.click().await.unwrap();
+    app.testid("memory-empty").await;
+    app.testid("settings-close").await.click().await.unwrap();
+    app.testid("composer-input").await.send_keys("Again" + Key::Enter).await.unwrap();
+    for _ in 0..200 {
+        if server.requests().len() >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sent = server.requests()[1]["messages"].to_string();
+    assert!(!sent.contains("Ada Lovelace"), "{sent}");
+    app.quit().await;
+}

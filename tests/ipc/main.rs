@@ -364,3 +364,44 @@ fn presets_and_links_through_ipc_refuse_bad_input() {
     shell.ok("preset_remove", json!({"id": id}));
     assert_eq!(shell.ok("presets_list", json!({})), json!([]));
 }
+
+#[test]
+fn memories_through_ipc_are_listed_searched_changed_and_refused_when_bad() {
+    let shell = Shell::start();
+    let name = shell.ok(
+        "memory_add",
+        json!({"memory": {"kind": "profile", "tier": "core", "text": "Name: Ada"}}),
+    );
+    let bike = shell.ok(
+        "memory_add",
+        json!({"memory": {"kind": "fact", "tier": "archival", "text": "Rides a red bicycle"}}),
+    );
+    let all = shell.ok("memories_list", json!({}));
+    assert_eq!(all, json!([name, bike]), "core first");
+    assert_eq!(shell.ok("memories_list", json!({"tier": "archival"})), json!([bike]));
+    assert_eq!(shell.ok("memories_list", json!({"q": "bicycle"})), json!([bike]));
+    assert_eq!(shell.ok("memories_list", json!({"q": "bicycle", "tier": "core"})), json!([]));
+    let id = name["id"].as_str().unwrap();
+    let moved = shell.ok("memory_update", json!({"id": id, "patch": {"tier": "archival"}}));
+    assert_eq!(moved["tier"], "archival");
+    for (cmd, args, code) in [
+        (
+            "memory_add",
+            json!({"memory": {"kind": "mood", "tier": "core", "text": "x"}}),
+            "INVALID_INPUT",
+        ),
+        (
+            "memory_add",
+            json!({"memory": {"kind": "fact", "tier": "core", "text": "  "}}),
+            "INVALID_INPUT",
+        ),
+        ("memory_update", json!({"id": id, "patch": {"text": ""}}), "INVALID_INPUT"),
+        ("memory_update", json!({"id": "nope", "patch": {}}), "NOT_FOUND"),
+        ("memory_remove", json!({"id": "nope"}), "NOT_FOUND"),
+        ("memories_list", json!({"tier": "hot"}), "INVALID_INPUT"),
+    ] {
+        assert_eq!(shell.err_code(cmd, args.clone()), code, "{cmd}({args})");
+    }
+    shell.ok("memory_remove", json!({"id": bike["id"]}));
+    assert_eq!(shell.ok("memories_list", json!({})), json!([moved]), "nothing else changed");
+}

@@ -773,6 +773,8 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
   const [schedules, reloadSchedules, setSchedules] = useLoadable(() => api.listSchedules());
   const [hooks, reloadHooks, setHooks] = useLoadable(() => api.listHooks());
   const [presets, reloadPresets] = useLoadable(() => api.listPresets());
+  const [memories, reloadMemories] = useLoadable(() => api.listMemories());
+  const searchMemories = useCallback((q: string) => api.listMemories({ q }), [api]);
   // Wrapped, so "not known yet" (null) differs from "the API is off" ({ url: null }).
   const [apiUrl, reloadApiUrl] = useLoadable(() => api.apiUrl().then((url) => ({ url })));
   const [health, checkHealth] = useLoadable(() => api.health());
@@ -788,6 +790,8 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
       void reloadTools(); // names for the form to suggest
     } else if (tab === "presets") {
       void reloadPresets();
+    } else if (tab === "memory") {
+      void reloadMemories();
     } else if (tab === "mcp") {
       void reloadMcpServers();
     } else if (tab === "schedules") {
@@ -923,6 +927,17 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
     return null;
   };
 
+  /** A memory change, then the memories as the backend has them. */
+  const memoryCall = async (act: () => Promise<unknown>): Promise<UiError | null> => {
+    try {
+      await act();
+    } catch (e) {
+      return toUiError(e);
+    }
+    await reloadMemories();
+    return null;
+  };
+
   const updateSettings = async (patch: SettingsPatch): Promise<UiError | null> => {
     try {
       const value = await api.updateSettings(patch);
@@ -954,6 +969,15 @@ function SettingsArea({ api, sessions, models, onOpenSession, onAccountsChanged,
         onAdd: (preset) => presetCall(() => api.addPreset(preset)),
         onUpdate: (id, patch) => presetCall(() => api.updatePreset(id, patch)),
         onRemove: (id) => presetCall(() => api.removePreset(id)),
+      }}
+      memory={{
+        memories: memories.value,
+        failed: memories.failed,
+        onReload: () => void reloadMemories(),
+        onSearch: searchMemories,
+        onAdd: (memory) => memoryCall(() => api.addMemory(memory)),
+        onUpdate: (id, patch) => memoryCall(() => api.updateMemory(id, patch)),
+        onRemove: (id) => memoryCall(() => api.removeMemory(id)),
       }}
       rules={rules.value}
       rulesFailed={rules.failed}

@@ -541,3 +541,21 @@ describe("tauriApi presets and links", () => {
     ]);
   });
 });
+
+describe("tauriApi memories", () => {
+  it("lists with optional tier and q, adds {memory}, changes {id, patch}, removes {id}", async () => {
+    const calls = recordIpc([]);
+    await tauriApi.listMemories();
+    await tauriApi.listMemories({ q: "dog", tier: "archival" });
+    await tauriApi.addMemory({ kind: "fact", tier: "core", text: "x" });
+    await tauriApi.updateMemory("m1", { tier: "archival" });
+    await tauriApi.removeMemory("m1");
+    expect(calls).toEqual([
+      { cmd: "memories_list", args: {} },
+      { cmd: "memories_list", args: { q: "dog", tier: "archival" } },
+      { cmd: "memory_add", args: { memory: { kind: "fact", tier: "core", text: "x" } } },
+      { cmd: "memory_update", args: { id: "m1", patch: { tier: "archival" } } },
+      { cmd: "memory_remove", args: { id: "m1" } },
+    ]);
+  });
+});

@@ -35,6 +35,10 @@ import type { Schedule } from "./bindings/Schedule";
 import type { SchedulePatch } from "./bindings/SchedulePatch";
 import type { ScheduleRun } from "./bindings/ScheduleRun";
 import type { SendMessage } from "./bindings/SendMessage";
+import type { Memory } from "./bindings/Memory";
+import type { MemoryPatch } from "./bindings/MemoryPatch";
+import type { MemoryTier } from "./bindings/MemoryTier";
+import type { NewMemory } from "./bindings/NewMemory";
 import type { NewPreset } from "./bindings/NewPreset";
 import type { Preset } from "./bindings/Preset";
 import type { PresetPatch } from "./bindings/PresetPatch";
@@ -162,6 +166,12 @@ export interface HearthApi {
   /** `rotate_secret: true` resolves with the new secret, shown this once. */
   updateHook(name: string, patch: HookPatch): Promise<HookWithSecret>;
   removeHook(name: string): Promise<void>;
+
+  /** The memories (core first, newest first), or with `q` those matching it, best first. */
+  listMemories(query?: { tier?: MemoryTier; q?: string }): Promise<Memory[]>;
+  addMemory(memory: NewMemory): Promise<Memory>;
+  updateMemory(id: string, patch: MemoryPatch): Promise<Memory>;
+  removeMemory(id: string): Promise<void>;
 
   /** Assistant presets (named system prompts), by name. */
   listPresets(): Promise<Preset[]>;
@@ -440,6 +450,19 @@ export const tauriApi: HearthApi = {
   },
   removeHook(name) {
     return call<void>("hook_remove", { name });
+  },
+
+  listMemories(query = {}) {
+    return call<Memory[]>("memories_list", { ...query });
+  },
+  addMemory(memory) {
+    return call<Memory>("memory_add", { memory });
+  },
+  updateMemory(id, patch) {
+    return call<Memory>("memory_update", { id, patch });
+  },
+  removeMemory(id) {
+    return call<void>("memory_remove", { id });
   },
 
   listPresets() {

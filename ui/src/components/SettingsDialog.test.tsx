@@ -82,6 +82,15 @@ const OTHER_SECTIONS = {
     onUpdate: () => Promise.resolve(null),
     onRemove: () => Promise.resolve(null),
   },
+  memory: {
+    memories: [],
+    failed: false,
+    onReload: () => undefined,
+    onSearch: () => Promise.resolve([]),
+    onAdd: () => Promise.resolve(null),
+    onUpdate: () => Promise.resolve(null),
+    onRemove: () => Promise.resolve(null),
+  },
 } satisfies Partial<SettingsDialogProps>;
 
 function renderDialog(overrides: Partial<SettingsDialogProps> = {}) {

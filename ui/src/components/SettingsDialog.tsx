@@ -30,20 +30,22 @@ import { AccountForm } from "./AccountForm";
 import { AccountList, type AccountTestResult } from "./AccountList";
 import { Dialog } from "./Dialog";
 import { GeneralSettings } from "./GeneralSettings";
-import { AssistantIcon, ClockIcon, KeyIcon, LogsIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon, WebhookIcon } from "./icons";
+import { AssistantIcon, BulbIcon, ClockIcon, KeyIcon, LogsIcon, ServerIcon, ShieldIcon, SlidersIcon, ToolIcon, WebhookIcon } from "./icons";
 import { LogsSettings } from "./LogsSettings";
 import { McpSettings, type McpTestResult } from "./McpSettings";
+import { MemorySettings, type MemorySettingsProps } from "./MemorySettings";
 import { PresetsSettings, type PresetsSettingsProps } from "./PresetsSettings";
 import { RulesSettings } from "./RulesSettings";
 import { SchedulesSettings } from "./SchedulesSettings";
 import { ToolsSettings } from "./ToolsSettings";
 import { WebhooksSettings } from "./WebhooksSettings";
 
-export type SettingsTab = "accounts" | "presets" | "tools" | "rules" | "mcp" | "schedules" | "hooks" | "logs" | "general";
+export type SettingsTab = "accounts" | "presets" | "memory" | "tools" | "rules" | "mcp" | "schedules" | "hooks" | "logs" | "general";
 
 const TABS: ReadonlyArray<{ id: SettingsTab; label: string; icon: typeof KeyIcon }> = [
   { id: "accounts", label: "Accounts", icon: KeyIcon },
   { id: "presets", label: "Presets", icon: AssistantIcon },
+  { id: "memory", label: "Memory", icon: BulbIcon },
   { id: "tools", label: "Tools", icon: ToolIcon },
   { id: "rules", label: "Rules", icon: ShieldIcon },
   { id: "mcp", label: "MCP servers", icon: ServerIcon },
@@ -106,6 +108,8 @@ export interface SettingsDialogProps {
 
   /** The assistant presets and what changes them. */
   presets: PresetsSettingsProps;
+  /** The memories and what changes them. */
+  memory: MemorySettingsProps;
 
   /** The schedules; null while loading. */
   schedules: readonly Schedule[] | null;
@@ -283,6 +287,16 @@ function SettingsPanel(props: SettingsDialogProps & { tab: SettingsTab }) {
           intro="Named instructions a chat can take from the instructions button in its header: the model reads them before every reply in that chat. New chats start with the preset marked for them, if any."
         >
           <PresetsSettings {...props.presets} />
+        </Section>
+      );
+    case "memory":
+      return (
+        <Section
+          id="settings-memory"
+          title="Memory"
+          intro="What Hearth remembers about you across chats. The agent adds, looks up and forgets memories with its memory tools; you can do the same here. Memories stay on this computer."
+        >
+          <MemorySettings {...props.memory} />
         </Section>
       );
     case "rules":

@@ -81,6 +81,15 @@ function renderSettings(tab: SettingsTab, overrides: Partial<SettingsDialogProps
       onUpdate: vi.fn(() => Promise.resolve(null)),
       onRemove: vi.fn(() => Promise.resolve(null)),
     },
+    memory: {
+      memories: [],
+      failed: false,
+      onReload: vi.fn(),
+      onSearch: vi.fn(() => Promise.resolve([])),
+      onAdd: vi.fn(() => Promise.resolve(null)),
+      onUpdate: vi.fn(() => Promise.resolve(null)),
+      onRemove: vi.fn(() => Promise.resolve(null)),
+    },
     mcpServers: SERVERS,
     mcpServersFailed: false,
     onReloadMcpServers: vi.fn(),
@@ -141,6 +150,7 @@ describe("Settings tabs", () => {
     expect(tabs.map((t) => t.textContent)).toEqual([
       "Accounts",
       "Presets",
+      "Memory",
       "Tools",
       "Rules",
       "MCP servers",
