@@ -44,10 +44,14 @@ test: deps-test ui lint
 	xvfb-run -a dbus-run-session -- scripts/with-session.sh \
 		$(CARGO) nextest run --workspace --no-fail-fast
 
-bench: deps-run
+# The last one is the chat view in the real webview, under Xvfb: the app as the tests build it
+# (the webview's work is what is measured; the backend is not its bottleneck).
+bench: deps-test ui
 	$(CARGO) bench --quiet -p hearth-engine --bench pipeline
 	$(CARGO) bench --quiet -p hearth-engine --bench sessions
 	$(CARGO) bench --quiet -p hearth-engine --bench search
+	xvfb-run -a dbus-run-session -- scripts/with-session.sh \
+		$(CARGO) bench --quiet --profile dev -p hearth --bench webview
 
 # The stream decoders under libFuzzer, FUZZ_SECONDS (default 60) each.
 fuzz: deps-run

@@ -3,7 +3,7 @@
 #   scripts/deps.sh run    build + run the app (WebKitGTK 4.1, appindicator, librsvg, ...)
 #   scripts/deps.sh test   also what the tests need (Xvfb, D-Bus, gnome-keyring, dbusmock,
 #                          WebKitWebDriver, a notification server, imagemagick, python3-xlib)
-#   scripts/deps.sh bench  what the benchmarks need (same as run)
+#   (`make bench` uses the test set: its webview benchmark runs under Xvfb like the tests)
 # Debian packages come from apt-get when we are root or have sudo; otherwise the missing ones
 # are listed and we stop. npm packages (including the Tauri CLI) go to ui/node_modules.
 set -euo pipefail

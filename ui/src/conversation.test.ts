@@ -1039,3 +1039,32 @@ describe("older messages", () => {
     expect(conversationReducer(state, elsewhere)).toBe(state);
   });
 });
+
+describe("frames applied together", () => {
+  it("end as the same state as frames applied one by one, in any grouping", () => {
+    const log = new FrameLog()
+      .startRun("r1", "u1", "Hello")
+      .add(
+        "r1",
+        { type: "phase", phase: "streaming" },
+        { type: "message_start", message_id: "a1" },
+        { type: "text_start", index: 0 },
+        { type: "text_delta", index: 0, text: "Hi" },
+        { type: "text_delta", index: 0, text: " there" },
+        { type: "text_end", index: 0 },
+      );
+    const one = watchLive(log.frames);
+    const start = apply(initialConversationState, [
+      { type: "opened", sessionId: SESSION },
+      { type: "historyLoaded", sessionId: SESSION, history: EMPTY_HISTORY },
+      { type: "snapshot", snapshot: snapshotAt([], 0) },
+    ]);
+    for (const size of [1, 2, 3, log.frames.length]) {
+      const groups: ConversationAction[] = [];
+      for (let i = 0; i < log.frames.length; i += size) groups.push({ type: "frames", frames: log.frames.slice(i, i + size) });
+      expect(apply(start, groups), `groups of ${size}`).toEqual(one);
+    }
+    // A group that repeats frames already applied changes nothing.
+    expect(conversationReducer(one, { type: "frames", frames: log.frames })).toEqual(one);
+  });
+});

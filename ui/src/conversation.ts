@@ -148,7 +148,9 @@ export type ConversationAction =
   /** A page of older messages, read with `before` = the first message shown. */
   | { type: "earlierLoaded"; sessionId: string; beforeId: string; history: History }
   | { type: "snapshot"; snapshot: SubscribeSnapshot }
-  | { type: "frame"; frame: Frame };
+  | { type: "frame"; frame: Frame }
+  /** Frames that arrived since the last screen update, in order (see useConversation). */
+  | { type: "frames"; frames: readonly Frame[] };
 
 export const initialConversationState: ConversationState = {
   sessionId: null,
@@ -647,6 +649,9 @@ export function conversationReducer(state: ConversationState, action: Conversati
       if (frame.session_id !== state.sessionId || !state.loaded || frame.seq <= state.lastSeq) return state;
       return applyFrame({ ...state, lastSeq: frame.seq }, frame);
     }
+
+    case "frames":
+      return action.frames.reduce((s, frame) => conversationReducer(s, { type: "frame", frame }), state);
   }
 }
 

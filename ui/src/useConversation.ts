@@ -6,6 +6,11 @@ import { HISTORY_LIMIT, type HearthApi } from "./api";
 import type { Frame } from "./bindings/Frame";
 import { conversationReducer, initialConversationState, type ConversationState } from "./conversation";
 
+/** Streamed frames are applied at most this often. */
+const FLUSH_INTERVAL_MS = 50;
+/** The longest frames wait beyond that when no animation frame comes (a hidden window). */
+const FLUSH_FALLBACK_MS = 100;
+
 /** Frames after which the session's row (title, activity order) may have changed. */
 const SESSION_CHANGES = new Set<Frame["type"]>([
   "title_updated",
@@ -79,9 +84,35 @@ export function useConversation(
       }
       if (!active) return;
       dispatch({ type: "historyLoaded", sessionId, history });
+      // Frames are applied together, at most every FLUSH_INTERVAL_MS and on an animation
+      // frame, not one by one: a reply streaming hundreds of deltas a second is redrawn (and
+      // its last block parsed) 20 times a second, which reads as smoothly and leaves the
+      // frames in between to scrolling. (A hidden window, without animation frames, is
+      // updated by a timer.)
+      let pending: Frame[] = [];
+      let scheduled = false;
+      let lastFlush = 0;
+      const flush = () => {
+        if (!scheduled) return;
+        scheduled = false;
+        lastFlush = performance.now();
+        const frames = pending;
+        pending = [];
+        if (active && frames.length > 0) dispatch({ type: "frames", frames });
+      };
+      const schedule = () => {
+        const wait = Math.max(0, lastFlush + FLUSH_INTERVAL_MS - performance.now());
+        const onFrame = () => (typeof requestAnimationFrame === "function" ? requestAnimationFrame(flush) : flush());
+        setTimeout(onFrame, wait);
+        setTimeout(flush, wait + FLUSH_FALLBACK_MS);
+      };
       const subscription = api.chatSubscribe(sessionId, history.watermark, (frame) => {
         if (!active) return;
-        dispatch({ type: "frame", frame });
+        pending.push(frame);
+        if (!scheduled) {
+          scheduled = true;
+          schedule();
+        }
         if (SESSION_CHANGES.has(frame.type)) onChangedRef.current(sessionId);
         if (frame.type === "run_completed") setRunsCompleted((n) => n + 1);
         const seen = branchSeen.current;
