@@ -233,14 +233,7 @@ async fn main() {
     }
     let server = hearth_testkit::ModelServer::start().await;
     let data = tempfile::tempdir().unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "bench-key"),
-        ("HEARTH_MODEL", "env:openai/bench-model"),
-        ("HEARTH_API_TOKEN", TOKEN),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[("HEARTH_API_TOKEN", TOKEN)]).await;
     let (_, api) = app.api().await;
     let http = reqwest::Client::new();
     for (title, n) in [("Baseline chat", SMALL), ("Long chat", BIG)] {

@@ -26,6 +26,23 @@ impl App {
         App::launch_with(data_dir, &[]).await
     }
 
+    /// The app with the loopback model server as its only model (`env:openai/test-model`),
+    /// and `extra` environment.
+    pub async fn launch_with_model(
+        data_dir: &Path,
+        server: &hearth_testkit::ModelServer,
+        extra: &[(&str, &str)],
+    ) -> App {
+        let base = server.base_url();
+        let mut env = vec![
+            ("OPENAI_BASE_URL", base.as_str()),
+            ("OPENAI_API_KEY", "test-key"),
+            ("HEARTH_MODEL", "env:openai/test-model"),
+        ];
+        env.extend_from_slice(extra);
+        App::launch_with(data_dir, &env).await
+    }
+
     /// The same, with extra environment for the app (a model server, say).
     pub async fn launch_with(data_dir: &Path, env: &[(&str, &str)]) -> App {
         assert!(

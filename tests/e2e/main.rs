@@ -98,13 +98,7 @@ async fn reloading_mid_stream_resumes_exactly() {
     let expected: String = words.concat();
 
     let data = tempfile::tempdir().unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[]).await;
     app.testid("new-session").await.click().await.unwrap();
     // The new chat has loaded (history and subscription) before we type into it.
     app.testid("chat-empty").await;
@@ -257,13 +251,7 @@ async fn a_pending_approval_survives_a_reload() {
     server.push(hearth_testkit::Reply::text(&["The ", "file ", "is ", "written."]));
     let data = tempfile::tempdir().unwrap();
     let workspace = tempfile::tempdir().unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[]).await;
     app.testid("new-session").await.click().await.unwrap();
     app.testid("chat-empty").await;
     app.testid("workspace-button").await.click().await.unwrap();
@@ -305,15 +293,9 @@ async fn closing_the_window_mid_run_keeps_it_going_and_starting_again_shows_it()
     let expected: String = words.concat();
 
     let data = tempfile::tempdir().unwrap();
-    let base = server.base_url();
     let data_path = data.path().to_string_lossy().into_owned();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-        ("HEARTH_API_TOKEN", "e2e-token"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app =
+        App::launch_with_model(data.path(), &server, &[("HEARTH_API_TOKEN", "e2e-token")]).await;
     let (pid, api) = app.api().await;
     assert_eq!(app.window("state").await, "shown", "a normal start shows the window");
     app.testid("new-session").await.click().await.unwrap();
@@ -454,15 +436,10 @@ async fn search_finds_a_tool_output_and_an_exported_chat_imports_back() {
     let workspace = tempfile::tempdir().unwrap();
     let exports = tempfile::tempdir().unwrap();
     std::fs::write(workspace.path().join("notes.txt"), "the flamingo budget is 42").unwrap();
-    let base = server.base_url();
     let export_dir = exports.path().to_string_lossy().into_owned();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-        ("HEARTH_EXPORT_DIR", export_dir.as_str()),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app =
+        App::launch_with_model(data.path(), &server, &[("HEARTH_EXPORT_DIR", export_dir.as_str())])
+            .await;
     app.testid("new-session").await.click().await.unwrap();
     app.testid("chat-empty").await;
     app.testid("workspace-button").await.click().await.unwrap();
@@ -542,13 +519,7 @@ async fn an_attached_image_reaches_the_model_byte_for_byte_and_shows_in_the_chat
     std::fs::write(&image, &png).unwrap();
     let notes = files.path().join("notes.md");
     std::fs::write(&notes, "# Figures\nQ3 was up.\n").unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[]).await;
     app.testid("new-session").await.click().await.unwrap();
     app.testid("chat-empty").await;
 
@@ -606,13 +577,7 @@ async fn editing_a_message_makes_a_branch_the_model_sees_alone_and_the_switcher_
     server.push(hearth_testkit::Reply::text(&["Reply ", "one."]));
     server.push(hearth_testkit::Reply::text(&["Reply ", "two."]));
     let data = tempfile::tempdir().unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[]).await;
     app.testid("new-session").await.click().await.unwrap();
     app.testid("chat-empty").await;
     app.testid("composer-input").await.send_keys("first question" + Key::Enter).await.unwrap();
@@ -683,14 +648,7 @@ async fn a_link_in_a_reply_opens_in_the_system_browser_and_the_window_stays_on_h
     .unwrap();
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
     let path = format!("{}:{}", bin.path().display(), std::env::var("PATH").unwrap_or_default());
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-        ("PATH", path.as_str()),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[("PATH", path.as_str())]).await;
     app.testid("new-session").await.click().await.unwrap();
     app.testid("chat-empty").await;
     app.testid("composer-input").await.send_keys("Where do I start?" + Key::Enter).await.unwrap();
@@ -733,13 +691,7 @@ async fn instructions_kept_as_a_preset_reach_the_model_and_show_in_settings() {
     let server = hearth_testkit::ModelServer::start().await;
     server.set_fallback(hearth_testkit::Reply::text(&["Arr, ", "ahoy."]));
     let data = tempfile::tempdir().unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[]).await;
     app.testid("new-session").await.click().await.unwrap();
     app.testid("chat-empty").await;
     let label = app.testid("assistant-label").await;
@@ -839,13 +791,7 @@ async fn a_memory_added_in_settings_is_in_the_next_chat_and_can_be_forgotten() {
     let server = hearth_testkit::ModelServer::start().await;
     server.set_fallback(hearth_testkit::Reply::text(&["Noted."]));
     let data = tempfile::tempdir().unwrap();
-    let base = server.base_url();
-    let env = [
-        ("OPENAI_BASE_URL", base.as_str()),
-        ("OPENAI_API_KEY", "test-key"),
-        ("HEARTH_MODEL", "env:openai/test-model"),
-    ];
-    let app = App::launch_with(data.path(), &env).await;
+    let app = App::launch_with_model(data.path(), &server, &[]).await;
     app.testid("settings-open").await.click().await.unwrap();
     app.testid("settings-tab-memory").await.click().await.unwrap();
     app.testid("memory-empty").await;

@@ -3,6 +3,7 @@ import { toUiError, type UiError } from "../api";
 import type { NewPreset } from "../bindings/NewPreset";
 import type { Preset } from "../bindings/Preset";
 import { firstLine, instructionsLabel, presetOf } from "../presets";
+import { usePopover } from "../usePopover";
 import { ErrorHint } from "./ErrorHint";
 import { AssistantIcon, ChevronIcon } from "./icons";
 
@@ -26,10 +27,8 @@ export interface AssistantPickerProps {
  * the instructions, or keep what was written as a new preset.
  */
 export function AssistantPicker({ prompt, presets, onSave }: AssistantPickerProps) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, close, rootRef, buttonRef } = usePopover();
   const [list, setList] = useState<Preset[] | null>(null);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
   const source = useRef(presets);
   source.current = presets;
 
@@ -42,20 +41,6 @@ export function AssistantPicker({ prompt, presets, onSave }: AssistantPickerProp
   useEffect(() => {
     void reload();
   }, []);
-
-  const close = (refocus: boolean) => {
-    setOpen(false);
-    if (refocus) buttonRef.current?.focus();
-  };
-
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (e: PointerEvent) => {
-      if (e.target instanceof Node && !rootRef.current?.contains(e.target)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    return () => document.removeEventListener("pointerdown", onPointerDown);
-  }, [open]);
 
   const label = instructionsLabel(prompt, list);
   const hasPrompt = (prompt?.trim() ?? "") !== "";

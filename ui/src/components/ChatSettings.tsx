@@ -11,6 +11,7 @@ import {
   type ChatSettingsDraft,
   type ChatSettingsPatch,
 } from "../chatSettings";
+import { usePopover } from "../usePopover";
 import { ErrorHint } from "./ErrorHint";
 import { ChevronIcon, FolderIcon } from "./icons";
 
@@ -26,24 +27,7 @@ export interface ChatSettingsProps {
  * without a plugin: the path is typed.)
  */
 export function ChatSettings({ session, onSave }: ChatSettingsProps) {
-  const [open, setOpen] = useState(false);
-  const rootRef = useRef<HTMLDivElement>(null);
-  const buttonRef = useRef<HTMLButtonElement>(null);
-
-  const close = (refocus: boolean) => {
-    setOpen(false);
-    if (refocus) buttonRef.current?.focus();
-  };
-
-  // A click elsewhere closes it (what was typed is dropped, as with Esc).
-  useEffect(() => {
-    if (!open) return;
-    const onPointerDown = (e: PointerEvent) => {
-      if (e.target instanceof Node && !rootRef.current?.contains(e.target)) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointerDown);
-    return () => document.removeEventListener("pointerdown", onPointerDown);
-  }, [open]);
+  const { open, setOpen, close, rootRef, buttonRef } = usePopover();
 
   const label = folderLabel(session.workspace);
   return (
