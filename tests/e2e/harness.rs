@@ -120,20 +120,17 @@ impl App {
         self.wait_for_css(&format!("[data-testid='{id}']")).await
     }
 
-    /// The sidebar rows as (title, pinned, selected), top to bottom.
+    /// The sidebar rows as (title, pinned, selected), top to bottom: read in one go in the page,
+    /// so a row that leaves meanwhile cannot turn up half-read.
     pub async fn rows(&self) -> Vec<(String, bool, bool)> {
-        let mut out = Vec::new();
-        for row in self.driver.find_all(By::Css("[data-testid='session-item']")).await.unwrap() {
-            // textContent, not WebDriver's visibility-dependent text(); "" while renaming.
-            let title = match row.find(By::Css("[data-testid='session-title']")).await {
-                Ok(t) => t.prop("textContent").await.unwrap().unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            let pinned = row.attr("data-pinned").await.unwrap().as_deref() == Some("true");
-            let selected = row.attr("data-selected").await.unwrap().as_deref() == Some("true");
-            out.push((title, pinned, selected));
-        }
-        out
+        // textContent, not WebDriver's visibility-dependent text(); "" while renaming.
+        let script = r#"return [...document.querySelectorAll("[data-testid='session-item']")].map((row) => [
+            row.querySelector("[data-testid='session-title']")?.textContent ?? "",
+            row.dataset.pinned === "true",
+            row.dataset.selected === "true",
+        ]);"#;
+        let rows = self.driver.execute(script, vec![]).await.unwrap();
+        serde_json::from_value(rows.json().clone()).expect("rows as [title, pinned, selected]")
     }
 
     /// Polls `rows()` until `ok` holds (20 s at most).

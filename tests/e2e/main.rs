@@ -771,6 +771,7 @@ async fn a_long_chat_reads_older_messages_and_a_search_jumps_past_the_loaded_pag
     app.testid("search-input").await.send_keys("zanzibar").await.unwrap();
     let hit = app.wait_for_css("[data-testid='search-hit']").await;
     let message_id = hit.attr("data-message-id").await.unwrap().unwrap();
+    let session_id = hit.attr("data-session-id").await.unwrap().unwrap();
     hit.click().await.unwrap();
     let shown = app
         .wait_for_css(&format!(
@@ -783,6 +784,16 @@ async fn a_long_chat_reads_older_messages_and_a_search_jumps_past_the_loaded_pag
     // Only what is near the viewport is in the page, of 1,200.
     let rendered = app.driver.find_all(By::Css("[data-testid='message']")).await.unwrap().len();
     assert!(rendered < 60, "{rendered} messages rendered");
+
+    // Deleted by a script: it leaves the sidebar without a reload.
+    let deleted = reqwest::Client::new()
+        .delete(format!("{api}/v1/sessions/{session_id}"))
+        .bearer_auth("e2e-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    app.wait_rows("the deleted chat leaves the list", |rows| rows.is_empty()).await;
     app.quit().await;
 }
 

@@ -39,7 +39,7 @@ import type { SettingsPatch } from "./bindings/SettingsPatch";
 import type { ChatSettingsPatch } from "./chatSettings";
 import type { AccountTestResult } from "./components/AccountList";
 import { ChatPane, type ModelsState } from "./components/ChatPane";
-import { showMessage } from "./components/ConversationView";
+import { highlightMessage, showMessage } from "./components/ConversationView";
 import type { McpTestResult } from "./components/McpSettings";
 import { Onboarding } from "./components/Onboarding";
 import { SettingsDialog, type SettingsTab } from "./components/SettingsDialog";
@@ -200,7 +200,11 @@ export function App({ api }: AppProps) {
           timers.delete(id);
           api.getSession(id).then(
             (session) => dispatch({ type: "upserted", session }),
-            () => undefined, // deleted meanwhile, or the backend is gone: the list stays as it is
+            (e: unknown) => {
+              // Deleted elsewhere (the HTTP API, the CLI): it leaves the list as if deleted here.
+              // Anything else (the backend is gone): the list stays as it is.
+              if (toUiError(e).code === "SESSION_NOT_FOUND") dispatch({ type: "removed", id });
+            },
           );
         }, SESSION_REFRESH_MS),
       );
@@ -344,6 +348,7 @@ export function App({ api }: AppProps) {
     selectSession(id);
   };
 
+  const reloadChat = useRef<(() => void) | null>(null);
   const searchMessages = useCallback((q: string, limit: number) => api.search({ q, limit }), [api]);
 
   /** Opens a search hit's chat and shows the message (see `revealMessage`). */
@@ -357,6 +362,9 @@ export function App({ api }: AppProps) {
         showError(e);
         return;
       }
+      // Read it now rather than when the switch's frame arrives: until then the chat on
+      // screen is the version without the message, and would read as "not in it".
+      reloadChat.current?.();
     }
     // A long chat reads its older messages until the hit is among them.
     if (!(await revealMessage(hit.shown_in, 20_000))) {
@@ -447,6 +455,7 @@ export function App({ api }: AppProps) {
         />
       ) : (
         <ChatArea
+          reloadRef={reloadChat}
           api={api}
           session={selected}
           models={models}
@@ -505,6 +514,8 @@ interface ChatAreaProps {
   onModelChange(sessionId: string, model: string): void;
   onThinkingBudgetChange(sessionId: string, budget: number): void;
   onChatSettingsChange(sessionId: string, patch: ChatSettingsPatch): Promise<UiError | null>;
+  /** Set to what reads the open chat's history again (for App, after it switched a branch). */
+  reloadRef: RefObject<(() => void) | null>;
 }
 
 /** The open chat. Its subscription lives here, so streamed frames re-render this part only. */
@@ -519,9 +530,11 @@ function ChatArea({
   onModelChange,
   onThinkingBudgetChange,
   onChatSettingsChange,
+  reloadRef,
 }: ChatAreaProps) {
   const sessionId = session?.id ?? null;
   const conversation = useConversation(api, sessionId, showError, onSessionChanged);
+  reloadRef.current = conversation.reload;
   const usage = useSessionUsage(api, sessionId, conversation.runsCompleted);
   // Commands act on the session on screen when they run.
   const sessionRef = useRef(sessionId);
@@ -592,9 +605,9 @@ function ChatArea({
           withSession((id) => api.chatSend(id, { text, client_msg_id: newClientMsgId(), priority, attachments }))
         }
         onEdit={editMessage}
-      onRegenerate={regenerate}
-      onSwitchBranch={switchBranch}
-      onUpload={(file) => (session ? api.addAttachment(session.id, file) : Promise.reject(new Error("No chat is open.")))}
+        onRegenerate={regenerate}
+        onSwitchBranch={switchBranch}
+        onUpload={(file) => (session ? api.addAttachment(session.id, file) : Promise.reject(new Error("No chat is open.")))}
         onSteer={(text) => withSession((id) => api.chatSteer(id, text))}
         onStop={() => void withSession((id) => api.chatAbort(id))}
         onClearQueue={() => void withSession((id) => api.chatClearQueue(id))}
@@ -1100,8 +1113,7 @@ export async function revealMessage(messageId: string, within = 5000): Promise<b
     const element = document.querySelector<HTMLElement>(selector);
     if (element) {
       element.scrollIntoView({ block: "center" });
-      element.dataset.highlighted = "true";
-      setTimeout(() => delete element.dataset.highlighted, REVEAL_HIGHLIGHT_MS);
+      highlightMessage(messageId, REVEAL_HIGHLIGHT_MS);
       return true;
     }
     // A long chat renders only the messages near the viewport: have it scroll to this one.

@@ -500,6 +500,39 @@ describe("exactly once", () => {
   });
 });
 
+describe("reading the history again (a branch switch)", () => {
+  const text = (t: string) => [{ type: "text" as const, text: t }];
+  const before = {
+    messages: [message("u1", "user", text("first question")), message("a1", "assistant", text("Reply one."))],
+    watermark: 6,
+    has_more: false,
+  };
+  const after = {
+    messages: [message("u2", "user", text("second question")), message("a2", "assistant", text("Reply two."))],
+    watermark: 9,
+    has_more: false,
+  };
+
+  it("keeps the version before on screen until the new history replaces it", () => {
+    const shown = opened(before);
+    const reloading = conversationReducer(shown, { type: "reloading", sessionId: SESSION });
+    expect(reloading).toMatchObject({ loaded: true, reloading: true });
+    expect(reloading.messages, "the same messages, not redrawn").toBe(shown.messages);
+    expect(conversationReducer(reloading, { type: "reloading", sessionId: SESSION }), "once is enough").toBe(reloading);
+
+    const replaced = conversationReducer(reloading, { type: "historyLoaded", sessionId: SESSION, history: after });
+    expect(replaced).toMatchObject({ loaded: true, reloading: false, lastSeq: 9 });
+    expect(replaced.messages.map((m) => m.id)).toEqual(["u2", "a2"]);
+  });
+
+  it("starts from nothing for a session not shown yet", () => {
+    const other = conversationReducer(opened(before), { type: "reloading", sessionId: "s2" });
+    expect(other).toEqual({ ...initialConversationState, sessionId: "s2" });
+    const loading = apply(initialConversationState, [{ type: "opened", sessionId: SESSION }, { type: "reloading", sessionId: SESSION }]);
+    expect(loading, "nothing shown to keep").toMatchObject({ loaded: false, reloading: false });
+  });
+});
+
 describe("user messages fold by id", () => {
   it("does not duplicate a user message the history already holds", () => {
     const history: History = {

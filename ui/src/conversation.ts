@@ -119,6 +119,11 @@ export interface ConversationState {
   sessionId: string | null;
   /** The history has arrived. */
   loaded: boolean;
+  /**
+   * The history is being read again (a branch switch rewrote it): what is shown is the version
+   * before, kept on screen until the new one arrives.
+   */
+  reloading: boolean;
   /** In conversation order; each id once. */
   messages: readonly ChatMessage[];
   /** Older messages exist before the first one. */
@@ -144,6 +149,8 @@ export interface ConversationState {
 export type ConversationAction =
   /** A session was opened: nothing is known yet. */
   | { type: "opened"; sessionId: string | null }
+  /** The open session's history is read again; what is shown stays until it arrives. */
+  | { type: "reloading"; sessionId: string }
   | { type: "historyLoaded"; sessionId: string; history: History }
   /** A page of older messages, read with `before` = the first message shown. */
   | { type: "earlierLoaded"; sessionId: string; beforeId: string; history: History }
@@ -155,6 +162,7 @@ export type ConversationAction =
 export const initialConversationState: ConversationState = {
   sessionId: null,
   loaded: false,
+  reloading: false,
   messages: [],
   hasMore: false,
   currentId: null,
@@ -595,6 +603,10 @@ export function conversationReducer(state: ConversationState, action: Conversati
   switch (action.type) {
     case "opened":
       return { ...initialConversationState, sessionId: action.sessionId };
+
+    case "reloading":
+      if (action.sessionId !== state.sessionId || !state.loaded) return { ...initialConversationState, sessionId: action.sessionId };
+      return state.reloading ? state : { ...state, reloading: true };
 
     case "historyLoaded": {
       if (action.sessionId !== state.sessionId) return state;

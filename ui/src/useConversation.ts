@@ -26,7 +26,7 @@ export interface ConversationHandle {
   loadFailed: boolean;
   /** Counts the run_completed frames seen since the hook mounted: usage changes with each. */
   runsCompleted: number;
-  /** Opens the session again from its history. */
+  /** Reads the session's history again (shown as it is until the new one arrives). */
   reload(): void;
   /**
    * Reads the page of messages before the first one shown (`limit` of them, the history's
@@ -61,8 +61,16 @@ export function useConversation(
   const branchSeen = useRef({ sessionId, seq: 0, reloadOnRunEnd: false });
   if (branchSeen.current.sessionId !== sessionId) branchSeen.current = { sessionId, seq: 0, reloadOnRunEnd: false };
 
+  const reload = useCallback(() => {
+    // At once, not after the next render: what is on screen is known to be out of date now.
+    const id = stateRef.current.sessionId;
+    if (id !== null) dispatch({ type: "reloading", sessionId: id });
+    setAttempt((n) => n + 1);
+  }, []);
+
   useEffect(() => {
-    dispatch({ type: "opened", sessionId });
+    // The session shown already (a reload): it stays on screen until its history is read again.
+    dispatch(sessionId === null ? { type: "opened", sessionId } : { type: "reloading", sessionId });
     setLoadFailed(false);
     if (sessionId === null) return;
     // Once false, nothing from this session's calls reaches the state any more.
@@ -70,6 +78,8 @@ export function useConversation(
     let unsubscribe: (() => void) | null = null;
     const fail = (e: unknown) => {
       if (!active) return;
+      // Not the version before either: the chat says it could not be loaded, with a retry.
+      dispatch({ type: "opened", sessionId });
       setLoadFailed(true);
       onErrorRef.current(e);
     };
@@ -119,10 +129,10 @@ export function useConversation(
         if (frame.type === "branch_changed" && frame.seq > seen.seq) {
           seen.seq = frame.seq;
           seen.reloadOnRunEnd = true;
-          setAttempt((n) => n + 1);
+          reload();
         } else if (frame.type === "run_completed" && seen.reloadOnRunEnd) {
           seen.reloadOnRunEnd = false;
-          setAttempt((n) => n + 1);
+          reload();
         }
       });
       const subscribed = subscription.snapshot.then(
@@ -147,7 +157,7 @@ export function useConversation(
       active = false;
       unsubscribe?.();
     };
-  }, [api, sessionId, attempt]);
+  }, [api, sessionId, attempt, reload]);
 
   const loadEarlier = useCallback(
     (limit = HISTORY_LIMIT): Promise<void> => {
@@ -171,5 +181,5 @@ export function useConversation(
     [api],
   );
 
-  return { state, loadFailed, runsCompleted, reload: () => setAttempt((n) => n + 1), loadEarlier, loadingEarlier };
+  return { state, loadFailed, runsCompleted, reload, loadEarlier, loadingEarlier };
 }

@@ -208,6 +208,7 @@ function Chat({
             hasMore={conversation.hasMore}
             onLoadEarlier={on.onLoadEarlier}
             loadingEarlier={on.loadingEarlier}
+            reloading={conversation.reloading}
             tools={conversation.tools}
             runningRunId={conversation.runningRunId}
             onRetry={on.onRetry}

@@ -235,3 +235,32 @@ describe("ConversationView, a short conversation", () => {
     expect(container.querySelector(".message-list-spacer")).toBeNull();
   });
 });
+
+describe("ConversationView, a jump to another version of the chat", () => {
+  it("waits for the history read again, and keeps the message highlighted when the chat is drawn anew", async () => {
+    const before = chat(4);
+    const { rerenderWith, unmount } = renderView({ messages: before, reloading: true });
+    await settle();
+    expect(showMessage("v2"), "not shown yet, but the chat is being read again: keep looking").toBe(true);
+    rerenderWith({ messages: before, reloading: false });
+    await settle();
+    expect(showMessage("v2"), "the chat is read and lacks it").toBe(false);
+
+    const after = [...before.slice(0, 2), { ...before[2]!, id: "v2" }];
+    rerenderWith({ messages: after, reloading: false });
+    await settle();
+    let found = false;
+    await act(async () => {
+      found = await revealMessage("v2", 2_000);
+    });
+    expect(found).toBe(true);
+    const highlighted = () => screen.getAllByTestId("message").filter((el) => el.dataset.highlighted === "true");
+    expect(highlighted().map((el) => el.dataset.messageId)).toEqual(["v2"]);
+
+    // Drawn again from scratch (another reload): still marked for its moment.
+    unmount();
+    renderView({ messages: after });
+    await settle();
+    expect(highlighted().map((el) => el.dataset.messageId)).toEqual(["v2"]);
+  });
+});

@@ -1,5 +1,5 @@
 import { useVirtualizer, type Virtualizer } from "@tanstack/react-virtual";
-import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { UiError } from "../api";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
 import type { Phase } from "../bindings/Phase";
@@ -31,6 +31,8 @@ export interface ConversationViewProps {
   onLoadEarlier?(seek: boolean): void;
   /** Older messages are being read. */
   loadingEarlier?: boolean;
+  /** The history is being read again: a message not among those shown may be in it. */
+  reloading?: boolean;
 }
 
 /** Within this many pixels of the bottom counts as "at the bottom": new text keeps it there. */
@@ -61,6 +63,32 @@ export function showMessage(messageId: string): boolean {
   return scrollToMessage?.(messageId) ?? true;
 }
 
+// The message jumped to. Kept outside the view, as a small store, so that it stays marked for
+// its moment even if the chat is drawn again meanwhile (its history read again after a branch
+// switch, or the view mounted anew).
+let highlightedId: string | null = null;
+let highlightTimer: ReturnType<typeof setTimeout> | undefined;
+const highlightListeners = new Set<() => void>();
+
+function setHighlighted(messageId: string | null) {
+  highlightedId = messageId;
+  for (const listener of highlightListeners) listener();
+}
+
+/** Marks a message as the one jumped to, for `ms`. */
+export function highlightMessage(messageId: string, ms: number) {
+  clearTimeout(highlightTimer);
+  setHighlighted(messageId);
+  highlightTimer = setTimeout(() => setHighlighted(null), ms);
+}
+
+function subscribeHighlight(listener: () => void) {
+  highlightListeners.add(listener);
+  return () => void highlightListeners.delete(listener);
+}
+
+const highlightSnapshot = () => highlightedId;
+
 /** A guess at a message's height until it is measured: its text in lines, and its cards. */
 function estimatedHeight(message: ChatMessage | undefined): number {
   let height = 24;
@@ -83,7 +111,9 @@ export function ConversationView({
   onAnswerApproval,
   onLoadEarlier,
   loadingEarlier = false,
+  reloading = false,
 }: ConversationViewProps) {
+  const highlighted = useSyncExternalStore(subscribeHighlight, highlightSnapshot);
   const scrollerRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   // Follows the stream unless the user has scrolled up to read.
@@ -123,6 +153,8 @@ export function ConversationView({
     scrollToMessage = (messageId) => {
       const index = messages.findIndex((m) => m.id === messageId);
       if (index < 0) {
+        // What is shown is about to be replaced: ask again once it is.
+        if (reloading) return true;
         // Further back than what is loaded: read on until it is.
         if (hasMore && onLoadEarlier) onLoadEarlier(true);
         return hasMore && onLoadEarlier !== undefined;
@@ -136,7 +168,7 @@ export function ConversationView({
     return () => {
       scrollToMessage = null;
     };
-  }, [messages, virtual, virtualizer, hasMore, onLoadEarlier]);
+  }, [messages, virtual, virtualizer, hasMore, onLoadEarlier, reloading]);
 
   const onScroll = () => {
     const el = scrollerRef.current;
@@ -230,6 +262,7 @@ export function ConversationView({
                 onAnswerApproval={onAnswerApproval}
                 rowIndex={virtual ? index : undefined}
                 rowRef={virtual ? virtualizer.measureElement : undefined}
+                highlighted={message.id === highlighted}
               />
             ))}
             {after > 0 && <div className="message-list-spacer" aria-hidden="true" style={{ height: after }} />}

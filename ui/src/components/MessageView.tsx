@@ -19,12 +19,14 @@ export interface MessageViewProps {
   /** In a virtualised list: the message's position, and the ref that measures it. */
   rowIndex?: number;
   rowRef?: (element: HTMLElement | null) => void;
+  /** Jumped to a moment ago (from search): marked for the eye to find. */
+  highlighted?: boolean;
 }
 
 /** Redraw a message when it changes, or when what its tool calls show does. */
 function sameView(a: MessageViewProps, b: MessageViewProps): boolean {
   if (a.message !== b.message || a.onAnswerApproval !== b.onAnswerApproval) return false;
-  if (a.rowIndex !== b.rowIndex || a.rowRef !== b.rowRef) return false;
+  if (a.rowIndex !== b.rowIndex || a.rowRef !== b.rowRef || a.highlighted !== b.highlighted) return false;
   const calls = a.message.blocks.filter((block) => block.kind === "tool_use");
   if (calls.length === 0) return true;
   return a.runningRunId === b.runningRunId && calls.every((call) => a.tools[call.id] === b.tools[call.id]);
@@ -47,6 +49,7 @@ export const MessageView = memo(function MessageView({
   onAnswerApproval,
   rowIndex,
   rowRef,
+  highlighted = false,
 }: MessageViewProps) {
   const isUser = message.role === "user";
   // A user-role message holding only tool results is the tools' output, not something typed.
@@ -78,6 +81,7 @@ export const MessageView = memo(function MessageView({
       data-message-id={message.id}
       data-status={message.status}
       data-index={rowIndex}
+      data-highlighted={highlighted || undefined}
       ref={rowRef}
     >
       {external && (
