@@ -1038,6 +1038,27 @@ describe("ChatPane branches", () => {
     expect((screen.getByTestId("branch-prev") as HTMLButtonElement).disabled, "no switching mid-run").toBe(true);
   });
 
+  it("offers Regenerate once per run: on its last reply, not on the steps that called tools", async () => {
+    const on = actions();
+    const history: History = {
+      messages: [
+        message("u1", "user", [{ type: "text", text: "List the files" }]),
+        message("a1", "assistant", [{ type: "tool_use", id: "t1", name: "list_dir", input: {} }], "complete", "r1"),
+        message("u2", "user", [{ type: "tool_result", tool_use_id: "t1", content: "a.txt", is_error: false }], "complete", "r1"),
+        message("a2", "assistant", [{ type: "text", text: "One file: a.txt" }], "complete", "r1"),
+        message("u3", "user", [{ type: "text", text: "Thanks" }]),
+        message("a3", "assistant", [{ type: "text", text: "Welcome" }], "complete", "r2"),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+    const { user } = renderPane({ conversation: reopened(history), ...on });
+    const offered = screen.getAllByTestId("message-regenerate").map((b) => b.closest<HTMLElement>("[data-testid='message']")?.dataset.messageId);
+    expect(offered).toEqual(["a2", "a3"]);
+    await user.click(screen.getAllByTestId("message-regenerate")[0]!);
+    expect(on.onRegenerate).toHaveBeenCalledExactlyOnceWith("a2");
+  });
+
   it("↑ in an empty composer edits the last message; Mod+Enter steers a running reply", async () => {
     const on = actions();
     const { user, props, rerenderWith } = renderPane({ conversation: withBranches(), ...on });

@@ -89,6 +89,14 @@ function subscribeHighlight(listener: () => void) {
 
 const highlightSnapshot = () => highlightedId;
 
+/**
+ * Whether a message is the last of its run as shown: a run's steps (a reply that called
+ * tools, then the reply after their results) are consecutive replies with its run id.
+ */
+function endsRun(message: ChatMessage, next: ChatMessage | undefined): boolean {
+  return message.runId === null || next?.role !== "assistant" || next.runId !== message.runId;
+}
+
 /** A guess at a message's height until it is measured: its text in lines, and its cards. */
 function estimatedHeight(message: ChatMessage | undefined): number {
   let height = 24;
@@ -263,6 +271,7 @@ export function ConversationView({
                 rowIndex={virtual ? index : undefined}
                 rowRef={virtual ? virtualizer.measureElement : undefined}
                 highlighted={message.id === highlighted}
+                endsRun={endsRun(message, messages[index + 1])}
               />
             ))}
             {after > 0 && <div className="message-list-spacer" aria-hidden="true" style={{ height: after }} />}

@@ -61,11 +61,14 @@ export function MessageActionBar({
   branch,
   kind,
   onEdit,
+  regenerate = true,
 }: {
   messageId: string;
   branch?: BranchInfo;
   kind: "user" | "reply";
   onEdit?(): void;
+  /** A reply offers Regenerate (the last one of its run does). */
+  regenerate?: boolean;
 }) {
   const actions = useContext(MessageActions);
   const can = actions !== null && !actions.busy;
@@ -79,7 +82,7 @@ export function MessageActionBar({
           <span className="visually-hidden">Edit</span>
         </button>
       )}
-      {can && kind === "reply" && (
+      {can && kind === "reply" && regenerate && (
         <button
           type="button"
           className="message-action"

@@ -21,12 +21,17 @@ export interface MessageViewProps {
   rowRef?: (element: HTMLElement | null) => void;
   /** Jumped to a moment ago (from search): marked for the eye to find. */
   highlighted?: boolean;
+  /**
+   * The last reply of its run (not a step followed by more of the same run): only it offers
+   * Regenerate, which repeats the whole run.
+   */
+  endsRun?: boolean;
 }
 
 /** Redraw a message when it changes, or when what its tool calls show does. */
 function sameView(a: MessageViewProps, b: MessageViewProps): boolean {
   if (a.message !== b.message || a.onAnswerApproval !== b.onAnswerApproval) return false;
-  if (a.rowIndex !== b.rowIndex || a.rowRef !== b.rowRef || a.highlighted !== b.highlighted) return false;
+  if (a.rowIndex !== b.rowIndex || a.rowRef !== b.rowRef || a.highlighted !== b.highlighted || a.endsRun !== b.endsRun) return false;
   const calls = a.message.blocks.filter((block) => block.kind === "tool_use");
   if (calls.length === 0) return true;
   return a.runningRunId === b.runningRunId && calls.every((call) => a.tools[call.id] === b.tools[call.id]);
@@ -50,6 +55,7 @@ export const MessageView = memo(function MessageView({
   rowIndex,
   rowRef,
   highlighted = false,
+  endsRun = true,
 }: MessageViewProps) {
   const isUser = message.role === "user";
   // A user-role message holding only tool results is the tools' output, not something typed.
@@ -132,7 +138,9 @@ export const MessageView = memo(function MessageView({
       {typed && !editing && (
         <MessageActionBar messageId={message.id} branch={message.branch} kind="user" onEdit={() => setEditing(true)} />
       )}
-      {reply && <MessageActionBar messageId={message.id} branch={message.branch} kind="reply" />}
+      {reply && (endsRun || message.branch) && (
+        <MessageActionBar messageId={message.id} branch={message.branch} kind="reply" regenerate={endsRun} />
+      )}
     </article>
   );
 }, sameView);
