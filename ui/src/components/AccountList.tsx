@@ -11,6 +11,7 @@ import { accountUsageLabel, usageDetails } from "../usageFormat";
 import { AccountEditForm } from "./AccountEditForm";
 import { ErrorHint } from "./ErrorHint";
 import { KeyIcon, PencilIcon, PlugIcon, TrashIcon } from "./icons";
+import { ConfirmBar } from "./RowActions";
 
 /** What Test found: the server answered with its models, or the backend's error. */
 export type AccountTestResult = { ok: true; check: AccountCheck } | { ok: false; error: UiError };
@@ -98,7 +99,6 @@ function AccountItem({ account, usage, onRemove, onUpdate, onTest }: AccountItem
   const [testing, setTesting] = useState(false);
   const [tested, setTested] = useState<AccountTestResult | null>(null);
   const removeRef = useRef<HTMLButtonElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const editRef = useRef<HTMLButtonElement>(null);
   // Focus follows the controls that replace each other, but not on first render.
   const moved = useRef(false);
@@ -107,9 +107,8 @@ function AccountItem({ account, usage, onRemove, onUpdate, onTest }: AccountItem
 
   useEffect(() => {
     if (!moved.current) return;
-    if (mode === "confirming") cancelRef.current?.focus();
-    else if (mode === "view") back.current.current?.focus();
-    // The edit form focuses its first field itself.
+    if (mode === "view") back.current.current?.focus();
+    // The question focuses its Cancel, and the edit form its first field, themselves.
   }, [mode]);
 
   const go = (next: Mode) => {
@@ -242,28 +241,17 @@ function AccountItem({ account, usage, onRemove, onUpdate, onTest }: AccountItem
       {!editing && (
         <div className="account-actions">
           {mode === "confirming" ? (
-            <div className="account-confirm" role="group" aria-label={`Remove “${account.label}”?`}>
-              <span className="account-confirm-text">Remove this account?</span>
-              <button
-                type="button"
-                className="danger-button"
-                data-testid="account-remove-confirm"
-                disabled={removing}
-                onClick={() => void confirm()}
-              >
-                {removing ? "Removing…" : "Remove"}
-              </button>
-              <button
-                ref={cancelRef}
-                type="button"
-                className="secondary-button"
-                data-testid="account-remove-cancel"
-                disabled={removing}
-                onClick={() => go("view")}
-              >
-                Cancel
-              </button>
-            </div>
+            <ConfirmBar
+              label={`Remove “${account.label}”?`}
+              question="Remove this account?"
+              confirm="Remove"
+              working="Removing…"
+              busy={removing}
+              confirmTestId="account-remove-confirm"
+              cancelTestId="account-remove-cancel"
+              onConfirm={() => void confirm()}
+              onCancel={() => go("view")}
+            />
           ) : (
             <>
               <button

@@ -17,6 +17,7 @@ import type { NewMcpServer } from "../bindings/NewMcpServer";
 import { splitToolName } from "../toolCalls";
 import { ErrorHint } from "./ErrorHint";
 import { KeyIcon, PlugIcon, TrashIcon } from "./icons";
+import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
 import { SettingsStatus } from "./SettingsStatus";
 
 /** What Test found: the server as it is now (its status and error say how it went), or why not. */
@@ -64,25 +65,15 @@ interface ItemProps {
 
 function McpServerItem({ server, onUpdate, onRemove, onTest }: ItemProps) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState<"toggle" | "test" | "remove" | null>(null);
-  const [error, setError] = useState<{ what: string; error: UiError } | null>(null);
+  const { busy, error, act: run, clearError } = useRowAction<"toggle" | "test" | "remove">();
   const [tested, setTested] = useState(false);
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const removeRef = useRef<HTMLButtonElement>(null);
   const moved = useRef(false);
 
+  // Back on Remove when the question goes away (Cancel takes the focus as it comes).
   useEffect(() => {
-    if (!moved.current) return;
-    (confirming ? cancelRef : removeRef).current?.focus();
+    if (moved.current && !confirming) removeRef.current?.focus();
   }, [confirming]);
-
-  const run = async (what: "toggle" | "test" | "remove", words: string, act: () => Promise<UiError | null>) => {
-    setBusy(what);
-    setError(null);
-    const failure = await act();
-    setBusy(null);
-    if (failure) setError({ what: words, error: failure });
-  };
 
   const toggle = (enabled: boolean) => run("toggle", enabled ? "enable" : "disable", () => onUpdate(server.name, { enabled }));
   const test = () =>
@@ -150,43 +141,25 @@ function McpServerItem({ server, onUpdate, onRemove, onTest }: ItemProps) {
             Connected{tools ? `: ${tools}` : ""}.
           </p>
         )}
-        {error && (
-          <div className="field-error" data-testid="mcp-server-action-error" role="alert">
-            <p>
-              Couldn’t {error.what} “{server.name}”: {error.error.message}
-            </p>
-            <ErrorHint error={error.error} testId="mcp-error-hint" />
-          </div>
-        )}
+        {error && <ActionError failed={error} name={server.name} testId="mcp-server-action-error" hintTestId="mcp-error-hint" />}
       </div>
 
       <div className="account-actions">
         {confirming ? (
-          <div className="account-confirm" role="group" aria-label={`Remove “${server.name}”?`}>
-            <span className="account-confirm-text">Remove this server?</span>
-            <button
-              type="button"
-              className="danger-button"
-              data-testid="mcp-server-remove-confirm"
-              disabled={busy !== null}
-              onClick={() => void remove()}
-            >
-              {busy === "remove" ? "Removing…" : "Remove"}
-            </button>
-            <button
-              ref={cancelRef}
-              type="button"
-              className="secondary-button"
-              data-testid="mcp-server-remove-cancel"
-              disabled={busy !== null}
-              onClick={() => {
-                moved.current = true;
-                setConfirming(false);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <ConfirmBar
+            label={`Remove “${server.name}”?`}
+            question="Remove this server?"
+            confirm="Remove"
+            working="Removing…"
+            busy={busy !== null}
+            confirmTestId="mcp-server-remove-confirm"
+            cancelTestId="mcp-server-remove-cancel"
+            onConfirm={() => void remove()}
+            onCancel={() => {
+              moved.current = true;
+              setConfirming(false);
+            }}
+          />
         ) : (
           <>
             <label className="switch" title={server.enabled ? "Its tools are offered to the model" : "Its tools are not offered"}>
@@ -221,7 +194,7 @@ function McpServerItem({ server, onUpdate, onRemove, onTest }: ItemProps) {
               disabled={busy !== null}
               onClick={() => {
                 moved.current = true;
-                setError(null);
+                clearError();
                 setConfirming(true);
               }}
             >

@@ -22,6 +22,7 @@ import {
 } from "../schedules";
 import { ErrorHint } from "./ErrorHint";
 import { ChevronIcon, PencilIcon, PlayIcon, TrashIcon } from "./icons";
+import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
 import { SettingsStatus } from "./SettingsStatus";
 
 export interface SchedulesSettingsProps {
@@ -160,34 +161,24 @@ function RunStatus({ run, testId }: { run: ScheduleRun; testId?: string }) {
 
 function ScheduleItem({ schedule, sessions, onUpdate, onRemove, onRunNow, onLoadRuns, onOpenSession, onEdit }: ItemProps) {
   const [confirming, setConfirming] = useState(false);
-  const [busy, setBusy] = useState<"toggle" | "run" | "remove" | null>(null);
-  const [error, setError] = useState<{ what: string; error: UiError } | null>(null);
+  const { busy, error, act, clearError } = useRowAction<"toggle" | "run" | "remove">();
   const [started, setStarted] = useState<ScheduleRun | null>(null);
   const [runsOpen, setRunsOpen] = useState(false);
   const [runs, setRuns] = useState<Outcome<ScheduleRun[]> | null>(null);
   const runsRequest = useRef(0);
-  const cancelRef = useRef<HTMLButtonElement>(null);
   const removeRef = useRef<HTMLButtonElement>(null);
   const moved = useRef(false);
   const id = useId();
 
+  // Back on Delete when the question goes away (Cancel takes the focus as it comes).
   useEffect(() => {
-    if (!moved.current) return;
-    (confirming ? cancelRef : removeRef).current?.focus();
+    if (moved.current && !confirming) removeRef.current?.focus();
   }, [confirming]);
 
   const loadRuns = async () => {
     const current = ++runsRequest.current;
     const result = await onLoadRuns(schedule.id);
     if (current === runsRequest.current) setRuns(result);
-  };
-
-  const act = async (what: "toggle" | "run" | "remove", words: string, call: () => Promise<UiError | null>) => {
-    setBusy(what);
-    setError(null);
-    const failure = await call();
-    setBusy(null);
-    if (failure) setError({ what: words, error: failure });
   };
 
   const toggle = (enabled: boolean) =>
@@ -289,14 +280,7 @@ function ScheduleItem({ schedule, sessions, onUpdate, onRemove, onRunNow, onLoad
             )}
           </p>
         )}
-        {error && (
-          <div className="field-error" data-testid="schedule-action-error" role="alert">
-            <p>
-              Couldn’t {error.what} “{schedule.name}”: {error.error.message}
-            </p>
-            <ErrorHint error={error.error} testId="schedule-error-hint" />
-          </div>
-        )}
+        {error && <ActionError failed={error} name={schedule.name} testId="schedule-action-error" hintTestId="schedule-error-hint" />}
         <button
           type="button"
           className="collapsible-toggle schedule-runs-toggle"
@@ -350,31 +334,20 @@ function ScheduleItem({ schedule, sessions, onUpdate, onRemove, onRunNow, onLoad
 
       <div className="account-actions">
         {confirming ? (
-          <div className="account-confirm" role="group" aria-label={`Delete “${schedule.name}”?`}>
-            <span className="account-confirm-text">Delete this schedule?</span>
-            <button
-              type="button"
-              className="danger-button"
-              data-testid="schedule-delete-confirm"
-              disabled={busy !== null}
-              onClick={() => void remove()}
-            >
-              {busy === "remove" ? "Deleting…" : "Delete"}
-            </button>
-            <button
-              ref={cancelRef}
-              type="button"
-              className="secondary-button"
-              data-testid="schedule-delete-cancel"
-              disabled={busy !== null}
-              onClick={() => {
-                moved.current = true;
-                setConfirming(false);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <ConfirmBar
+            label={`Delete “${schedule.name}”?`}
+            question="Delete this schedule?"
+            confirm="Delete"
+            working="Deleting…"
+            busy={busy !== null}
+            confirmTestId="schedule-delete-confirm"
+            cancelTestId="schedule-delete-cancel"
+            onConfirm={() => void remove()}
+            onCancel={() => {
+              moved.current = true;
+              setConfirming(false);
+            }}
+          />
         ) : (
           <>
             <label className="switch" title={schedule.enabled ? "It runs on its schedule" : "It does not run"}>
@@ -419,7 +392,7 @@ function ScheduleItem({ schedule, sessions, onUpdate, onRemove, onRunNow, onLoad
               disabled={busy !== null}
               onClick={() => {
                 moved.current = true;
-                setError(null);
+                clearError();
                 setConfirming(true);
               }}
             >

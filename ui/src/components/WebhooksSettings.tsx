@@ -20,6 +20,7 @@ import {
 import { ErrorHint } from "./ErrorHint";
 import { CopyIcon, KeyIcon, PencilIcon, TrashIcon } from "./icons";
 import { chatTitle, formatWhen } from "./SchedulesSettings";
+import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
 import { SettingsStatus } from "./SettingsStatus";
 
 export interface WebhooksSettingsProps {
@@ -181,17 +182,14 @@ interface ItemProps extends WebhooksSettingsProps {
 function HookItem(props: ItemProps) {
   const { hook, secret, sessions, apiUrl, onUpdate, onRemove, onOpenSession, onRotated, onDismissSecret, onEdit } = props;
   const [confirming, setConfirming] = useState<"remove" | "rotate" | null>(null);
-  const [busy, setBusy] = useState<"toggle" | "rotate" | "remove" | null>(null);
-  const [error, setError] = useState<{ what: string; error: UiError } | null>(null);
-
-  const act = async (what: "toggle" | "rotate" | "remove", words: string, call: () => Promise<UiError | null>) => {
-    setBusy(what);
-    setError(null);
-    const failure = await call();
-    setBusy(null);
-    setConfirming(null);
-    if (failure) setError({ what: words, error: failure });
-  };
+  const { busy, error, act: run, clearError } = useRowAction<"toggle" | "rotate" | "remove">();
+  // Whatever became of it, the question is answered.
+  const act = (kind: "toggle" | "rotate" | "remove", what: string, call: () => Promise<UiError | null>) =>
+    run(kind, what, async () => {
+      const failure = await call();
+      setConfirming(null);
+      return failure;
+    });
 
   const toggle = (enabled: boolean) =>
     act("toggle", enabled ? "enable" : "disable", async () => {
@@ -270,46 +268,36 @@ function HookItem(props: ItemProps) {
           </details>
         )}
         {secret && <SecretPanel shown={secret} apiUrl={apiUrl} onDismiss={onDismissSecret} />}
-        {error && (
-          <div className="field-error" data-testid="hook-action-error" role="alert">
-            <p>
-              Couldn’t {error.what} “{hook.name}”: {error.error.message}
-            </p>
-            <ErrorHint error={error.error} testId="hook-error-hint" />
-          </div>
-        )}
+        {error && <ActionError failed={error} name={hook.name} testId="hook-action-error" hintTestId="hook-error-hint" />}
       </div>
 
       <div className="account-actions">
         {confirming !== null ? (
-          <div
-            className="account-confirm"
-            role="group"
-            aria-label={confirming === "remove" ? `Delete “${hook.name}”?` : `Rotate the secret of “${hook.name}”?`}
-          >
-            <span className="account-confirm-text">
-              {confirming === "remove" ? "Delete this webhook?" : "Replace its secret? The old one stops working."}
-            </span>
-            <button
-              type="button"
-              className="danger-button"
-              data-testid={confirming === "remove" ? "hook-delete-confirm" : "hook-rotate-confirm"}
-              disabled={busy !== null}
-              onClick={() => void (confirming === "remove" ? remove() : rotate())}
-            >
-              {confirming === "remove" ? (busy ? "Deleting…" : "Delete") : busy ? "Rotating…" : "Rotate"}
-            </button>
-            <button
-              type="button"
-              className="secondary-button"
-              data-testid="hook-confirm-cancel"
-              disabled={busy !== null}
-              autoFocus
-              onClick={() => setConfirming(null)}
-            >
-              Cancel
-            </button>
-          </div>
+          confirming === "remove" ? (
+            <ConfirmBar
+              label={`Delete “${hook.name}”?`}
+              question="Delete this webhook?"
+              confirm="Delete"
+              working="Deleting…"
+              busy={busy !== null}
+              confirmTestId="hook-delete-confirm"
+              cancelTestId="hook-confirm-cancel"
+              onConfirm={() => void remove()}
+              onCancel={() => setConfirming(null)}
+            />
+          ) : (
+            <ConfirmBar
+              label={`Rotate the secret of “${hook.name}”?`}
+              question="Replace its secret? The old one stops working."
+              confirm="Rotate"
+              working="Rotating…"
+              busy={busy !== null}
+              confirmTestId="hook-rotate-confirm"
+              cancelTestId="hook-confirm-cancel"
+              onConfirm={() => void rotate()}
+              onCancel={() => setConfirming(null)}
+            />
+          )
         ) : (
           <>
             <label className="switch" title={hook.enabled ? "Calls are taken" : "Calls are refused"}>
@@ -341,7 +329,7 @@ function HookItem(props: ItemProps) {
               aria-label={`Rotate the secret of “${hook.name}”`}
               disabled={busy !== null}
               onClick={() => {
-                setError(null);
+                clearError();
                 setConfirming("rotate");
               }}
             >
@@ -355,7 +343,7 @@ function HookItem(props: ItemProps) {
               aria-label={`Delete “${hook.name}”`}
               disabled={busy !== null}
               onClick={() => {
-                setError(null);
+                clearError();
                 setConfirming("remove");
               }}
             >
