@@ -8,13 +8,13 @@ import {
   transportSummary,
   type McpDraft,
   type McpField,
-  type McpProblems,
   type McpTransportType,
 } from "../mcpForm";
 import type { McpServerInfo } from "../bindings/McpServerInfo";
 import type { McpServerPatch } from "../bindings/McpServerPatch";
 import type { NewMcpServer } from "../bindings/NewMcpServer";
 import { splitToolName } from "../toolCalls";
+import { useDraftForm } from "../useDraftForm";
 import { ErrorHint } from "./ErrorHint";
 import { KeyIcon, PlugIcon, TrashIcon } from "./icons";
 import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
@@ -215,44 +215,29 @@ const FIELD_ORDER: readonly McpField[] = ["name", "command", "args", "env", "url
  * cleared as they are sent, whatever the answer, and never shown again.
  */
 function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError | null> }) {
-  const [draft, setDraft] = useState<McpDraft>(emptyMcpDraft);
-  const [problems, setProblems] = useState<McpProblems>({});
-  const [failure, setFailure] = useState<UiError | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useDraftForm<McpDraft, McpField>(emptyMcpDraft, FIELD_ORDER);
+  const { draft, setDraft, problems, shownProblems, failure, submitting } = form;
   const [added, setAdded] = useState<string | null>(null);
   const id = useId();
-  const refs = useRef<Partial<Record<McpField, HTMLInputElement | HTMLTextAreaElement | null>>>({});
 
-  const edit = (next: McpDraft) => {
-    setDraft(next);
-    setProblems({});
-    setFailure(null);
+  const edit = (change: Partial<McpDraft>) => {
+    form.edit(change);
     setAdded(null);
   };
-  const set = (field: keyof McpDraft, value: string) => edit({ ...draft, [field]: value });
+  const set = (field: keyof McpDraft, value: string) => edit({ [field]: value });
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (submitting) return;
     const check = checkMcpDraft(draft);
     setAdded(null);
-    setFailure(null);
     if (!check.ok) {
-      setProblems(check.problems);
-      const first = FIELD_ORDER.find((f) => check.problems[f] !== undefined);
-      if (first) refs.current[first]?.focus();
+      form.reject(check.problems);
       return;
     }
-    setProblems({});
     // The secrets leave the form as they are sent.
     setDraft((d) => ({ ...d, secrets: "" }));
-    setSubmitting(true);
-    const error = await onAdd(check.server);
-    setSubmitting(false);
-    if (error) {
-      setFailure(error);
-      return;
-    }
+    if (!(await form.save(() => onAdd(check.server)))) return;
     setDraft(emptyMcpDraft());
     setAdded(check.server.name);
   };
@@ -281,18 +266,14 @@ function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError
         {control === "input" ? (
           <input
             {...common}
-            ref={(el) => {
-              refs.current[name] = el;
-            }}
+            ref={form.fieldRef(name)}
             type="text"
             onChange={(e) => set(name, e.target.value)}
           />
         ) : (
           <textarea
             {...common}
-            ref={(el) => {
-              refs.current[name] = el;
-            }}
+            ref={form.fieldRef(name)}
             className={extra.secret ? "is-secret" : undefined}
             rows={3}
             onChange={(e) => set(name, e.target.value)}
@@ -308,7 +289,6 @@ function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError
   };
 
   const stdio = draft.type === "stdio";
-  const shownProblems = FIELD_ORDER.filter((f) => problems[f] !== undefined);
   return (
     <form className="account-form mcp-form" aria-labelledby={`${id}-title`} noValidate onSubmit={(e) => void submit(e)}>
       <h4 className="account-form-title" id={`${id}-title`}>
@@ -323,7 +303,7 @@ function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError
             id={`${id}-type`}
             data-testid="mcp-add-type"
             value={draft.type}
-            onChange={(e) => edit({ ...draft, type: e.target.value as McpTransportType })}
+            onChange={(e) => edit({ type: e.target.value as McpTransportType })}
           >
             <option value="stdio">stdio (a command)</option>
             <option value="http">HTTP (a URL)</option>

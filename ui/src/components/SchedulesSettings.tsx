@@ -18,8 +18,8 @@ import {
   timeZoneNames,
   type ScheduleDraft,
   type ScheduleField,
-  type ScheduleProblems,
 } from "../schedules";
+import { useDraftForm } from "../useDraftForm";
 import { ErrorHint } from "./ErrorHint";
 import { ChevronIcon, PencilIcon, PlayIcon, TrashIcon } from "./icons";
 import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
@@ -417,12 +417,12 @@ interface FormProps extends SchedulesSettingsProps {
 
 /** Adds a schedule, or edits one in place (sending only what changed). */
 function ScheduleForm({ editing, sessions, models, onAdd, onUpdate, onDone }: FormProps) {
-  const [draft, setDraft] = useState<ScheduleDraft>(() => (editing ? draftFromSchedule(editing) : emptyScheduleDraft()));
-  const [problems, setProblems] = useState<ScheduleProblems>({});
-  const [failure, setFailure] = useState<UiError | null>(null);
-  const [submitting, setSubmitting] = useState(false);
+  const form = useDraftForm<ScheduleDraft, ScheduleField>(
+    () => (editing ? draftFromSchedule(editing) : emptyScheduleDraft()),
+    FIELD_ORDER,
+  );
+  const { draft, edit, problems, shownProblems, failure, submitting, refs } = form;
   const [zones] = useState(timeZoneNames);
-  const refs = useRef<Partial<Record<ScheduleField, HTMLInputElement | HTMLTextAreaElement | null>>>({});
   const id = useId();
 
   const formRef = useRef<HTMLFormElement>(null);
@@ -432,54 +432,29 @@ function ScheduleForm({ editing, sessions, models, onAdd, onUpdate, onDone }: Fo
     refs.current.name?.focus({ preventScroll: true });
   }, []);
 
-  const edit = (change: Partial<ScheduleDraft>) => {
-    setDraft((d) => ({ ...d, ...change }));
-    setProblems({});
-    setFailure(null);
-  };
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (submitting) return;
     const check = checkScheduleDraft(draft);
-    setFailure(null);
     if (!check.ok) {
-      setProblems(check.problems);
-      const first = FIELD_ORDER.find((f) => check.problems[f] !== undefined);
-      if (first) refs.current[first]?.focus();
+      form.reject(check.problems);
       return;
     }
-    setProblems({});
-    let error: UiError | null;
-    if (editing) {
-      const patch = schedulePatch(editing, check.schedule);
-      if (Object.keys(patch).length === 0) {
-        onDone();
-        return;
-      }
-      setSubmitting(true);
-      error = await onUpdate(editing.id, patch);
-    } else {
-      setSubmitting(true);
-      error = await onAdd(check.schedule);
-    }
-    setSubmitting(false);
-    if (error) {
-      setFailure(error);
+    const patch = editing ? schedulePatch(editing, check.schedule) : null;
+    if (patch && Object.keys(patch).length === 0) {
+      onDone();
       return;
     }
-    onDone(editing ? undefined : check.schedule.name);
+    const saved = await form.save(() => (editing && patch ? onUpdate(editing.id, patch) : onAdd(check.schedule)));
+    if (saved) onDone(editing ? undefined : check.schedule.name);
   };
 
   const human = draft.cron.trim() === "" ? null : describeCron(draft.cron);
   const targetKnown = draft.target === "" || sessions.some((s) => s.id === draft.target);
   const modelList = models?.models ?? [];
   const modelKnown = draft.model === "" || modelList.some((m) => m.id === draft.model);
-  const shownProblems = FIELD_ORDER.filter((f) => problems[f] !== undefined);
   const invalid = (f: ScheduleField) => problems[f] !== undefined;
-  const setRef = (f: ScheduleField) => (el: HTMLInputElement | HTMLTextAreaElement | null) => {
-    refs.current[f] = el;
-  };
+  const setRef = form.fieldRef;
 
   return (
     <form

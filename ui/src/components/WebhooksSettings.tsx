@@ -6,6 +6,7 @@ import type { HookWithSecret } from "../bindings/HookWithSecret";
 import type { NewHook } from "../bindings/NewHook";
 import type { Session } from "../bindings/Session";
 import { copyText } from "../clipboard";
+import { useDraftForm } from "../useDraftForm";
 import {
   checkHookDraft,
   curlExample,
@@ -15,7 +16,6 @@ import {
   hookUrl,
   type HookDraft,
   type HookField,
-  type HookProblems,
 } from "../webhooks";
 import { ErrorHint } from "./ErrorHint";
 import { CopyIcon, KeyIcon, PencilIcon, TrashIcon } from "./icons";
@@ -368,11 +368,8 @@ interface FormProps extends WebhooksSettingsProps {
 
 /** Adds a webhook, or edits one's template and chat in place. */
 function HookForm({ editing, sessions, onAdd, onUpdate, onDone, onCreated }: FormProps) {
-  const [draft, setDraft] = useState<HookDraft>(() => (editing ? draftFromHook(editing) : EMPTY_HOOK_DRAFT));
-  const [problems, setProblems] = useState<HookProblems>({});
-  const [failure, setFailure] = useState<UiError | null>(null);
-  const [submitting, setSubmitting] = useState(false);
-  const refs = useRef<Partial<Record<HookField, HTMLInputElement | HTMLTextAreaElement | null>>>({});
+  const form = useDraftForm<HookDraft, HookField>(() => (editing ? draftFromHook(editing) : EMPTY_HOOK_DRAFT), FIELD_ORDER);
+  const { draft, edit, problems, shownProblems, failure, submitting, refs } = form;
   const id = useId();
 
   const formRef = useRef<HTMLFormElement>(null);
@@ -382,51 +379,30 @@ function HookForm({ editing, sessions, onAdd, onUpdate, onDone, onCreated }: For
     (editing ? refs.current.template : refs.current.name)?.focus({ preventScroll: true });
   }, [editing]);
 
-  const edit = (change: Partial<HookDraft>) => {
-    setDraft((d) => ({ ...d, ...change }));
-    setProblems({});
-    setFailure(null);
-  };
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (submitting) return;
     const check = checkHookDraft(draft);
-    setFailure(null);
     if (!check.ok) {
-      setProblems(check.problems);
-      const first = FIELD_ORDER.find((f) => check.problems[f] !== undefined);
-      if (first) refs.current[first]?.focus();
+      form.reject(check.problems);
       return;
     }
-    setProblems({});
-    let result: Outcome<HookWithSecret>;
-    if (editing) {
-      const patch = hookPatch(editing, check.hook);
-      if (Object.keys(patch).length === 0) {
-        onDone();
-        return;
-      }
-      setSubmitting(true);
-      result = await onUpdate(editing.name, patch);
-    } else {
-      setSubmitting(true);
-      result = await onAdd(check.hook);
-    }
-    setSubmitting(false);
-    if (!result.ok) {
-      setFailure(result.error);
+    const patch = editing ? hookPatch(editing, check.hook) : null;
+    if (patch && Object.keys(patch).length === 0) {
+      onDone();
       return;
     }
-    if (!editing) onCreated(result.value);
-    onDone();
+    const saved = await form.save(async () => {
+      const result = editing && patch ? await onUpdate(editing.name, patch) : await onAdd(check.hook);
+      if (!result.ok) return result.error;
+      if (!editing) onCreated(result.value);
+      return null;
+    });
+    if (saved) onDone();
   };
 
   const targetKnown = draft.target === "" || sessions.some((s) => s.id === draft.target);
-  const shownProblems = FIELD_ORDER.filter((f) => problems[f] !== undefined);
-  const setRef = (f: HookField) => (el: HTMLInputElement | HTMLTextAreaElement | null) => {
-    refs.current[f] = el;
-  };
+  const setRef = form.fieldRef;
   return (
     <form
       ref={formRef}
