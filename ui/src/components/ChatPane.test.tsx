@@ -1059,6 +1059,27 @@ describe("ChatPane branches", () => {
     expect(on.onRegenerate).toHaveBeenCalledExactlyOnceWith("a2");
   });
 
+  it("copies a reply as its markdown and a message as typed, even while a reply is being written", async () => {
+    const history: History = {
+      messages: [
+        message("u1", "user", [{ type: "text", text: "Sum *these*" }]),
+        message("a1", "assistant", [{ type: "text", text: "**3**, from" }, { type: "text", text: "`1 + 2`." }], "complete", "r1"),
+      ],
+      watermark: 0,
+      has_more: false,
+    };
+    const running = new FrameLog().startRun("r9", "u9", "more").frames;
+    const { user } = renderPane({ conversation: reopened(history, running), ...actions() });
+    const copyOf = (id: string) =>
+      within(screen.getAllByTestId("message").find((m) => m.dataset.messageId === id)!).getByTestId("message-copy");
+
+    await user.click(copyOf("a1"));
+    await expect(navigator.clipboard.readText()).resolves.toBe("**3**, from\n\n`1 + 2`.");
+    expect(copyOf("a1").title).toBe("Copied");
+    await user.click(copyOf("u1"));
+    await expect(navigator.clipboard.readText()).resolves.toBe("Sum *these*");
+  });
+
   it("↑ in an empty composer edits the last message; Mod+Enter steers a running reply", async () => {
     const on = actions();
     const { user, props, rerenderWith } = renderPane({ conversation: withBranches(), ...on });

@@ -1,6 +1,7 @@
-import { createContext, useContext, useState, type KeyboardEvent } from "react";
+import { createContext, useContext, useEffect, useState, type KeyboardEvent } from "react";
 import type { BranchInfo } from "../bindings/BranchInfo";
-import { ChevronIcon, PencilIcon, RetryIcon } from "./icons";
+import { copyText } from "../clipboard";
+import { CheckIcon, ChevronIcon, CopyIcon, PencilIcon, RetryIcon } from "./icons";
 
 /** What can be done to a message of the open chat; null where nothing can (tests, previews). */
 export interface MessageActionsValue {
@@ -55,13 +56,43 @@ export function BranchSwitcher({ branch }: { branch: BranchInfo }) {
   );
 }
 
-/** Under a message: its versions, and Edit (the user's) or Regenerate (a reply). */
+/** How long Copy says what became of the copy. */
+const COPIED_MS = 1500;
+
+/** Copies a message's text as written (its markdown), and says so for a moment. */
+function CopyMessage({ text }: { text: string }) {
+  const [copied, setCopied] = useState<boolean | null>(null);
+  useEffect(() => {
+    if (copied === null) return;
+    const timer = setTimeout(() => setCopied(null), COPIED_MS);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  const label = copied === null ? "Copy" : copied ? "Copied" : "Copy failed";
+  return (
+    <button
+      type="button"
+      className="message-action"
+      data-testid="message-copy"
+      data-copied={copied ?? undefined}
+      title={label}
+      onClick={() => void copyText(text).then(setCopied)}
+    >
+      {copied ? <CheckIcon size={13} /> : <CopyIcon size={13} />}
+      <span className="visually-hidden" aria-live="polite">
+        {label}
+      </span>
+    </button>
+  );
+}
+
+/** Under a message: its versions, Copy, and Edit (the user's) or Regenerate (a reply). */
 export function MessageActionBar({
   messageId,
   branch,
   kind,
   onEdit,
   regenerate = true,
+  text = "",
 }: {
   messageId: string;
   branch?: BranchInfo;
@@ -69,13 +100,17 @@ export function MessageActionBar({
   onEdit?(): void;
   /** A reply offers Regenerate (the last one of its run does). */
   regenerate?: boolean;
+  /** What Copy copies; no Copy when empty. */
+  text?: string;
 }) {
   const actions = useContext(MessageActions);
   const can = actions !== null && !actions.busy;
-  if (!branch && !can) return null;
+  const copy = text.trim() !== "";
+  if (!branch && !can && !copy) return null;
   return (
     <div className={`message-actions is-${kind}`} data-testid="message-actions">
       {branch && <BranchSwitcher branch={branch} />}
+      {copy && <CopyMessage text={text} />}
       {can && kind === "user" && onEdit && (
         <button type="button" className="message-action" data-testid="message-edit" title="Edit (keeps this version)" onClick={onEdit}>
           <PencilIcon size={13} />

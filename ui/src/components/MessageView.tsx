@@ -136,18 +136,30 @@ export const MessageView = memo(function MessageView({
         </div>
       )}
       {typed && !editing && (
-        <MessageActionBar messageId={message.id} branch={message.branch} kind="user" onEdit={() => setEditing(true)} />
+        <MessageActionBar
+          messageId={message.id}
+          branch={message.branch}
+          kind="user"
+          onEdit={() => setEditing(true)}
+          text={textOf(message.blocks)}
+        />
       )}
       {reply && (endsRun || message.branch) && (
-        <MessageActionBar messageId={message.id} branch={message.branch} kind="reply" regenerate={endsRun} />
+        <MessageActionBar
+          messageId={message.id}
+          branch={message.branch}
+          kind="reply"
+          regenerate={endsRun}
+          text={textOf(message.blocks, "\n\n")}
+        />
       )}
     </article>
   );
 }, sameView);
 
-/** What the user typed in a message (its text blocks). */
-const textOf = (blocks: readonly Block[]) =>
-  blocks.flatMap((b) => (b.kind === "text" ? [b.text] : [])).join("\n");
+/** A message's text blocks (what the user typed; a reply's markdown), without its files or tool calls. */
+const textOf = (blocks: readonly Block[], between = "\n") =>
+  blocks.flatMap((b) => (b.kind === "text" ? [b.text] : [])).join(between);
 
 const isAttachment = (block: Block) => block.kind === "image" || block.kind === "file";
 
