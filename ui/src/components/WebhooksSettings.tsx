@@ -273,31 +273,21 @@ function HookItem(props: ItemProps) {
 
       <div className="account-actions">
         {confirming !== null ? (
-          confirming === "remove" ? (
-            <ConfirmBar
-              label={`Delete “${hook.name}”?`}
-              question="Delete this webhook?"
-              confirm="Delete"
-              working="Deleting…"
-              busy={busy !== null}
-              confirmTestId="hook-delete-confirm"
-              cancelTestId="hook-confirm-cancel"
-              onConfirm={() => void remove()}
-              onCancel={() => setConfirming(null)}
-            />
-          ) : (
-            <ConfirmBar
-              label={`Rotate the secret of “${hook.name}”?`}
-              question="Replace its secret? The old one stops working."
-              confirm="Rotate"
-              working="Rotating…"
-              busy={busy !== null}
-              confirmTestId="hook-rotate-confirm"
-              cancelTestId="hook-confirm-cancel"
-              onConfirm={() => void rotate()}
-              onCancel={() => setConfirming(null)}
-            />
-          )
+          <ConfirmBar
+            {...(confirming === "remove"
+              ? { label: `Delete “${hook.name}”?`, question: "Delete this webhook?", confirm: "Delete", working: "Deleting…" }
+              : {
+                  label: `Rotate the secret of “${hook.name}”?`,
+                  question: "Replace its secret? The old one stops working.",
+                  confirm: "Rotate",
+                  working: "Rotating…",
+                })}
+            busy={busy !== null}
+            confirmTestId={confirming === "remove" ? "hook-delete-confirm" : "hook-rotate-confirm"}
+            cancelTestId="hook-confirm-cancel"
+            onConfirm={() => void (confirming === "remove" ? remove() : rotate())}
+            onCancel={() => setConfirming(null)}
+          />
         ) : (
           <>
             <label className="switch" title={hook.enabled ? "Calls are taken" : "Calls are refused"}>
