@@ -55,9 +55,9 @@ const LOAD_EARLIER_MARGIN = 1200;
 let scrollToMessage: ((messageId: string) => boolean) | null = null;
 
 /**
- * Scrolls the open conversation to a message so that it is rendered (App's `revealMessage`
- * then finds and highlights it), reading older messages first if it is further back. False
- * when the conversation has all its messages and this is not one of them.
+ * Scrolls the open conversation to a message so that it is rendered (`revealMessage` then
+ * finds and highlights it), reading older messages first if it is further back. False when
+ * the conversation has all its messages and this is not one of them.
  */
 export function showMessage(messageId: string): boolean {
   return scrollToMessage?.(messageId) ?? true;
