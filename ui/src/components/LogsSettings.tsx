@@ -16,8 +16,8 @@ import {
   type LevelFilter,
   type LogFilters,
 } from "../logs";
+import { chatTitle } from "../settingsFormat";
 import { CopyIcon } from "./icons";
-import { chatTitle } from "./SchedulesSettings";
 
 export interface LogsSettingsProps {
   /** The recent lines that match, oldest first (logs_recent). */

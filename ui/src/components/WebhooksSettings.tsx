@@ -6,6 +6,7 @@ import type { HookWithSecret } from "../bindings/HookWithSecret";
 import type { NewHook } from "../bindings/NewHook";
 import type { Session } from "../bindings/Session";
 import { copyText } from "../clipboard";
+import { chatTitle, formatWhen } from "../settingsFormat";
 import { useDraftForm } from "../useDraftForm";
 import {
   checkHookDraft,
@@ -19,7 +20,6 @@ import {
 } from "../webhooks";
 import { ErrorHint } from "./ErrorHint";
 import { CopyIcon, KeyIcon, PencilIcon, TrashIcon } from "./icons";
-import { chatTitle, formatWhen } from "./SchedulesSettings";
 import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
 import { SettingsStatus } from "./SettingsStatus";
 
