@@ -15,7 +15,8 @@ import type { McpServerPatch } from "../bindings/McpServerPatch";
 import type { NewMcpServer } from "../bindings/NewMcpServer";
 import { splitToolName } from "../toolCalls";
 import { useDraftForm } from "../useDraftForm";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { KeyIcon, PlugIcon, TrashIcon } from "./icons";
 import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
 import { SettingsStatus } from "./SettingsStatus";
@@ -245,46 +246,39 @@ function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError
   const field = (
     name: McpField,
     label: string,
-    control: "input" | "textarea",
+    kind: "input" | "textarea",
     extra: { placeholder?: string; hint?: string; secret?: boolean; wide?: boolean } = {},
   ) => {
     const common = {
-      id: `${id}-${name}`,
       "data-testid": `mcp-add-${name}`,
       value: draft[name],
       placeholder: extra.placeholder,
       autoComplete: "off",
       spellCheck: false,
-      "aria-invalid": problems[name] !== undefined,
-      "aria-describedby": extra.hint ? `${id}-${name}-hint` : undefined,
     };
     return (
-      <div className={`form-field${extra.wide ? " is-wide" : ""}`}>
-        <label className="form-label" htmlFor={`${id}-${name}`}>
-          {label}
-        </label>
-        {control === "input" ? (
-          <input
-            {...common}
-            ref={form.fieldRef(name)}
-            type="text"
-            onChange={(e) => set(name, e.target.value)}
-          />
-        ) : (
-          <textarea
-            {...common}
-            ref={form.fieldRef(name)}
-            className={extra.secret ? "is-secret" : undefined}
-            rows={3}
-            onChange={(e) => set(name, e.target.value)}
-          />
-        )}
-        {extra.hint && (
-          <span className="form-hint" id={`${id}-${name}-hint`}>
-            {extra.hint}
-          </span>
-        )}
-      </div>
+      <FormField
+        label={label}
+        id={`${id}-${name}`}
+        className={extra.wide ? "is-wide" : undefined}
+        invalid={problems[name] !== undefined}
+        hint={extra.hint}
+      >
+        {(control) =>
+          kind === "input" ? (
+            <input {...control} {...common} ref={form.fieldRef(name)} type="text" onChange={(e) => set(name, e.target.value)} />
+          ) : (
+            <textarea
+              {...control}
+              {...common}
+              ref={form.fieldRef(name)}
+              className={extra.secret ? "is-secret" : undefined}
+              rows={3}
+              onChange={(e) => set(name, e.target.value)}
+            />
+          )
+        }
+      </FormField>
     );
   };
 
@@ -295,20 +289,19 @@ function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError
         Add MCP server
       </h4>
       <div className="form-row">
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-type`}>
-            Transport
-          </label>
-          <select
-            id={`${id}-type`}
-            data-testid="mcp-add-type"
-            value={draft.type}
-            onChange={(e) => edit({ type: e.target.value as McpTransportType })}
-          >
-            <option value="stdio">stdio (a command)</option>
-            <option value="http">HTTP (a URL)</option>
-          </select>
-        </div>
+        <FormField label="Transport" id={`${id}-type`}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="mcp-add-type"
+              value={draft.type}
+              onChange={(e) => edit({ type: e.target.value as McpTransportType })}
+            >
+              <option value="stdio">stdio (a command)</option>
+              <option value="http">HTTP (a URL)</option>
+            </select>
+          )}
+        </FormField>
         {field("name", "Name", "input", { placeholder: "github", wide: true })}
       </div>
       {stdio ? (
@@ -330,22 +323,13 @@ function McpServerForm({ onAdd }: { onAdd(server: NewMcpServer): Promise<UiError
         hint: "Kept in your system’s keyring, never in Hearth’s files, and never shown again.",
         secret: true,
       })}
-      {(shownProblems.length > 0 || failure) && (
-        <div className="form-error" data-testid="mcp-add-error" data-error-code={failure?.code} role="alert">
-          {failure ? (
-            <>
-              <p>Couldn’t add the server: {failure.message}</p>
-              <ErrorHint error={failure} testId="mcp-error-hint" />
-            </>
-          ) : (
-            <ul>
-              {shownProblems.map((f) => (
-                <li key={f}>{problems[f]}</li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <FormError
+        testId="mcp-add-error"
+        problems={shownProblems.map((f) => ({ key: f, message: problems[f] }))}
+        failure={failure}
+        failed="Couldn’t add the server"
+        hintTestId="mcp-error-hint"
+      />
       {added !== null && (
         <p className="form-done" data-testid="mcp-add-done" role="status">
           Added “{added}”. Test it to start it and list its tools.

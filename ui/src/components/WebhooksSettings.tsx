@@ -18,7 +18,8 @@ import {
   type HookDraft,
   type HookField,
 } from "../webhooks";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { CopyIcon, KeyIcon, PencilIcon, TrashIcon } from "./icons";
 import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
 import { SettingsStatus } from "./SettingsStatus";
@@ -406,84 +407,68 @@ function HookForm({ editing, sessions, onAdd, onUpdate, onDone, onCreated }: For
         {editing ? `Edit “${editing.name}”` : "New webhook"}
       </h4>
       <div className="form-row">
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-name`}>
-            Name
-          </label>
-          <input
-            ref={setRef("name")}
-            id={`${id}-name`}
-            data-testid="hook-name"
-            type="text"
-            value={draft.name}
-            placeholder="github-issues"
-            autoComplete="off"
-            spellCheck={false}
-            disabled={editing !== null}
-            aria-invalid={problems.name !== undefined}
-            onChange={(e) => edit({ name: e.target.value })}
-          />
-        </div>
-        <div className="form-field is-wide">
-          <label className="form-label" htmlFor={`${id}-target`}>
-            Sends to
-          </label>
-          <select
-            id={`${id}-target`}
-            data-testid="hook-target"
-            value={draft.target}
-            onChange={(e) => edit({ target: e.target.value })}
-          >
-            <option value="">Its own chat (made on its first call)</option>
-            {sessions.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title}
-              </option>
-            ))}
-            {!targetKnown && <option value={draft.target}>{chatTitle(sessions, draft.target)}</option>}
-          </select>
-        </div>
-      </div>
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-template`}>
-          Prompt template
-        </label>
-        <textarea
-          ref={setRef("template")}
-          id={`${id}-template`}
-          data-testid="hook-template"
-          rows={5}
-          value={draft.template}
-          placeholder={"A new issue was opened: {{issue.title}}\n\n{{issue.body}}\n\nTriage it."}
-          spellCheck={false}
-          aria-invalid={problems.template !== undefined}
-          aria-describedby={`${id}-template-hint`}
-          onChange={(e) => edit({ template: e.target.value })}
-        />
-        <span className="form-hint" id={`${id}-template-hint`}>
-          <code>{"{{field.path}}"}</code> inserts that value of the JSON payload (<code>{"{{items.0.name}}"}</code> for
-          a list’s first), <code>{"{{payload}}"}</code> all of it. The values are quoted to the model as untrusted
-          content, so it does not follow instructions inside them.
-        </span>
-      </div>
-      {(shownProblems.length > 0 || failure) && (
-        <div className="form-error" data-testid="hook-form-error" data-error-code={failure?.code} role="alert">
-          {failure ? (
-            <>
-              <p>
-                Couldn’t {editing ? "save" : "add"} the webhook: {failure.message}
-              </p>
-              <ErrorHint error={failure} testId="hook-error-hint" />
-            </>
-          ) : (
-            <ul>
-              {shownProblems.map((f) => (
-                <li key={f}>{problems[f]}</li>
-              ))}
-            </ul>
+        <FormField label="Name" id={`${id}-name`} invalid={problems.name !== undefined}>
+          {(field) => (
+            <input
+              {...field}
+              ref={setRef("name")}
+              data-testid="hook-name"
+              type="text"
+              value={draft.name}
+              placeholder="github-issues"
+              autoComplete="off"
+              spellCheck={false}
+              disabled={editing !== null}
+              onChange={(e) => edit({ name: e.target.value })}
+            />
           )}
-        </div>
-      )}
+        </FormField>
+        <FormField label="Sends to" id={`${id}-target`} className="is-wide">
+          {(field) => (
+            <select {...field} data-testid="hook-target" value={draft.target} onChange={(e) => edit({ target: e.target.value })}>
+              <option value="">Its own chat (made on its first call)</option>
+              {sessions.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.title}
+                </option>
+              ))}
+              {!targetKnown && <option value={draft.target}>{chatTitle(sessions, draft.target)}</option>}
+            </select>
+          )}
+        </FormField>
+      </div>
+      <FormField
+        label="Prompt template"
+        id={`${id}-template`}
+        invalid={problems.template !== undefined}
+        hint={
+          <>
+            <code>{"{{field.path}}"}</code> inserts that value of the JSON payload (<code>{"{{items.0.name}}"}</code> for
+            a list’s first), <code>{"{{payload}}"}</code> all of it. The values are quoted to the model as untrusted
+            content, so it does not follow instructions inside them.
+          </>
+        }
+      >
+        {(field) => (
+          <textarea
+            {...field}
+            ref={setRef("template")}
+            data-testid="hook-template"
+            rows={5}
+            value={draft.template}
+            placeholder={"A new issue was opened: {{issue.title}}\n\n{{issue.body}}\n\nTriage it."}
+            spellCheck={false}
+            onChange={(e) => edit({ template: e.target.value })}
+          />
+        )}
+      </FormField>
+      <FormError
+        testId="hook-form-error"
+        problems={shownProblems.map((f) => ({ key: f, message: problems[f] }))}
+        failure={failure}
+        failed={`Couldn’t ${editing ? "save" : "add"} the webhook`}
+        hintTestId="hook-error-hint"
+      />
       <div className="form-actions">
         <button type="button" className="secondary-button" data-testid="hook-cancel" disabled={submitting} onClick={onDone}>
           Cancel
