@@ -11,7 +11,8 @@ import {
 import type { UiError } from "../api";
 import type { AccountInfo } from "../bindings/AccountInfo";
 import type { AccountPatch } from "../bindings/AccountPatch";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 
 export interface AccountEditFormProps {
   account: AccountInfo;
@@ -111,17 +112,19 @@ export function AccountEditForm({ account, onUpdate, onClose }: AccountEditFormP
   };
 
   const shownProblems = FIELDS.filter((f) => problems[f] !== undefined);
-  const describedBy = (field: AccountEditField, hint?: string) =>
-    [problems[field] !== undefined ? errorId(field) : null, hint ?? null].filter(Boolean).join(" ") || undefined;
+  /** A field's id, whether it is wrong, and where its problem is listed. */
+  const fieldProps = (field: AccountEditField) => ({
+    id: fieldId(field),
+    invalid: problems[field] !== undefined,
+    errorId: errorId(field),
+  });
   const input = (field: AccountEditField) => ({
     ref: (el: HTMLInputElement | null) => {
       fieldRefs.current[field] = el;
     },
-    id: fieldId(field),
     value: draft[field],
     autoComplete: "off",
     spellCheck: false,
-    "aria-invalid": problems[field] !== undefined,
     onChange: (e: { target: { value: string } }) => set(field, e.target.value),
   });
 
@@ -135,90 +138,59 @@ export function AccountEditForm({ account, onUpdate, onClose }: AccountEditFormP
       onKeyDown={onKeyDown}
     >
       <div className="form-row">
-        <div className="form-field is-wide">
-          <label className="form-label" htmlFor={fieldId("label")}>
-            Label
-          </label>
-          <input {...input("label")} data-testid="account-edit-label" type="text" aria-describedby={describedBy("label")} />
-        </div>
-        <div className="form-field">
-          <label className="form-label" htmlFor={fieldId("defaultModel")}>
-            Default model (optional)
-          </label>
-          <input
-            {...input("defaultModel")}
-            data-testid="account-edit-model"
-            type="text"
-            aria-describedby={describedBy("defaultModel")}
-          />
-        </div>
+        <FormField label="Label" {...fieldProps("label")} className="is-wide">
+          {(control) => <input {...control} {...input("label")} data-testid="account-edit-label" type="text" />}
+        </FormField>
+        <FormField label="Default model (optional)" {...fieldProps("defaultModel")}>
+          {(control) => <input {...control} {...input("defaultModel")} data-testid="account-edit-model" type="text" />}
+        </FormField>
       </div>
 
-      <div className="form-field">
-        <label className="form-label" htmlFor={fieldId("baseUrl")}>
-          Base URL
-        </label>
-        <input
-          {...input("baseUrl")}
-          data-testid="account-edit-url"
-          type="url"
-          inputMode="url"
-          aria-describedby={describedBy("baseUrl")}
-        />
-      </div>
+      <FormField label="Base URL" {...fieldProps("baseUrl")}>
+        {(control) => <input {...control} {...input("baseUrl")} data-testid="account-edit-url" type="url" inputMode="url" />}
+      </FormField>
 
-      <div className="form-field">
-        <label className="form-label" htmlFor={fieldId("apiKey")}>
-          {account.has_key ? "Replace key" : "API key (optional)"}
-        </label>
-        <div className="account-edit-key">
-          <input
-            {...input("apiKey")}
-            data-testid="account-edit-key"
-            type="password"
-            placeholder={account.has_key ? "Leave empty to keep the stored key" : "Paste a key to store one"}
-            aria-describedby={describedBy("apiKey", `${id}-key-hint`)}
-          />
-          {account.has_key && (
-            <button
-              type="button"
-              className="secondary-button is-danger"
-              data-testid="account-remove-key"
-              disabled={busy}
-              title="Delete this account's key from the system keyring"
-              onClick={() => void removeKey()}
-            >
-              {removingKey ? "Removing…" : "Remove key"}
-            </button>
-          )}
-        </div>
-        <span className="form-hint" id={`${id}-key-hint`}>
-          {account.has_key
+      <FormField
+        label={account.has_key ? "Replace key" : "API key (optional)"}
+        {...fieldProps("apiKey")}
+        hint={
+          account.has_key
             ? "Empty keeps the stored key. A new one replaces it in your system’s keyring."
-            : "No key is stored. A key goes to your system’s keyring and is never shown again."}
-        </span>
-      </div>
+            : "No key is stored. A key goes to your system’s keyring and is never shown again."
+        }
+      >
+        {(control) => (
+          <div className="account-edit-key">
+            <input
+              {...control}
+              {...input("apiKey")}
+              data-testid="account-edit-key"
+              type="password"
+              placeholder={account.has_key ? "Leave empty to keep the stored key" : "Paste a key to store one"}
+            />
+            {account.has_key && (
+              <button
+                type="button"
+                className="secondary-button is-danger"
+                data-testid="account-remove-key"
+                disabled={busy}
+                title="Delete this account's key from the system keyring"
+                onClick={() => void removeKey()}
+              >
+                {removingKey ? "Removing…" : "Remove key"}
+              </button>
+            )}
+          </div>
+        )}
+      </FormField>
 
-      {(shownProblems.length > 0 || failure) && (
-        <div className="form-error" data-testid="account-edit-error" data-error-code={failure?.error.code} role="alert">
-          {failure ? (
-            <>
-              <p>
-                {failure.action === "save" ? "Couldn’t save the changes" : "Couldn’t remove the key"}: {failure.error.message}
-              </p>
-              <ErrorHint error={failure.error} testId="account-error-hint" />
-            </>
-          ) : (
-            <ul>
-              {shownProblems.map((field) => (
-                <li key={field} id={errorId(field)}>
-                  {problems[field]}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <FormError
+        testId="account-edit-error"
+        problems={shownProblems.map((field) => ({ key: field, message: problems[field], id: errorId(field) }))}
+        failure={failure?.error ?? null}
+        failed={failure?.action === "removeKey" ? "Couldn’t remove the key" : "Couldn’t save the changes"}
+        hintTestId="account-error-hint"
+      />
       {keyRemoved && (
         <p className="form-done" role="status">
           Key removed from the keyring.

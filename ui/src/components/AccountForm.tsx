@@ -15,7 +15,8 @@ import {
 import type { UiError } from "../api";
 import type { AccountKind } from "../bindings/AccountKind";
 import type { NewAccount } from "../bindings/NewAccount";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 
 export interface AccountFormProps {
   /** Resolves null once the account is added, or the backend's error to show. */
@@ -94,8 +95,15 @@ export function AccountForm({ onAdd }: AccountFormProps) {
   const compatible = draft.kind === "openai_compatible";
   const placeholders = PLACEHOLDERS[draft.kind];
   const shownProblems = FIELDS.filter((f) => problems[f] !== undefined);
-  const describedBy = (field: AccountField, hint?: string) =>
-    [problems[field] !== undefined ? errorId(field) : null, hint ?? null].filter(Boolean).join(" ") || undefined;
+  /** A checked field's id, whether it is wrong, and where its problem is listed. */
+  const fieldProps = (field: AccountField) => ({
+    id: fieldId(field),
+    invalid: problems[field] !== undefined,
+    errorId: errorId(field),
+  });
+  const fieldRef = (field: AccountField) => (el: HTMLInputElement | null) => {
+    fieldRefs.current[field] = el;
+  };
 
   return (
     <form className="account-form" aria-labelledby={`${id}-title`} noValidate onSubmit={(e) => void submit(e)}>
@@ -104,153 +112,124 @@ export function AccountForm({ onAdd }: AccountFormProps) {
       </h4>
 
       <div className="form-row">
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-kind`}>
-            Kind
-          </label>
-          <select
-            id={`${id}-kind`}
-            data-testid="account-add-kind"
-            value={draft.kind}
-            onChange={(e) => edit(draftWithKind(draft, e.target.value as AccountKind))}
-          >
-            {ACCOUNT_KINDS.map((kind) => (
-              <option key={kind} value={kind}>
-                {KIND_LABELS[kind]}
-              </option>
-            ))}
-          </select>
-        </div>
-
-        <div className="form-field is-wide">
-          <label className="form-label" htmlFor={fieldId("label")}>
-            Label
-          </label>
-          <input
-            ref={(el) => {
-              fieldRefs.current.label = el;
-            }}
-            id={fieldId("label")}
-            data-testid="account-add-label"
-            type="text"
-            value={draft.label}
-            placeholder={placeholders.label}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={problems.label !== undefined}
-            aria-describedby={describedBy("label")}
-            onChange={(e) => set("label", e.target.value)}
-          />
-        </div>
-      </div>
-
-      <div className="form-field">
-        <label className="form-label" htmlFor={fieldId("baseUrl")}>
-          Base URL{needsBaseUrl(draft.kind) ? "" : " (optional)"}
-        </label>
-        <input
-          ref={(el) => {
-            fieldRefs.current.baseUrl = el;
-          }}
-          id={fieldId("baseUrl")}
-          data-testid="account-add-url"
-          type="url"
-          inputMode="url"
-          value={draft.baseUrl}
-          placeholder={placeholders.baseUrl}
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={problems.baseUrl !== undefined}
-          aria-describedby={describedBy("baseUrl", `${id}-presets`)}
-          onChange={(e) => set("baseUrl", e.target.value)}
-        />
-        <div className="form-presets" id={`${id}-presets`}>
-          <span className="form-hint">Local server:</span>
-          {ACCOUNT_PRESETS.map((preset) => (
-            <button
-              key={preset.id}
-              type="button"
-              className="chip-button"
-              data-testid={`account-preset-${preset.id}`}
-              aria-label={`Fill in ${preset.title}`}
-              onClick={() => edit(draftWithPreset(draft, preset))}
+        <FormField label="Kind" id={`${id}-kind`}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="account-add-kind"
+              value={draft.kind}
+              onChange={(e) => edit(draftWithKind(draft, e.target.value as AccountKind))}
             >
-              {preset.title}
-            </button>
-          ))}
-        </div>
+              {ACCOUNT_KINDS.map((kind) => (
+                <option key={kind} value={kind}>
+                  {KIND_LABELS[kind]}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+
+        <FormField label="Label" {...fieldProps("label")} className="is-wide">
+          {(control) => (
+            <input
+              {...control}
+              ref={fieldRef("label")}
+              data-testid="account-add-label"
+              type="text"
+              value={draft.label}
+              placeholder={placeholders.label}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => set("label", e.target.value)}
+            />
+          )}
+        </FormField>
       </div>
+
+      <FormField
+        label={`Base URL${needsBaseUrl(draft.kind) ? "" : " (optional)"}`}
+        {...fieldProps("baseUrl")}
+        describedBy={`${id}-presets`}
+      >
+        {(control) => (
+          <>
+            <input
+              {...control}
+              ref={fieldRef("baseUrl")}
+              data-testid="account-add-url"
+              type="url"
+              inputMode="url"
+              value={draft.baseUrl}
+              placeholder={placeholders.baseUrl}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => set("baseUrl", e.target.value)}
+            />
+            <div className="form-presets" id={`${id}-presets`}>
+              <span className="form-hint">Local server:</span>
+              {ACCOUNT_PRESETS.map((preset) => (
+                <button
+                  key={preset.id}
+                  type="button"
+                  className="chip-button"
+                  data-testid={`account-preset-${preset.id}`}
+                  aria-label={`Fill in ${preset.title}`}
+                  onClick={() => edit(draftWithPreset(draft, preset))}
+                >
+                  {preset.title}
+                </button>
+              ))}
+            </div>
+          </>
+        )}
+      </FormField>
 
       <div className="form-row">
-        <div className="form-field is-wide">
-          <label className="form-label" htmlFor={fieldId("apiKey")}>
-            API key{compatible ? " (optional)" : ""}
-          </label>
-          <input
-            ref={(el) => {
-              fieldRefs.current.apiKey = el;
-            }}
-            id={fieldId("apiKey")}
-            data-testid="account-add-key"
-            type="password"
-            value={draft.apiKey}
-            placeholder={placeholders.apiKey}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={problems.apiKey !== undefined}
-            aria-describedby={describedBy("apiKey", `${id}-key-hint`)}
-            onChange={(e) => set("apiKey", e.target.value)}
-          />
-          <span className="form-hint" id={`${id}-key-hint`}>
-            Kept in your system’s keyring; it is never shown again.
-          </span>
-        </div>
+        <FormField
+          label={`API key${compatible ? " (optional)" : ""}`}
+          {...fieldProps("apiKey")}
+          className="is-wide"
+          hint="Kept in your system’s keyring; it is never shown again."
+        >
+          {(control) => (
+            <input
+              {...control}
+              ref={fieldRef("apiKey")}
+              data-testid="account-add-key"
+              type="password"
+              value={draft.apiKey}
+              placeholder={placeholders.apiKey}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => set("apiKey", e.target.value)}
+            />
+          )}
+        </FormField>
 
-        <div className="form-field">
-          <label className="form-label" htmlFor={fieldId("defaultModel")}>
-            Default model (optional)
-          </label>
-          <input
-            ref={(el) => {
-              fieldRefs.current.defaultModel = el;
-            }}
-            id={fieldId("defaultModel")}
-            data-testid="account-add-model"
-            type="text"
-            value={draft.defaultModel}
-            placeholder={placeholders.defaultModel}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={problems.defaultModel !== undefined}
-            aria-describedby={describedBy("defaultModel")}
-            onChange={(e) => set("defaultModel", e.target.value)}
-          />
-        </div>
+        <FormField label="Default model (optional)" {...fieldProps("defaultModel")}>
+          {(control) => (
+            <input
+              {...control}
+              ref={fieldRef("defaultModel")}
+              data-testid="account-add-model"
+              type="text"
+              value={draft.defaultModel}
+              placeholder={placeholders.defaultModel}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => set("defaultModel", e.target.value)}
+            />
+          )}
+        </FormField>
       </div>
 
-      {(shownProblems.length > 0 || failure) && (
-        <div
-          className="form-error"
-          data-testid="account-add-error"
-          data-error-code={failure?.code}
-          role="alert"
-        >
-          {failure ? (
-            <>
-              <p>Couldn’t add the account: {failure.message}</p>
-              <ErrorHint error={failure} testId="account-error-hint" />
-            </>
-          ) : (
-            <ul>
-              {shownProblems.map((field) => (
-                <li key={field} id={errorId(field)}>
-                  {problems[field]}
-                </li>
-              ))}
-            </ul>
-          )}
-        </div>
-      )}
+      <FormError
+        testId="account-add-error"
+        problems={shownProblems.map((field) => ({ key: field, message: problems[field], id: errorId(field) }))}
+        failure={failure}
+        failed="Couldn’t add the account"
+        hintTestId="account-error-hint"
+      />
       {added !== null && (
         <p className="form-done" data-testid="account-add-done" role="status">
           Added “{added}”. Its models are now in the chat’s model picker.
