@@ -1,6 +1,6 @@
 import { useId, type ReactNode } from "react";
 
-/** What a field's control takes: its id (the label points at it) and how it is described. */
+/** What a field's control takes: its id (the label points at it) and what describes it. */
 export interface FieldControl {
   id: string;
   "aria-invalid"?: boolean;
@@ -9,13 +9,13 @@ export interface FieldControl {
 
 export interface FormFieldProps {
   label: ReactNode;
-  /** The control's id; made up when not given. Its hint, error and label ids add "-hint", "-error", "-label". */
+  /** The control's id; made up when not given. Its hint and error ids add "-hint" and "-error". */
   id?: string;
   /** Under the control (beside it in a setting row), and describing it. */
   hint?: ReactNode;
   /** Other elements that describe the control: a hint drawn under a row of fields, presets under it. */
   describedBy?: string;
-  /** The control is marked as wrong (`aria-invalid`); left off when undefined. An `error` marks it too. */
+  /** Marks the control as wrong (`aria-invalid`); left off when undefined. An `error` marks it too. */
   invalid?: boolean;
   /** The field's problem, shown with it (`role="alert"`) and describing the control. */
   error?: ReactNode;
@@ -23,21 +23,24 @@ export interface FormFieldProps {
   /** Where the field's problem is shown instead, when the form lists its problems together (FormError). */
   errorId?: string;
   /**
-   * "stacked" (default): label, control, hint, error, one under the other (`.form-field`).
-   * "setting": label and hint beside the control, error under both; the parts of a `.setting-row`
-   * form, which labels itself with the label (`${id}-label`).
+   * "stacked" (default): label, control, hint, error, one under the other, in a `.form-field`.
+   * "inline": the same parts without the box, in the caller's row of controls.
+   * "setting": label and hint beside the control, error under both: the parts of a
+   * `.setting-row` form, which takes its name from the label (`${id}-label`).
    * "check": a checkbox inside its label, the hint under the label's words (`.checkbox-row`).
    */
-  layout?: "stacked" | "setting" | "check";
-  /** More classes for a stacked field's box (`is-wide`, …). */
+  layout?: "stacked" | "inline" | "setting" | "check";
+  /** "stacked" and "inline": the label is for screen readers only (the form shows what the field is). */
+  labelHidden?: boolean;
+  /** More classes for the stacked box (`is-wide`, …). */
   className?: string;
-  /** Draws the control, given what it takes (spread it onto the input, select or textarea). */
+  /** Draws the control, given what it takes (spread onto the input, select or textarea). */
   children(control: FieldControl): ReactNode;
 }
 
 /**
  * One field of a settings form: its label, its control, its hint and its problem, with the ids
- * and aria attributes that tie them together. Every settings form draws its fields with this.
+ * and aria attributes that tie them together. The settings forms draw their fields with this.
  */
 export function FormField({
   label,
@@ -49,6 +52,7 @@ export function FormField({
   errorTestId,
   errorId,
   layout = "stacked",
+  labelHidden = false,
   className,
   children,
 }: FormFieldProps) {
@@ -74,50 +78,50 @@ export function FormField({
       {hint}
     </span>
   ) : null;
+  const errorText = (className: string) =>
+    hasError ? (
+      <p className={className} id={shownErrorId} data-testid={errorTestId} role="alert">
+        {error}
+      </p>
+    ) : null;
 
-  if (layout === "check") {
-    return (
-      <label className="checkbox-row">
-        {control}
-        <span className="checkbox-text">
-          <span className="checkbox-label">{label}</span>
-          {hintText}
-        </span>
-      </label>
-    );
-  }
-
-  if (layout === "setting") {
-    return (
-      <>
-        <div className="checkbox-text">
-          <label className="checkbox-label" id={`${id}-label`} htmlFor={id}>
+  switch (layout) {
+    case "check":
+      return (
+        <label className="checkbox-row">
+          {control}
+          <span className="checkbox-text">
+            <span className="checkbox-label">{label}</span>
+            {hintText}
+          </span>
+        </label>
+      );
+    case "setting":
+      return (
+        <>
+          <div className="checkbox-text">
+            <label className="checkbox-label" id={`${id}-label`} htmlFor={id}>
+              {label}
+            </label>
+            {hintText}
+          </div>
+          <div className="setting-control">{control}</div>
+          {errorText("field-error setting-row-error")}
+        </>
+      );
+    case "stacked":
+    case "inline": {
+      const parts = (
+        <>
+          <label className={labelHidden ? "form-label visually-hidden" : "form-label"} htmlFor={id}>
             {label}
           </label>
+          {control}
           {hintText}
-        </div>
-        <div className="setting-control">{control}</div>
-        {hasError && (
-          <p className="field-error setting-row-error" id={shownErrorId} data-testid={errorTestId} role="alert">
-            {error}
-          </p>
-        )}
-      </>
-    );
+          {errorText("field-error")}
+        </>
+      );
+      return layout === "inline" ? parts : <div className={className ? `form-field ${className}` : "form-field"}>{parts}</div>;
+    }
   }
-
-  return (
-    <div className={className ? `form-field ${className}` : "form-field"}>
-      <label className="form-label" htmlFor={id}>
-        {label}
-      </label>
-      {control}
-      {hintText}
-      {hasError && (
-        <p className="field-error" id={shownErrorId} data-testid={errorTestId} role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
