@@ -12,7 +12,8 @@ import {
   type ChatSettingsPatch,
 } from "../chatSettings";
 import { usePopover } from "../usePopover";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { ChevronIcon, FolderIcon } from "./icons";
 
 export interface ChatSettingsProps {
@@ -121,56 +122,55 @@ function ChatSettingsPopover({ session, onSave, onClose }: PopoverProps) {
       onSubmit={submit}
       onKeyDown={onKeyDown}
     >
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-workspace`}>
-          Workspace folder
-        </label>
-        <input
-          ref={workspaceRef}
-          id={`${id}-workspace`}
-          data-testid="workspace-input"
-          type="text"
-          value={draft.workspace}
-          placeholder="/home/you/project"
-          autoComplete="off"
-          spellCheck={false}
-          aria-invalid={failure?.code === "INVALID_WORKSPACE"}
-          aria-describedby={`${id}-workspace-hint`}
-          onChange={(e) => edit({ ...draft, workspace: e.target.value })}
-        />
-        <span className="form-hint" id={`${id}-workspace-hint`}>
-          An absolute path. The chat’s file tools work only inside it (none without one); commands start in it.
-        </span>
-      </div>
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-steps`}>
-          Step limit
-        </label>
-        <input
-          ref={stepsRef}
-          id={`${id}-steps`}
-          data-testid="max-steps-input"
-          type="number"
-          inputMode="numeric"
-          min={1}
-          max={MAX_STEPS_LIMIT}
-          step={1}
-          value={draft.maxSteps}
-          placeholder={`${DEFAULT_MAX_STEPS} (default)`}
-          aria-invalid={problem !== null}
-          aria-describedby={`${id}-steps-hint`}
-          onChange={(e) => edit({ ...draft, maxSteps: e.target.value })}
-        />
-        <span className="form-hint" id={`${id}-steps-hint`}>
-          Model calls one reply may make before it stops: 1 to {MAX_STEPS_LIMIT}.
-        </span>
-      </div>
-      {(problem || failure) && (
-        <div className="form-error" data-testid="workspace-error" data-error-code={failure?.code} role="alert">
-          <p>{problem ?? `Couldn’t save: ${failure!.message}`}</p>
-          {failure && <ErrorHint error={failure} testId="workspace-error-hint" />}
-        </div>
-      )}
+      <FormField
+        label="Workspace folder"
+        id={`${id}-workspace`}
+        invalid={failure?.code === "INVALID_WORKSPACE"}
+        hint="An absolute path. The chat’s file tools work only inside it (none without one); commands start in it."
+      >
+        {(control) => (
+          <input
+            {...control}
+            ref={workspaceRef}
+            data-testid="workspace-input"
+            type="text"
+            value={draft.workspace}
+            placeholder="/home/you/project"
+            autoComplete="off"
+            spellCheck={false}
+            onChange={(e) => edit({ ...draft, workspace: e.target.value })}
+          />
+        )}
+      </FormField>
+      <FormField
+        label="Step limit"
+        id={`${id}-steps`}
+        invalid={problem !== null}
+        hint={`Model calls one reply may make before it stops: 1 to ${MAX_STEPS_LIMIT}.`}
+      >
+        {(control) => (
+          <input
+            {...control}
+            ref={stepsRef}
+            data-testid="max-steps-input"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={MAX_STEPS_LIMIT}
+            step={1}
+            value={draft.maxSteps}
+            placeholder={`${DEFAULT_MAX_STEPS} (default)`}
+            onChange={(e) => edit({ ...draft, maxSteps: e.target.value })}
+          />
+        )}
+      </FormField>
+      <FormError
+        testId="workspace-error"
+        problem={problem}
+        failure={failure}
+        failed="Couldn’t save"
+        hintTestId="workspace-error-hint"
+      />
       <div className="chat-settings-actions">
         {session.workspace !== null && (
           <button

@@ -3,7 +3,8 @@ import type { UiError } from "../api";
 import type { HealthCheck } from "../bindings/HealthCheck";
 import type { Settings } from "../bindings/Settings";
 import type { SettingsPatch } from "../bindings/SettingsPatch";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { SettingsStatus } from "./SettingsStatus";
 
 export interface GeneralSettingsProps {
@@ -104,51 +105,50 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
   return (
     <div className="general-settings">
       {TOGGLES.map(({ key, testId, label, hint }) => (
-        <label key={key} className="checkbox-row">
-          <input
-            type="checkbox"
-            data-testid={testId}
-            checked={saving?.[key] ?? settings[key]}
-            disabled={saving !== null}
-            onChange={(e) => void update({ [key]: e.target.checked })}
-          />
-          <span className="checkbox-text">
-            <span className="checkbox-label">{label}</span>
-            <span className="form-hint">{hint}</span>
-          </span>
-        </label>
+        <FormField key={key} label={label} hint={hint} layout="check">
+          {(control) => (
+            <input
+              {...control}
+              type="checkbox"
+              data-testid={testId}
+              checked={saving?.[key] ?? settings[key]}
+              disabled={saving !== null}
+              onChange={(e) => void update({ [key]: e.target.checked })}
+            />
+          )}
+        </FormField>
       ))}
 
-      <form className="setting-row" aria-labelledby={`${id}-shortcut`} noValidate onSubmit={(e) => void saveShortcut(e)}>
-        <div className="checkbox-text">
-          <label className="checkbox-label" id={`${id}-shortcut`} htmlFor={`${id}-shortcut-input`}>
-            Global shortcut
-          </label>
-          <span className="form-hint" id={`${id}-shortcut-hint`}>
-            Shows or hides Hearth from any app, e.g. CmdOrCtrl+Shift+Space. Empty: none.
-          </span>
-        </div>
-        <div className="setting-control">
-          <input
-            id={`${id}-shortcut-input`}
-            data-testid="setting-global-shortcut"
-            type="text"
-            value={shortcut}
-            placeholder="CmdOrCtrl+Shift+Space"
-            autoComplete="off"
-            spellCheck={false}
-            aria-describedby={`${id}-shortcut-hint`}
-            onChange={(e) => setShortcut(e.target.value)}
-          />
-          <button
-            type="submit"
-            className="secondary-button"
-            data-testid="setting-global-shortcut-save"
-            disabled={saving !== null || !shortcutChanged}
-          >
-            Save
-          </button>
-        </div>
+      <form className="setting-row" aria-labelledby={`${id}-shortcut-label`} noValidate onSubmit={(e) => void saveShortcut(e)}>
+        <FormField
+          label="Global shortcut"
+          id={`${id}-shortcut`}
+          layout="setting"
+          hint="Shows or hides Hearth from any app, e.g. CmdOrCtrl+Shift+Space. Empty: none."
+        >
+          {(control) => (
+            <>
+              <input
+                {...control}
+                data-testid="setting-global-shortcut"
+                type="text"
+                value={shortcut}
+                placeholder="CmdOrCtrl+Shift+Space"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => setShortcut(e.target.value)}
+              />
+              <button
+                type="submit"
+                className="secondary-button"
+                data-testid="setting-global-shortcut-save"
+                disabled={saving !== null || !shortcutChanged}
+              >
+                Save
+              </button>
+            </>
+          )}
+        </FormField>
       </form>
 
       <NumberSetting
@@ -176,12 +176,7 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
         onSave={(mb) => update({ attachment_max_mb: mb })}
       />
 
-      {error && (
-        <div className="form-error" data-testid="setting-error" role="alert">
-          <p>Couldn’t save the setting: {error.message}</p>
-          <ErrorHint error={error} testId="setting-error-hint" />
-        </div>
-      )}
+      <FormError testId="setting-error" failure={error} failed="Couldn’t save the setting" hintTestId="setting-error-hint" />
     </div>
   );
 }
@@ -289,47 +284,44 @@ function NumberSetting({ label, hint, testId, value, min, max, unit, problem, di
 
   return (
     <form className="setting-row" aria-labelledby={`${id}-label`} noValidate onSubmit={(e) => void save(e)}>
-      <div className="checkbox-text">
-        <label className="checkbox-label" id={`${id}-label`} htmlFor={`${id}-input`}>
-          {label}
-        </label>
-        <span className="form-hint" id={`${id}-hint`}>
-          {hint}
-        </span>
-      </div>
-      <div className="setting-control">
-        <input
-          id={`${id}-input`}
-          data-testid={testId}
-          className="is-number"
-          type="number"
-          inputMode="numeric"
-          min={min}
-          max={max}
-          step={1}
-          value={draft}
-          aria-invalid={shownProblem !== null}
-          aria-describedby={`${id}-hint`}
-          onChange={(e) => {
-            setDraft(e.target.value);
-            setShownProblem(null);
-          }}
-        />
-        <span className="setting-unit">{unit}</span>
-        <button
-          type="submit"
-          className="secondary-button"
-          data-testid={`${testId}-save`}
-          disabled={disabled || draft.trim() === String(value)}
-        >
-          Save
-        </button>
-      </div>
-      {shownProblem && (
-        <p className="field-error setting-row-error" data-testid={`${testId}-error`} role="alert">
-          {shownProblem}
-        </p>
-      )}
+      <FormField
+        label={label}
+        id={id}
+        layout="setting"
+        hint={hint}
+        invalid={shownProblem !== null}
+        error={shownProblem}
+        errorTestId={`${testId}-error`}
+      >
+        {(control) => (
+          <>
+            <input
+              {...control}
+              data-testid={testId}
+              className="is-number"
+              type="number"
+              inputMode="numeric"
+              min={min}
+              max={max}
+              step={1}
+              value={draft}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                setShownProblem(null);
+              }}
+            />
+            <span className="setting-unit">{unit}</span>
+            <button
+              type="submit"
+              className="secondary-button"
+              data-testid={`${testId}-save`}
+              disabled={disabled || draft.trim() === String(value)}
+            >
+              Save
+            </button>
+          </>
+        )}
+      </FormField>
     </form>
   );
 }

@@ -6,6 +6,8 @@ import type { MemoryPatch } from "../bindings/MemoryPatch";
 import type { MemoryTier } from "../bindings/MemoryTier";
 import type { NewMemory } from "../bindings/NewMemory";
 import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { SettingsStatus } from "./SettingsStatus";
 
 /** Core memories are in every system prompt: the backend keeps at most this many. */
@@ -210,33 +212,36 @@ function MemoryItem({ memory, coreFull, onUpdate, onRemove }: ItemProps) {
             }
           }}
         >
-          <div className="form-field">
-            <textarea
-              className="is-prose"
-              data-testid="memory-edit-text"
-              aria-label="What to remember"
-              rows={2}
-              value={draft.text}
-              autoFocus
-              onChange={(e) => setDraft({ ...draft, text: e.target.value })}
-            />
-          </div>
+          <FormField label="What to remember" labelHidden>
+            {(control) => (
+              <textarea
+                {...control}
+                className="is-prose"
+                data-testid="memory-edit-text"
+                rows={2}
+                value={draft.text}
+                autoFocus
+                onChange={(e) => setDraft({ ...draft, text: e.target.value })}
+              />
+            )}
+          </FormField>
           <div className="memory-edit-row">
-            <label className="form-label" htmlFor={`${id}-kind`}>
-              Kind
-            </label>
-            <select
-              id={`${id}-kind`}
-              data-testid="memory-edit-kind"
-              value={draft.kind}
-              onChange={(e) => setDraft({ ...draft, kind: e.target.value as MemoryKind })}
-            >
-              {KINDS.map((k) => (
-                <option key={k.id} value={k.id}>
-                  {k.label}
-                </option>
-              ))}
-            </select>
+            <FormField label="Kind" id={`${id}-kind`} layout="inline">
+              {(control) => (
+                <select
+                  {...control}
+                  data-testid="memory-edit-kind"
+                  value={draft.kind}
+                  onChange={(e) => setDraft({ ...draft, kind: e.target.value as MemoryKind })}
+                >
+                  {KINDS.map((k) => (
+                    <option key={k.id} value={k.id}>
+                      {k.label}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </FormField>
             <span className="memory-edit-spacer" />
             <button type="button" className="secondary-button" onClick={() => setEditing(false)}>
               Cancel
@@ -344,51 +349,59 @@ function MemoryForm({ onAdd, coreFull }: { onAdd(memory: NewMemory): Promise<UiE
       <h4 className="account-form-title" id={`${id}-title`}>
         Add a memory
       </h4>
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-text`}>
-          What to remember
-        </label>
-        <textarea
-          id={`${id}-text`}
-          className="is-prose"
-          data-testid="memory-add-text"
-          rows={2}
-          value={draft.text}
-          placeholder="Prefers answers in metric units."
-          onChange={(e) => edit({ ...draft, text: e.target.value })}
-        />
-      </div>
+      <FormField label="What to remember" id={`${id}-text`}>
+        {(control) => (
+          <textarea
+            {...control}
+            className="is-prose"
+            data-testid="memory-add-text"
+            rows={2}
+            value={draft.text}
+            placeholder="Prefers answers in metric units."
+            onChange={(e) => edit({ ...draft, text: e.target.value })}
+          />
+        )}
+      </FormField>
       <div className="form-row">
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-kind`}>
-            Kind
-          </label>
-          <select id={`${id}-kind`} data-testid="memory-add-kind" value={draft.kind} onChange={(e) => edit({ ...draft, kind: e.target.value as MemoryKind })}>
-            {KINDS.map((k) => (
-              <option key={k.id} value={k.id}>
-                {k.label}
+        <FormField label="Kind" id={`${id}-kind`}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="memory-add-kind"
+              value={draft.kind}
+              onChange={(e) => edit({ ...draft, kind: e.target.value as MemoryKind })}
+            >
+              {KINDS.map((k) => (
+                <option key={k.id} value={k.id}>
+                  {k.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField label="Where" id={`${id}-tier`}>
+          {(control) => (
+            <select
+              {...control}
+              data-testid="memory-add-tier"
+              value={draft.tier}
+              onChange={(e) => edit({ ...draft, tier: e.target.value as MemoryTier })}
+            >
+              <option value="archival">Archival: looked up when relevant</option>
+              <option value="core" disabled={coreFull}>
+                Core: in every chat{coreFull ? ` (${MAX_CORE} already)` : ""}
               </option>
-            ))}
-          </select>
-        </div>
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-tier`}>
-            Where
-          </label>
-          <select id={`${id}-tier`} data-testid="memory-add-tier" value={draft.tier} onChange={(e) => edit({ ...draft, tier: e.target.value as MemoryTier })}>
-            <option value="archival">Archival: looked up when relevant</option>
-            <option value="core" disabled={coreFull}>
-              Core: in every chat{coreFull ? ` (${MAX_CORE} already)` : ""}
-            </option>
-          </select>
-        </div>
+            </select>
+          )}
+        </FormField>
       </div>
-      {(problem || failure) && (
-        <div className="form-error" data-testid="memory-add-error" data-error-code={failure?.code} role="alert">
-          <p>{problem ?? `Couldn’t add it: ${failure!.message}`}</p>
-          {failure && <ErrorHint error={failure} testId="memory-add-error-hint" />}
-        </div>
-      )}
+      <FormError
+        testId="memory-add-error"
+        problem={problem}
+        failure={failure}
+        failed="Couldn’t add it"
+        hintTestId="memory-add-error-hint"
+      />
       <div className="form-actions">
         <button type="submit" className="primary-button" data-testid="memory-add-submit" disabled={submitting}>
           {submitting ? "Adding…" : "Remember"}

@@ -5,6 +5,8 @@ import type { Preset } from "../bindings/Preset";
 import type { PresetPatch } from "../bindings/PresetPatch";
 import { firstLine } from "../presets";
 import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { SettingsStatus } from "./SettingsStatus";
 
 export interface PresetsSettingsProps {
@@ -216,46 +218,45 @@ function PresetForm({ title, submitLabel, testId, initial, onSubmit, onCancel, r
       <h4 className="account-form-title" id={`${id}-title`}>
         {title}
       </h4>
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-name`}>
-          Name
-        </label>
-        <input
-          id={`${id}-name`}
-          data-testid={`${testId}-name`}
-          type="text"
-          value={draft.name}
-          maxLength={60}
-          placeholder="Code reviewer"
-          autoComplete="off"
-          autoFocus={autoFocus}
-          onChange={(e) => edit({ ...draft, name: e.target.value })}
-        />
-      </div>
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-prompt`}>
-          Instructions
-        </label>
-        <textarea
-          id={`${id}-prompt`}
-          className="assistant-prompt is-prose"
-          data-testid={`${testId}-prompt`}
-          rows={5}
-          value={draft.prompt}
-          placeholder="You review code. Point out bugs first, then risky patterns; style last."
-          onChange={(e) => edit({ ...draft, prompt: e.target.value })}
-        />
-        <span className="form-hint">
-          The model reads these before every reply in a chat that uses the preset. Changing a preset later does not
-          change chats that already took it.
-        </span>
-      </div>
-      {(problem || failure) && (
-        <div className="form-error" data-testid={`${testId}-error`} data-error-code={failure?.code} role="alert">
-          <p>{problem ?? `Couldn’t save the preset: ${failure!.message}`}</p>
-          {failure && <ErrorHint error={failure} testId={`${testId}-error-hint`} />}
-        </div>
-      )}
+      <FormField label="Name" id={`${id}-name`}>
+        {(control) => (
+          <input
+            {...control}
+            data-testid={`${testId}-name`}
+            type="text"
+            value={draft.name}
+            maxLength={60}
+            placeholder="Code reviewer"
+            autoComplete="off"
+            autoFocus={autoFocus}
+            onChange={(e) => edit({ ...draft, name: e.target.value })}
+          />
+        )}
+      </FormField>
+      <FormField
+        label="Instructions"
+        id={`${id}-prompt`}
+        hint="The model reads these before every reply in a chat that uses the preset. Changing a preset later does not change chats that already took it."
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            className="assistant-prompt is-prose"
+            data-testid={`${testId}-prompt`}
+            rows={5}
+            value={draft.prompt}
+            placeholder="You review code. Point out bugs first, then risky patterns; style last."
+            onChange={(e) => edit({ ...draft, prompt: e.target.value })}
+          />
+        )}
+      </FormField>
+      <FormError
+        testId={`${testId}-error`}
+        problem={problem}
+        failure={failure}
+        failed="Couldn’t save the preset"
+        hintTestId={`${testId}-error-hint`}
+      />
       <div className="form-actions">
         {onCancel && (
           <button type="button" className="secondary-button" onClick={onCancel}>

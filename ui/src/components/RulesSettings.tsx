@@ -14,6 +14,8 @@ import {
   type RuleDraft,
 } from "../toolPolicy";
 import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { SettingsStatus } from "./SettingsStatus";
 
 export interface RulesSettingsProps {
@@ -158,74 +160,72 @@ function RuleForm({ tools, onAdd }: { tools: readonly ToolInfo[] | null; onAdd(r
         Add rule
       </h4>
       <div className="form-row">
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-tool`}>
-            Tool
-          </label>
-          <input
-            ref={toolRef}
-            id={`${id}-tool`}
-            data-testid="rule-add-tool"
-            type="text"
-            list={`${id}-tools`}
-            value={draft.tool}
-            placeholder="run_shell, github__*, *"
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={problem !== null}
-            onChange={(e) => edit({ ...draft, tool: e.target.value })}
-          />
-          <datalist id={`${id}-tools`}>
-            {ruleToolSuggestions(tools ?? []).map((name) => (
-              <option key={name} value={name} />
-            ))}
-          </datalist>
-        </div>
-        <div className="form-field is-wide">
-          <label className="form-label" htmlFor={`${id}-pattern`}>
-            Pattern (optional)
-          </label>
-          <input
-            id={`${id}-pattern`}
-            data-testid="rule-add-pattern"
-            type="text"
-            value={draft.pattern}
-            placeholder="git status, src/**"
-            autoComplete="off"
-            spellCheck={false}
-            aria-describedby={`${id}-pattern-hint`}
-            onChange={(e) => edit({ ...draft, pattern: e.target.value })}
-          />
-        </div>
-        <div className="form-field rule-decision-field">
-          <label className="form-label" htmlFor={`${id}-decision`}>
-            Decision
-          </label>
-          <select
-            id={`${id}-decision`}
-            data-testid="rule-add-decision"
-            value={draft.decision}
-            onChange={(e) => edit({ ...draft, decision: e.target.value as Decision })}
-          >
-            {DECISIONS.map((d) => (
-              <option key={d} value={d}>
-                {DECISION_LABELS[d]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FormField label="Tool" id={`${id}-tool`} invalid={problem !== null}>
+          {(control) => (
+            <>
+              <input
+                {...control}
+                ref={toolRef}
+                data-testid="rule-add-tool"
+                type="text"
+                list={`${id}-tools`}
+                value={draft.tool}
+                placeholder="run_shell, github__*, *"
+                autoComplete="off"
+                spellCheck={false}
+                onChange={(e) => edit({ ...draft, tool: e.target.value })}
+              />
+              <datalist id={`${id}-tools`}>
+                {ruleToolSuggestions(tools ?? []).map((name) => (
+                  <option key={name} value={name} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </FormField>
+        <FormField label="Pattern (optional)" id={`${id}-pattern`} className="is-wide" describedBy={`${id}-pattern-hint`}>
+          {(control) => (
+            <input
+              {...control}
+              data-testid="rule-add-pattern"
+              type="text"
+              value={draft.pattern}
+              placeholder="git status, src/**"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => edit({ ...draft, pattern: e.target.value })}
+            />
+          )}
+        </FormField>
+        <FormField label="Decision" id={`${id}-decision`} className="rule-decision-field">
+          {(control) => (
+            <select
+              {...control}
+              data-testid="rule-add-decision"
+              value={draft.decision}
+              onChange={(e) => edit({ ...draft, decision: e.target.value as Decision })}
+            >
+              {DECISIONS.map((d) => (
+                <option key={d} value={d}>
+                  {DECISION_LABELS[d]}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
       </div>
       <span className="form-hint" id={`${id}-pattern-hint`}>
         A command prefix for run_shell, a path glob (in the chat’s folder) for file tools, a URL prefix for fetch_url,
         the start of the JSON arguments for MCP tools. Empty: every call. The most specific rule wins; at a tie, Deny
         beats Ask beats Allow.
       </span>
-      {(problem || failure) && (
-        <div className="form-error" data-testid="rule-add-error" data-error-code={failure?.code} role="alert">
-          <p>{problem ?? `Couldn’t add the rule: ${failure!.message}`}</p>
-          {failure && <ErrorHint error={failure} testId="rule-error-hint" />}
-        </div>
-      )}
+      <FormError
+        testId="rule-add-error"
+        problem={problem}
+        failure={failure}
+        failed="Couldn’t add the rule"
+        hintTestId="rule-error-hint"
+      />
       <div className="form-actions">
         <button type="submit" className="primary-button" data-testid="rule-add-submit" disabled={submitting}>
           {submitting ? "Adding…" : "Add rule"}
