@@ -4,7 +4,8 @@ import type { NewPreset } from "../bindings/NewPreset";
 import type { Preset } from "../bindings/Preset";
 import { firstLine, instructionsLabel, presetOf } from "../presets";
 import { usePopover } from "../usePopover";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { AssistantIcon, ChevronIcon } from "./icons";
 
 /** Where the picker gets and keeps presets. */
@@ -193,52 +194,45 @@ function AssistantPopover({ prompt, presets, onAddPreset, onSave, onClose }: Pop
           )}
         </div>
       </fieldset>
-      <div className="form-field">
-        <label className="form-label" htmlFor={`${id}-prompt`}>
-          Instructions for this chat
-        </label>
-        <textarea
-          ref={textRef}
-          id={`${id}-prompt`}
-          className="assistant-prompt is-prose"
-          data-testid="assistant-prompt"
-          rows={6}
-          value={draft}
-          placeholder="You are a careful reviewer. Point out bugs first…"
-          aria-describedby={`${id}-prompt-hint`}
-          onChange={(e) => edit(e.target.value)}
-        />
-        <span className="form-hint" id={`${id}-prompt-hint`}>
-          The model reads these before every reply in this chat (its system prompt).
-        </span>
-      </div>
-      {naming !== null && (
-        <div className="form-field">
-          <label className="form-label" htmlFor={`${id}-name`}>
-            Preset name
-          </label>
-          <input
-            ref={nameRef}
-            id={`${id}-name`}
-            data-testid="assistant-preset-name"
-            type="text"
-            value={naming}
-            maxLength={60}
-            placeholder="Code reviewer"
-            autoComplete="off"
-            onChange={(e) => {
-              setNaming(e.target.value);
-              setFailure(null);
-            }}
+      <FormField
+        label="Instructions for this chat"
+        id={`${id}-prompt`}
+        hint="The model reads these before every reply in this chat (its system prompt)."
+      >
+        {(control) => (
+          <textarea
+            {...control}
+            ref={textRef}
+            className="assistant-prompt is-prose"
+            data-testid="assistant-prompt"
+            rows={6}
+            value={draft}
+            placeholder="You are a careful reviewer. Point out bugs first…"
+            onChange={(e) => edit(e.target.value)}
           />
-        </div>
+        )}
+      </FormField>
+      {naming !== null && (
+        <FormField label="Preset name" id={`${id}-name`}>
+          {(control) => (
+            <input
+              {...control}
+              ref={nameRef}
+              data-testid="assistant-preset-name"
+              type="text"
+              value={naming}
+              maxLength={60}
+              placeholder="Code reviewer"
+              autoComplete="off"
+              onChange={(e) => {
+                setNaming(e.target.value);
+                setFailure(null);
+              }}
+            />
+          )}
+        </FormField>
       )}
-      {failure && (
-        <div className="form-error" data-testid="assistant-error" data-error-code={failure.code} role="alert">
-          <p>{`Couldn’t save: ${failure.message}`}</p>
-          <ErrorHint error={failure} testId="assistant-error-hint" />
-        </div>
-      )}
+      <FormError testId="assistant-error" failure={failure} failed="Couldn’t save" hintTestId="assistant-error-hint" />
       <div className="chat-settings-actions">
         {naming === null ? (
           <>

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { UiError } from "../api";
+import type { HintContext } from "../errorHints";
 import { ErrorHint } from "./ErrorHint";
 
 /** One problem the form's check found, in its list; `id` when its field points at it (FormField's `errorId`). */
@@ -20,10 +21,12 @@ export interface FormErrorProps {
   /** How that sentence starts: "Couldn’t add the account". */
   failed: string;
   hintTestId: string;
+  /** Where the form is, for what its hint suggests (see HintContext). */
+  hintContext?: HintContext;
 }
 
 /** Under a form's fields: what is wrong with it (`role="alert"`), or nothing. */
-export function FormError({ testId, problem, problems = [], failure, failed, hintTestId }: FormErrorProps) {
+export function FormError({ testId, problem, problems = [], failure, failed, hintTestId, hintContext }: FormErrorProps) {
   if (!problem && !failure && problems.length === 0) return null;
   return (
     <div className="form-error" data-testid={testId} data-error-code={failure?.code} role="alert">
@@ -34,7 +37,7 @@ export function FormError({ testId, problem, problems = [], failure, failed, hin
           <p>
             {failed}: {failure.message}
           </p>
-          <ErrorHint error={failure} testId={hintTestId} />
+          <ErrorHint error={failure} testId={hintTestId} context={hintContext} />
         </>
       ) : (
         <ul>

@@ -13,6 +13,7 @@ export interface FormFieldProps {
   id?: string;
   /** Under the control (beside it in a setting row), and describing it. */
   hint?: ReactNode;
+  hintTestId?: string;
   /** Other elements that describe the control: a hint drawn under a row of fields, presets under it. */
   describedBy?: string;
   /** Marks the control as wrong (`aria-invalid`); left off when undefined. An `error` marks it too. */
@@ -46,6 +47,7 @@ export function FormField({
   label,
   id: givenId,
   hint,
+  hintTestId,
   describedBy,
   invalid,
   error,
@@ -74,7 +76,7 @@ export function FormField({
     ...(describers.length > 0 && { "aria-describedby": describers.join(" ") }),
   });
   const hintText = hint ? (
-    <span className="form-hint" id={hintId}>
+    <span className="form-hint" id={hintId} data-testid={hintTestId}>
       {hint}
     </span>
   ) : null;

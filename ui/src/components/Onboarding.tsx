@@ -17,7 +17,8 @@ import {
   type OnboardingState,
   type ProviderChoice,
 } from "../onboarding";
-import { ErrorHint } from "./ErrorHint";
+import { FormError } from "./FormError";
+import { FormField } from "./FormField";
 import { ArrowLeftIcon, CheckIcon, ChevronIcon, FlameIcon, KeyIcon, PlugIcon, ServerIcon } from "./icons";
 
 export type ModelsResult = { ok: true; list: ModelList } | { ok: false; error: UiError };
@@ -182,9 +183,11 @@ export function Onboarding({ localServers, onConnect, onListModels, onStart, onS
     const shownProblems = (["label", "baseUrl", "apiKey"] as const).filter((f) => problems[f] !== undefined);
     const fieldId = (field: AccountField) => `${id}-${field}`;
     const errorId = (field: AccountField) => `${id}-${field}-error`;
-    const invalid = (field: AccountField) => ({
-      "aria-invalid": problems[field] !== undefined,
-      "aria-describedby": problems[field] !== undefined ? errorId(field) : undefined,
+    /** A checked field's id, whether it is wrong, and where its problem is listed. */
+    const fieldProps = (field: AccountField) => ({
+      id: fieldId(field),
+      invalid: problems[field] !== undefined,
+      errorId: errorId(field),
     });
     const set = (field: AccountField, value: string) => dispatch({ type: "edited", field, value });
     body = (
@@ -194,75 +197,67 @@ export function Onboarding({ localServers, onConnect, onListModels, onStart, onS
         </h1>
         <p className="onboarding-lead">{leadFor(choice)}</p>
         <form className="onboarding-form" noValidate onSubmit={(e) => void connect(e)}>
-          <div className="form-field">
-            <label className="form-label" htmlFor={fieldId("label")}>
-              Label
-            </label>
-            <input
-              ref={(el) => {
-                fieldRefs.current.label = el;
-              }}
-              id={fieldId("label")}
-              data-testid="onboarding-label"
-              type="text"
-              value={draft.label}
-              autoComplete="off"
-              spellCheck={false}
-              readOnly={busy}
-              {...invalid("label")}
-              onChange={(e) => set("label", e.target.value)}
-            />
-          </div>
-          {fields.baseUrl && (
-            <div className="form-field">
-              <label className="form-label" htmlFor={fieldId("baseUrl")}>
-                Base URL
-              </label>
+          <FormField label="Label" {...fieldProps("label")}>
+            {(control) => (
               <input
+                {...control}
                 ref={(el) => {
-                  fieldRefs.current.baseUrl = el;
+                  fieldRefs.current.label = el;
                 }}
-                id={fieldId("baseUrl")}
-                data-testid="onboarding-base-url"
-                type="url"
-                inputMode="url"
-                value={draft.baseUrl}
-                placeholder="http://127.0.0.1:8000/v1"
+                data-testid="onboarding-label"
+                type="text"
+                value={draft.label}
                 autoComplete="off"
                 spellCheck={false}
                 readOnly={busy}
-                {...invalid("baseUrl")}
-                onChange={(e) => set("baseUrl", e.target.value)}
+                onChange={(e) => set("label", e.target.value)}
               />
-            </div>
+            )}
+          </FormField>
+          {fields.baseUrl && (
+            <FormField label="Base URL" {...fieldProps("baseUrl")}>
+              {(control) => (
+                <input
+                  {...control}
+                  ref={(el) => {
+                    fieldRefs.current.baseUrl = el;
+                  }}
+                  data-testid="onboarding-base-url"
+                  type="url"
+                  inputMode="url"
+                  value={draft.baseUrl}
+                  placeholder="http://127.0.0.1:8000/v1"
+                  autoComplete="off"
+                  spellCheck={false}
+                  readOnly={busy}
+                  onChange={(e) => set("baseUrl", e.target.value)}
+                />
+              )}
+            </FormField>
           )}
           {fields.apiKey && (
-            <div className="form-field">
-              <label className="form-label" htmlFor={fieldId("apiKey")}>
-                API key{fields.keyRequired ? "" : " (optional)"}
-              </label>
-              <input
-                ref={(el) => {
-                  fieldRefs.current.apiKey = el;
-                }}
-                id={fieldId("apiKey")}
-                data-testid="onboarding-api-key"
-                type="password"
-                value={draft.apiKey}
-                placeholder={choice.type === "kind" && choice.kind === "anthropic" ? "sk-ant-…" : "sk-…"}
-                autoComplete="off"
-                spellCheck={false}
-                readOnly={busy}
-                {...invalid("apiKey")}
-                aria-describedby={[problems.apiKey !== undefined ? errorId("apiKey") : null, `${id}-key-hint`]
-                  .filter(Boolean)
-                  .join(" ")}
-                onChange={(e) => set("apiKey", e.target.value)}
-              />
-              <span className="form-hint" id={`${id}-key-hint`}>
-                Kept in your system’s keyring; it is never shown again.
-              </span>
-            </div>
+            <FormField
+              label={`API key${fields.keyRequired ? "" : " (optional)"}`}
+              {...fieldProps("apiKey")}
+              hint="Kept in your system’s keyring; it is never shown again."
+            >
+              {(control) => (
+                <input
+                  {...control}
+                  ref={(el) => {
+                    fieldRefs.current.apiKey = el;
+                  }}
+                  data-testid="onboarding-api-key"
+                  type="password"
+                  value={draft.apiKey}
+                  placeholder={choice.type === "kind" && choice.kind === "anthropic" ? "sk-ant-…" : "sk-…"}
+                  autoComplete="off"
+                  spellCheck={false}
+                  readOnly={busy}
+                  onChange={(e) => set("apiKey", e.target.value)}
+                />
+              )}
+            </FormField>
           )}
 
           {busy && (
@@ -271,24 +266,14 @@ export function Onboarding({ localServers, onConnect, onListModels, onStart, onS
               Testing the connection…
             </p>
           )}
-          {(shownProblems.length > 0 || error) && (
-            <div className="form-error" data-testid="onboarding-error" data-error-code={error?.code} role="alert">
-              {error ? (
-                <>
-                  <p>Couldn’t connect: {error.message}</p>
-                  <ErrorHint error={error} context="setup" testId="onboarding-error-hint" />
-                </>
-              ) : (
-                <ul>
-                  {shownProblems.map((field) => (
-                    <li key={field} id={errorId(field)}>
-                      {problems[field]}
-                    </li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          )}
+          <FormError
+            testId="onboarding-error"
+            problems={shownProblems.map((field) => ({ key: field, message: problems[field], id: errorId(field) }))}
+            failure={error}
+            failed="Couldn’t connect"
+            hintTestId="onboarding-error-hint"
+            hintContext="setup"
+          />
 
           <div className="onboarding-actions">
             <button
@@ -335,47 +320,47 @@ export function Onboarding({ localServers, onConnect, onListModels, onStart, onS
             Loading its models…
           </p>
         ) : (
-          <div className="form-field">
-            <label className="form-label" htmlFor={`${id}-model`}>
-              Model
-            </label>
-            <select
-              ref={(el) => {
-                fieldRefs.current.model = el;
-              }}
-              id={`${id}-model`}
-              data-testid="onboarding-model"
-              value={model}
-              disabled={busy || models.length === 0}
-              onChange={(e) => dispatch({ type: "picked", model: e.target.value })}
-            >
-              {models.length === 0 ? (
-                <option value="">Default model</option>
-              ) : (
-                models.map((m) => (
-                  <option key={m.id} value={m.id} title={m.id}>
-                    {modelOptionLabel(m, { provider: false })}
-                  </option>
-                ))
-              )}
-            </select>
-            {models.length === 0 && !error && (
-              <span className="form-hint" data-testid="onboarding-no-models">
-                This account lists no models yet; the chat starts with the default model.
-              </span>
+          <FormField
+            label="Model"
+            id={`${id}-model`}
+            hint={
+              models.length === 0 && !error
+                ? "This account lists no models yet; the chat starts with the default model."
+                : undefined
+            }
+            hintTestId="onboarding-no-models"
+          >
+            {(control) => (
+              <select
+                {...control}
+                ref={(el) => {
+                  fieldRefs.current.model = el;
+                }}
+                data-testid="onboarding-model"
+                value={model}
+                disabled={busy || models.length === 0}
+                onChange={(e) => dispatch({ type: "picked", model: e.target.value })}
+              >
+                {models.length === 0 ? (
+                  <option value="">Default model</option>
+                ) : (
+                  models.map((m) => (
+                    <option key={m.id} value={m.id} title={m.id}>
+                      {modelOptionLabel(m, { provider: false })}
+                    </option>
+                  ))
+                )}
+              </select>
             )}
-          </div>
+          </FormField>
         )}
-        {error && (
-          <div className="form-error" data-testid="onboarding-error" data-error-code={error.error.code} role="alert">
-            <p>
-              {error.at === "models"
-                ? `Couldn’t list the models: ${error.error.message}`
-                : `Couldn’t start the chat: ${error.error.message}`}
-            </p>
-            <ErrorHint error={error.error} context="setup" testId="onboarding-error-hint" />
-          </div>
-        )}
+        <FormError
+          testId="onboarding-error"
+          failure={error?.error ?? null}
+          failed={error?.at === "models" ? "Couldn’t list the models" : "Couldn’t start the chat"}
+          hintTestId="onboarding-error-hint"
+          hintContext="setup"
+        />
         <div className="onboarding-actions is-end">
           <button
             ref={(el) => {
