@@ -19,7 +19,7 @@ seed() { # target, file patterns...
   done
 }
 streams=../shared/conformance/streams
-transcripts=src-tauri/engine/tests/engine/transcripts
+transcripts=src-tauri/providers/tests/providers/transcripts
 [ -d "$streams" ] || echo "fuzz: $streams is absent; seeding from the written transcripts only"
 seed openai_chat "$streams"/openai_chat_*.sse "$streams"/ollama_*.sse "$streams"/groq_*.sse "$streams"/openrouter_*.sse "$transcripts"/openai_*.sse
 seed anthropic "$streams"/anthropic_*.sse "$transcripts"/anthropic_*.sse
@@ -27,10 +27,10 @@ seed openai_responses "$streams"/openai_responses_*.sse
 
 for target in openai_chat anthropic openai_responses; do
   echo "fuzz: $target for ${seconds}s"
-  cargo fuzz run --fuzz-dir fuzz -O "$target" "target/fuzz-corpus/$target" -- \
+  cargo fuzz run --fuzz-dir src-tauri/providers/fuzz -O "$target" "target/fuzz-corpus/$target" -- \
     -max_total_time="$seconds" -max_len=65536 -print_final_stats=1 2>&1 | grep -E "^(stat::|Done|==|SUMMARY|INFO: seed corpus)" || true
-  if [ -d "fuzz/artifacts/$target" ] && [ -n "$(ls -A "fuzz/artifacts/$target" 2>/dev/null)" ]; then
-    echo "fuzz: $target found a crash: fuzz/artifacts/$target" >&2
+  if [ -d "src-tauri/providers/fuzz/artifacts/$target" ] && [ -n "$(ls -A "src-tauri/providers/fuzz/artifacts/$target" 2>/dev/null)" ]; then
+    echo "fuzz: $target found a crash: src-tauri/providers/fuzz/artifacts/$target" >&2
     exit 1
   fi
 done

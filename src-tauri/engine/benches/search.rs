@@ -41,7 +41,7 @@ fn main() {
             .collect();
         engine
             .store()
-            .write(|tx| {
+            .write(|tx| -> hearth_engine::store::Result<()> {
                 for (id, chat, content) in &rows {
                     messages::insert(tx, &NewMessage::user(id, chat, content, true), 1)?;
                 }

@@ -6,19 +6,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
-
 use crate::chat::{ModelInfo, ModelList};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::provider::Provider;
-use crate::provider::anthropic::{API_VERSION, AnthropicMessages};
-use crate::provider::openai::OpenAiChat;
-use crate::provider::responses::OpenAiResponses;
 use crate::store::accounts::{AccountInfo, AccountKind, AccountRow, AccountSource, NewAccount};
 
 pub const ENV_OPENAI: &str = "env:openai";
 pub const ENV_ANTHROPIC: &str = "env:anthropic";
-const DEFAULT_OPENAI_BASE: &str = "https://api.openai.com/v1";
+const DEFAULT_OPENAI_BASE: &str = crate::provider::OPENAI_BASE;
 const DEFAULT_ANTHROPIC_BASE: &str = "https://api.anthropic.com";
 const MODELS_TTL: Duration = Duration::from_secs(600);
 
@@ -30,19 +25,7 @@ struct Account {
 
 impl Account {
     fn new(info: AccountInfo, api_key: Option<String>) -> Account {
-        let provider: Arc<dyn Provider> = match info.kind {
-            AccountKind::Anthropic => {
-                Arc::new(AnthropicMessages::new(&info.base_url, api_key.clone()))
-            }
-            // OpenAI itself streams through the Responses API; anything else that speaks
-            // "OpenAI" (a proxy, a local server) gets Chat Completions.
-            AccountKind::Openai if info.base_url.starts_with(DEFAULT_OPENAI_BASE) => {
-                Arc::new(OpenAiResponses::new(&info.base_url, api_key.clone()))
-            }
-            AccountKind::Openai | AccountKind::OpenaiCompatible => {
-                Arc::new(OpenAiChat::new(&info.base_url, api_key.clone()))
-            }
-        };
+        let provider = crate::provider::for_account(info.kind, &info.base_url, api_key.clone());
         Account { info: AccountInfo { has_key: api_key.is_some(), ..info }, api_key, provider }
     }
 }
@@ -340,47 +323,8 @@ impl Accounts {
         account: &AccountInfo,
         api_key: Option<&str>,
     ) -> Result<Vec<ModelInfo>> {
-        let base = account.base_url.trim_end_matches('/');
-        let mut req = match account.kind {
-            AccountKind::Anthropic => self
-                .http
-                .get(format!("{base}/v1/models?limit=100"))
-                .header("anthropic-version", API_VERSION),
-            _ => self.http.get(format!("{base}/models")),
-        };
-        if let Some(key) = api_key {
-            req = match account.kind {
-                AccountKind::Anthropic => req.header("x-api-key", key),
-                _ => req.bearer_auth(key),
-            };
-        }
-        let resp =
-            req.send().await.map_err(|e| ApiError::from(crate::provider::network_error(e)))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let body = resp.text().await.unwrap_or_default();
-            return Err(crate::provider::http_error(status.as_u16(), &body, None).into());
-        }
-        let value: Value = resp.json().await.map_err(|e| {
-            ApiError::new(ErrorCode::BadProviderStream, format!("the models list is not JSON: {e}"))
-        })?;
-        Ok(value
-            .get("data")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|entry| {
-                let name = entry.get("id").and_then(Value::as_str)?;
-                Some(ModelInfo {
-                    id: format!("{}/{name}", account.id),
-                    provider: account.kind.as_str().to_owned(),
-                    name: name.to_owned(),
-                    capabilities: crate::models::listed_capabilities(entry)
-                        .unwrap_or_else(|| crate::models::capabilities(name)),
-                })
-            })
-            .collect())
+        let (id, kind, base) = (&account.id, account.kind, &account.base_url);
+        crate::provider::list_models(&self.http, id, kind, base, api_key).await
     }
 }
 

@@ -106,8 +106,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::store::mcp_servers::McpServerPatch::export_all(cfg)?;
     crate::store::settings::SettingsPatch::export_all(cfg)?;
     AccountUsage::export_all(cfg)?;
-    crate::inbox::InboxPost::export_all(cfg)?;
-    crate::inbox::InboxReceipt::export_all(cfg)?;
+    crate::outside::inbox::InboxPost::export_all(cfg)?;
+    crate::outside::inbox::InboxReceipt::export_all(cfg)?;
     crate::store::hooks::Hook::export_all(cfg)?;
     crate::store::hooks::NewHook::export_all(cfg)?;
     crate::store::hooks::HookPatch::export_all(cfg)?;
@@ -118,8 +118,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     crate::store::schedules::SchedulePatch::export_all(cfg)?;
     crate::store::schedules::ScheduleRun::export_all(cfg)?;
     crate::store::schedules::ScheduleRunStatus::export_all(cfg)?;
-    crate::background::Activity::export_all(cfg)?;
-    crate::background::HealthCheck::export_all(cfg)?;
+    crate::outside::background::Activity::export_all(cfg)?;
+    crate::outside::background::HealthCheck::export_all(cfg)?;
     crate::logging::LogLine::export_all(cfg)?;
     crate::logging::LogLevel::export_all(cfg)?;
     crate::logging::LogQuery::export_all(cfg)?;

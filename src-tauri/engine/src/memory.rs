@@ -12,7 +12,7 @@ use crate::store::memory::{self, Memory, MemoryKind, MemoryPatch, MemoryTier, Ne
 
 impl Engine {
     pub fn list_memories(&self, tier: Option<MemoryTier>) -> Result<Vec<Memory>> {
-        self.shared.store.read(|c| memory::list(c, tier))
+        Ok(self.shared.store.read(|c| memory::list(c, tier))?)
     }
 
     pub fn search_memories(&self, q: &str, limit: Option<u32>) -> Result<Vec<Memory>> {
@@ -26,21 +26,21 @@ impl Engine {
                 ));
             }
         };
-        self.shared.store.read(|c| memory::search(c, q, limit))
+        Ok(self.shared.store.read(|c| memory::search(c, q, limit))?)
     }
 
     pub fn add_memory(&self, new: &NewMemory) -> Result<Memory> {
         let store = &self.shared.store;
-        store.write(|tx| memory::add(tx, new, store.now()))
+        Ok(store.write(|tx| memory::add(tx, new, store.now()))?)
     }
 
     pub fn update_memory(&self, id: &str, patch: &MemoryPatch) -> Result<Memory> {
         let store = &self.shared.store;
-        store.write(|tx| memory::update(tx, id, patch, store.now()))
+        Ok(store.write(|tx| memory::update(tx, id, patch, store.now()))?)
     }
 
     pub fn delete_memory(&self, id: &str) -> Result<()> {
-        self.shared.store.write(|tx| memory::delete(tx, id))
+        Ok(self.shared.store.write(|tx| memory::delete(tx, id))?)
     }
 }
 
@@ -107,12 +107,13 @@ pub fn run_tool(store: &Store, name: &str, input: &Value) -> (String, bool) {
             };
             let tier = if core { MemoryTier::Core } else { MemoryTier::Archival };
             let new = NewMemory { kind, tier, text: body };
-            let m = store.write(|tx| memory::add(tx, &new, store.now())).map_err(|e| e.message)?;
+            let m =
+                store.write(|tx| memory::add(tx, &new, store.now())).map_err(|e| e.message())?;
             Ok(format!("Remembered ({}, id {}).", if core { "core" } else { "archival" }, m.id))
         })(),
         "memory_search" => (|| {
             let q = text("query").ok_or("`query` (a string) is required")?;
-            let found = store.read(|c| memory::search(c, &q, 20)).map_err(|e| e.message)?;
+            let found = store.read(|c| memory::search(c, &q, 20)).map_err(|e| e.message())?;
             if found.is_empty() {
                 return Ok("Nothing remembered matches.".to_owned());
             }
@@ -127,7 +128,7 @@ pub fn run_tool(store: &Store, name: &str, input: &Value) -> (String, bool) {
         })(),
         "memory_forget" => (|| {
             let id = text("id").ok_or("`id` (a string) is required")?;
-            store.write(|tx| memory::delete(tx, &id)).map_err(|e| e.message)?;
+            store.write(|tx| memory::delete(tx, &id)).map_err(|e| e.message())?;
             Ok("Forgotten.".to_owned())
         })(),
         other => Err(format!("no memory tool {other:?}")),

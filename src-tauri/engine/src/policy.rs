@@ -7,71 +7,7 @@
 //! specificity deny beats ask beats allow. Without a rule, read-only tools run and everything
 //! else asks.
 
-use serde::{Deserialize, Serialize};
-use ts_rs::TS;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Allow,
-    Ask,
-    Deny,
-}
-
-impl Decision {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Allow => "allow",
-            Decision::Ask => "ask",
-            Decision::Deny => "deny",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Decision> {
-        match s {
-            "allow" => Some(Decision::Allow),
-            "ask" => Some(Decision::Ask),
-            "deny" => Some(Decision::Deny),
-            _ => None,
-        }
-    }
-
-    /// Which wins a tie: the safer one.
-    fn caution(self) -> u8 {
-        match self {
-            Decision::Allow => 0,
-            Decision::Ask => 1,
-            Decision::Deny => 2,
-        }
-    }
-}
-
-/// What a tool does, which sets its default and how a pattern is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToolClass {
-    ReadOnly,
-    /// Writes files: patterns are path globs.
-    Write,
-    /// Runs commands: patterns are command prefixes.
-    Shell,
-    /// Reaches the network: patterns are URL prefixes.
-    Network,
-    /// A tool of an MCP server: patterns are prefixes of its JSON arguments.
-    Mcp,
-}
-
-/// A stored rule, as settings lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Rule {
-    pub id: String,
-    /// A tool name, `<server>__*`, or `*`.
-    pub tool: String,
-    pub pattern: Option<String>,
-    pub decision: Decision,
-    /// Set for "allow for this session" rules: they apply to that session only.
-    pub session_id: Option<String>,
-    pub created_at: i64,
-}
+pub use hearth_protocol::approvals::{Decision, Rule, ToolClass};
 
 /// The call being decided.
 pub struct Call<'a> {

@@ -9,7 +9,6 @@
 use std::collections::HashMap;
 
 use base64::Engine as _;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use ts_rs::TS;
@@ -93,23 +92,14 @@ fn timeline(store: &Store, session_id: &str) -> Result<(Session, Vec<Message>)> 
 pub fn export_json(store: &Store, session_id: &str) -> Result<SessionDocument> {
     let (session, timeline) = timeline(store, session_id)?;
     let mut attachments = Vec::new();
-    store.read(|conn| {
-        let mut stmt = conn.prepare(
-            "SELECT id, sha256, mime, name FROM attachments WHERE session_id = ?1 ORDER BY id",
-        )?;
-        let rows = stmt.query_map([session_id], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?, r.get(3)?))
-        })?;
-        for row in rows {
-            let (id, sha256, mime, name) = row?;
-            // A file the sweep or the user removed: the image is left out, the chat is not.
-            if let Ok(bytes) = std::fs::read(attachments::file_path(store.dir(), &sha256)) {
-                let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
-                attachments.push(DocumentAttachment { id, mime, name, base64 });
-            }
+    let files = store.read(|conn| attachments::files_of_session(conn, session_id))?;
+    for attachments::StoredFile { id, sha256, mime, name } in files {
+        // A file the sweep or the user removed: the image is left out, the chat is not.
+        if let Ok(bytes) = std::fs::read(attachments::file_path(store.dir(), &sha256)) {
+            let base64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+            attachments.push(DocumentAttachment { id, mime, name, base64 });
         }
-        Ok(())
-    })?;
+    }
     Ok(SessionDocument {
         format: FORMAT.into(),
         version: VERSION,
@@ -257,23 +247,18 @@ pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
     let session_id = uuid::Uuid::now_v7().to_string();
     let now = store.now();
     let s = &doc.session;
-    store.write(|tx| {
-        tx.execute(
-            "INSERT INTO sessions (id, title, title_source, pinned, model, system_prompt,
-                                   thinking_budget, max_steps, created_at, updated_at)
-             VALUES (?1, ?2, 'user', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                session_id,
-                s.title.trim(),
-                s.pinned,
-                s.model,
-                s.system_prompt,
-                s.thinking_budget,
-                s.max_steps,
-                s.created_at,
-                now
-            ],
-        )?;
+    store.write(|tx| -> Result<Session> {
+        let imported = sessions::ImportedSession {
+            id: &session_id,
+            title: s.title.trim(),
+            pinned: s.pinned,
+            model: s.model.as_deref(),
+            system_prompt: s.system_prompt.as_deref(),
+            thinking_budget: s.thinking_budget,
+            max_steps: s.max_steps,
+            created_at: s.created_at,
+        };
+        sessions::insert_imported(tx, &imported, now)?;
         let mut message_of_attachment = HashMap::new();
         for m in &doc.messages {
             let id = uuid::Uuid::now_v7().to_string();
@@ -320,13 +305,8 @@ pub fn import(store: &Store, doc: &SessionDocument) -> Result<Session> {
             attachments::insert(tx, &new_attachment, now)?;
         }
         // The chat's activity is its last message's, as it was; updated_at is the import.
-        tx.execute(
-            "UPDATE sessions SET updated_at = ?2,
-                    last_message_at = (SELECT MAX(created_at) FROM messages WHERE session_id = ?1)
-             WHERE id = ?1",
-            params![session_id, now],
-        )?;
-        sessions::get(tx, &session_id)
+        sessions::touch_imported(tx, &session_id, now)?;
+        Ok(sessions::get(tx, &session_id)?)
     })
 }
 

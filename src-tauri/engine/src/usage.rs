@@ -3,11 +3,9 @@
 
 use std::collections::HashMap;
 
-use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::Result;
 use crate::frames::Usage;
 
 /// US dollars per million tokens.
@@ -95,27 +93,15 @@ impl Prices {
         summary
     }
 
-    pub fn session(&self, conn: &Connection, session_id: &str) -> Result<UsageSummary> {
-        let mut stmt = conn.prepare_cached(
-            "SELECT COALESCE(model, ''), usage FROM runs WHERE session_id = ?1 AND usage IS NOT NULL",
-        )?;
-        let rows =
-            stmt.query_map([session_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-        let rows: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(self.summarize(
-            rows.into_iter().filter_map(|(m, u)| Some((m, serde_json::from_str(&u).ok()?))),
-        ))
+    /// A session's usage, from its runs' `(model, usage)` rows.
+    pub fn session(&self, rows: Vec<(String, Usage)>) -> UsageSummary {
+        self.summarize(rows.into_iter())
     }
 
-    pub fn by_account(&self, conn: &Connection) -> Result<Vec<AccountUsage>> {
-        let mut stmt = conn.prepare(
-            "SELECT COALESCE(model, ''), usage FROM runs WHERE usage IS NOT NULL AND model != ''",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    /// Usage per account (the model id's `<account>/` prefix), from every run's rows.
+    pub fn by_account(&self, rows: Vec<(String, Usage)>) -> Vec<AccountUsage> {
         let mut by: HashMap<String, Vec<(String, Usage)>> = HashMap::new();
-        for row in rows {
-            let (model, usage) = row?;
-            let Ok(usage) = serde_json::from_str::<Usage>(&usage) else { continue };
+        for (model, usage) in rows {
             let account = model.split_once('/').map_or("", |(a, _)| a).to_owned();
             by.entry(account).or_default().push((model, usage));
         }
@@ -127,7 +113,7 @@ impl Prices {
             })
             .collect();
         out.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-        Ok(out)
+        out
     }
 }
 

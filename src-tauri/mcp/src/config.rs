@@ -1,9 +1,10 @@
-//! A server's configuration as the engine stores it, and its validation.
+//! A server's configuration as the engine stores it, its validation, and how long to wait for servers.
 //!
 //! Validation happens before anything is spawned or dialled, so a bad configuration is an
 //! `INVALID_CONFIG` the user can fix in settings rather than an obscure spawn or HTTP error.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
 
 use http::{HeaderName, HeaderValue};
 use serde::{Deserialize, Serialize};
@@ -155,6 +156,31 @@ pub(crate) fn http_headers(
             Ok((header, value))
         })
         .collect()
+}
+
+/// How long to wait for servers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct McpTimeouts {
+    /// Starting a server and completing the MCP handshake (`npx` may download first).
+    pub connect: Duration,
+    /// Requests other than tool calls (listing tools).
+    pub request: Duration,
+    /// A tool call's silence: the wait restarts with each progress notification.
+    pub call: Duration,
+    /// An HTTP session idle this long is pinged before use, and replaced if it does not answer
+    /// (a restarted server has forgotten it).
+    pub idle_probe: Duration,
+}
+
+impl Default for McpTimeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(60),
+            request: Duration::from_secs(30),
+            call: Duration::from_secs(10 * 60),
+            idle_probe: Duration::from_secs(30),
+        }
+    }
 }
 
 #[cfg(test)]

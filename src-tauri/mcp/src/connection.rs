@@ -19,7 +19,7 @@ use rmcp::{ClientCacheConfig, Peer, RoleClient, ServiceError, serve_client};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{ServerConfig, Transport, http_headers};
+use crate::config::{McpTimeouts, ServerConfig, Transport, http_headers};
 use crate::content::CallOutcome;
 use crate::error::{McpError, McpErrorCode};
 use crate::failure::{
@@ -27,7 +27,6 @@ use crate::failure::{
     mentions_unknown_tool, result_kind, spawn_failed,
 };
 use crate::handler::{Events, Handler, Progress};
-use crate::manager::McpTimeouts;
 use crate::stderr::StderrTail;
 use crate::tool::{McpTool, accept_tools};
 

@@ -20,8 +20,8 @@ mod manager;
 mod stderr;
 mod tool;
 
-pub use config::{ServerConfig, Transport};
+pub use config::{McpTimeouts, ServerConfig, Transport};
 pub use content::CallOutcome;
 pub use error::{McpError, McpErrorCode};
-pub use manager::{McpManager, McpTimeouts, ProgressSender};
+pub use manager::{McpManager, ProgressSender};
 pub use tool::McpTool;

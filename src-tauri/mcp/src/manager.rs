@@ -6,13 +6,12 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::ServerConfig;
+use crate::config::{McpTimeouts, ServerConfig};
 use crate::connection::Connection;
 use crate::content::CallOutcome;
 use crate::error::{McpError, McpErrorCode};
@@ -20,31 +19,6 @@ use crate::tool::McpTool;
 
 /// Receives a call's progress: (progress, total, message) as the server reports it.
 pub type ProgressSender = UnboundedSender<(f64, Option<f64>, Option<String>)>;
-
-/// How long to wait for servers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct McpTimeouts {
-    /// Starting a server and completing the MCP handshake (`npx` may download first).
-    pub connect: Duration,
-    /// Requests other than tool calls (listing tools).
-    pub request: Duration,
-    /// A tool call's silence: the wait restarts with each progress notification.
-    pub call: Duration,
-    /// An HTTP session idle this long is pinged before use, and replaced if it does not answer
-    /// (a restarted server has forgotten it).
-    pub idle_probe: Duration,
-}
-
-impl Default for McpTimeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(60),
-            request: Duration::from_secs(30),
-            call: Duration::from_secs(10 * 60),
-            idle_probe: Duration::from_secs(30),
-        }
-    }
-}
 
 /// Hearth's MCP servers. Cheap to clone (all clones share the servers); stdio servers are
 /// killed when the last clone drops.

@@ -35,7 +35,9 @@ fn stored_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn rows(engine: &Engine) -> i64 {
     engine
         .store()
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM attachments", [], |r| r.get(0))?))
+        .read(|c| -> hearth_engine::store::Result<i64> {
+            Ok(c.query_row("SELECT COUNT(*) FROM attachments", [], |r| r.get(0))?)
+        })
         .unwrap()
 }
 

@@ -5,7 +5,6 @@ mod accounts;
 mod agent;
 mod attachments;
 mod branches;
-mod conformance;
 mod memory;
 mod outside;
 mod presets;

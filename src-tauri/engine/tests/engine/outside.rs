@@ -275,7 +275,7 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, b"bytes").unwrap();
         e.store()
-            .write(|tx| {
+            .write(|tx| -> hearth_engine::store::Result<()> {
                 tx.execute(
                     "INSERT INTO attachments (id, session_id, message_id, sha256, mime, size,
                                               created_at)
@@ -288,7 +288,7 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
             .unwrap();
     }
     e.store()
-        .write(|tx| {
+        .write(|tx| -> hearth_engine::store::Result<()> {
             let run: String = tx.query_row("SELECT id FROM runs WHERE session_id = ?1", [&old], |r| r.get(0))?;
             tx.execute(
                 "INSERT INTO approvals (id, session_id, run_id, tool_use_id, tool, input, status, created_at)
@@ -331,7 +331,11 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
     assert!(!unsent_file.exists());
     assert!(e.attachment(&unsent.attachment_id).is_err());
     let count = |sql: &str, id: &str| -> i64 {
-        e.store().read(|c| Ok(c.query_row(sql, [id], |r| r.get(0))?)).unwrap()
+        e.store()
+            .read::<_, hearth_engine::store::StoreError>(|c| {
+                Ok(c.query_row(sql, [id], |r| r.get(0))?)
+            })
+            .unwrap()
     };
     for table in ["sessions", "messages", "runs", "events", "attachments", "approvals"] {
         let column = if table == "sessions" { "id" } else { "session_id" };
@@ -344,8 +348,12 @@ async fn the_sweep_purges_old_deleted_chats_with_every_row_and_file_and_keeps_re
     assert!(!hearth_engine::store::attachments::file_path(&dir, &hash('a')).exists());
     assert!(hearth_engine::store::attachments::file_path(&dir, &hash('b')).exists());
     assert!(!orphan.exists());
-    let fk: i64 =
-        e.store().read(|c| Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)).unwrap();
+    let fk: i64 = e
+        .store()
+        .read::<_, hearth_engine::store::StoreError>(|c| {
+            Ok(c.query_row("PRAGMA foreign_keys", [], |r| r.get(0))?)
+        })
+        .unwrap();
     assert_eq!(fk, 1);
     // The recent chat is restorable, with its history; its event rows go once past retention.
     e.restore_session(&recent).unwrap();

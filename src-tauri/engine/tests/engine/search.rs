@@ -145,7 +145,7 @@ fn deleted_chats_edits_and_purges_keep_the_index_exact() {
     // A message whose content changes is found by its new words only.
     engine
         .store()
-        .write(|tx| {
+        .write(|tx| -> hearth_engine::store::Result<()> {
             tx.execute(
                 "UPDATE messages SET content = ?1 WHERE id = 'a1'",
                 [serde_json::to_string(&[text("Why does the rollout stall?")]).unwrap()],
@@ -159,7 +159,7 @@ fn deleted_chats_edits_and_purges_keep_the_index_exact() {
     // A purge (rows gone by cascade) leaves nothing behind in the index.
     engine
         .store()
-        .write(|tx| {
+        .write(|tx| -> hearth_engine::store::Result<()> {
             tx.execute("DELETE FROM sessions WHERE id = ?1", [&a])?;
             Ok(())
         })
@@ -167,7 +167,9 @@ fn deleted_chats_edits_and_purges_keep_the_index_exact() {
     assert!(find(&engine, "quota").is_empty());
     let indexed: i64 = engine
         .store()
-        .read(|c| Ok(c.query_row("SELECT COUNT(*) FROM messages_fts", [], |r| r.get(0))?))
+        .read(|c| -> hearth_engine::store::Result<i64> {
+            Ok(c.query_row("SELECT COUNT(*) FROM messages_fts", [], |r| r.get(0))?)
+        })
         .unwrap();
     assert_eq!(indexed, 1, "only b1 is left in the index");
 }
@@ -219,7 +221,7 @@ fn put_many(engine: &Engine, session: &str, prefix: &str, texts: impl Iterator<I
         texts.enumerate().map(|(i, t)| (format!("{prefix}{i}"), vec![text(&t)])).collect();
     engine
         .store()
-        .write(|tx| {
+        .write(|tx| -> hearth_engine::store::Result<()> {
             for (id, content) in &rows {
                 messages::insert(tx, &NewMessage::user(id, session, content, true), 1)?;
             }

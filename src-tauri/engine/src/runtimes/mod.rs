@@ -1,0 +1,120 @@
+//! Runtimes: what runs one turn. The engine owns everything around a turn — the queue, the
+//! claim, the writer and its seqs, approvals, repair, notifications; a runtime turns one
+//! request into provider-neutral events (frames the writer numbers) and a final usage.
+//!
+//! `hearth` is the built-in agent loop (a provider, Hearth's tools, MCP servers, approvals).
+//! An external coding agent (Claude Code, Codex) driven as a child process is another
+//! implementation of the same seam: it gets the same context (the session, its workspace
+//! folder, the steered text, cancellation), asks for approvals of the tools it runs itself
+//! through [`RunContext::request_approval`], may keep its own session id to resume with
+//! ([`TurnEnd::resume_id`]) and may report its cost itself ([`TurnEnd::cost_usd`]).
+
+pub mod agent;
+mod blocks;
+mod hearth;
+
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+pub(crate) use hearth::HearthRuntime;
+
+use crate::core::Shared;
+use crate::error::{ApiError, Result};
+use crate::frames::{FrameBody, Phase, RunStatus, Usage};
+use crate::store::approvals::{self, Approval, ApprovalAnswer};
+use crate::turn::mailbox::Cmd;
+
+/// How a turn ended, as its runtime reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnEnd {
+    pub status: RunStatus,
+    /// Tokens over every model call of the turn.
+    pub usage: Usage,
+    /// Why it failed, when `status` is `error`.
+    pub error: Option<ApiError>,
+    /// The runtime's own id for this conversation, to resume it next turn (external agents).
+    pub resume_id: Option<String>,
+    /// What the turn cost, when the runtime reports it itself (otherwise priced from usage).
+    pub cost_usd: Option<f64>,
+}
+
+impl TurnEnd {
+    pub fn new(status: RunStatus, usage: Usage, error: Option<ApiError>) -> TurnEnd {
+        TurnEnd { status, usage, error, resume_id: None, cost_usd: None }
+    }
+}
+
+/// The seam every way of running a turn implements.
+pub(crate) trait Runtime: Send + Sync {
+    /// The name a session picks it by (`hearth` for the built-in loop).
+    fn name(&self) -> &'static str;
+
+    /// Runs one turn to its end: emits its frames through `turn`, asks for approvals through
+    /// it, stops soon after `turn.cancel` fires. An `Err` ends the run in error.
+    fn run<'a>(&'a self, turn: &'a mut RunContext) -> BoxFuture<'a, Result<TurnEnd>>;
+}
+
+/// The runtime a session's turns run on.
+pub(crate) fn for_session(_session_id: &str) -> Arc<dyn Runtime> {
+    Arc::new(HearthRuntime)
+}
+
+/// What a runtime gets to run one turn: the session and the user message it answers, the
+/// steered text, cancellation, and the way to emit frames and ask for approvals.
+pub(crate) struct RunContext {
+    pub shared: Arc<Shared>,
+    pub session_id: String,
+    pub run_id: String,
+    /// The user message this run answers.
+    pub message_id: String,
+    pub text: String,
+    pub cancel: CancellationToken,
+    /// Steered text: (message id, text), taken at the next step boundary.
+    pub steer: mpsc::UnboundedReceiver<(String, String)>,
+    pub actor: mpsc::UnboundedSender<Cmd>,
+}
+
+impl RunContext {
+    pub fn emit(&self, body: FrameBody) {
+        self.shared.writer.append(&self.session_id, Some(&self.run_id), body);
+    }
+
+    /// The actor learns the phase before the frame is written, so a snapshot taken after a
+    /// phase frame's seq never reports the older phase.
+    pub fn phase(&self, phase: Phase) {
+        let _ = self.actor.send(Cmd::Phase { run_id: self.run_id.clone(), phase });
+        self.emit(FrameBody::Phase { phase });
+    }
+}
+
+impl RunContext {
+    /// Records a pending approval for a tool call and announces it; the user's answer comes
+    /// on `answers` (the run waits for it as it likes, and stops waiting when cancelled).
+    pub async fn request_approval(
+        &self,
+        tool_use_id: &str,
+        tool: &str,
+        input: &serde_json::Value,
+        answers: &mpsc::UnboundedSender<(String, ApprovalAnswer)>,
+    ) -> Result<Approval> {
+        let approval = Approval {
+            id: uuid::Uuid::now_v7().to_string(),
+            session_id: self.session_id.clone(),
+            run_id: self.run_id.clone(),
+            tool_use_id: tool_use_id.to_owned(),
+            tool: tool.to_owned(),
+            input: input.clone(),
+            subject: self.shared.tools.subject(tool, input),
+            created_at: self.shared.store.now(),
+        };
+        self.shared.waiting_approvals().insert(approval.id.clone(), answers.clone());
+        let row = approval.clone();
+        self.shared.write(move |tx, _| approvals::insert(tx, &row)).await?;
+        self.emit(FrameBody::ApprovalRequested { approval: Box::new(approval.clone()) });
+        tracing::info!(run = %self.run_id, tool = %approval.tool, approval = %approval.id, "waiting for approval");
+        Ok(approval)
+    }
+}
