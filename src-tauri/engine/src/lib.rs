@@ -1,10 +1,13 @@
-//! Hearth's engine: everything the app does, without a window.
+//! Hearth's engine: what turns data into behaviour, without a window.
 //!
-//! Owns: the SQLite store and its migrations, sessions, the durable turn pipeline (session
-//! actors → runs → writer → event log → live bus → subscribers), providers, the error codes
-//! every front door returns, and the types shared with the webview (exported with ts-rs).
-//! Must never: depend on `tauri` or any UI toolkit, print a secret, or let a window own a run
-//! (runs belong to the engine, so they outlive every window and connection).
+//! Owns: sessions and their durable turns (session actors → runs → the writer → the event log →
+//! the live bus → subscribers), the runtimes a turn runs on (the `Runtime` seam and the built-in
+//! agent loop), accounts and their keys in the keyring, tools and MCP servers, approvals, the
+//! inbox, webhooks, schedules and the sweep. Its rooms: `core` (the state every part shares),
+//! `facade/` (the public API by concern), `turn/`, `runtimes/`, `outside/`.
+//! Must never: depend on `tauri` or any UI toolkit, run SQL of its own (every statement is in
+//! `hearth-store`), print a secret, or let a window own a run (runs belong to the engine, so
+//! they outlive every window and connection).
 
 pub mod accounts;
 pub mod attach;
