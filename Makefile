@@ -28,9 +28,12 @@ ui: ui/dist/index.html
 run: deps-run ui
 	$(CARGO) run --quiet --bin hearth
 
-# Regenerates ui/src/bindings from the Rust types (a test fails when they are stale).
+# Regenerates ui/src/bindings from the Rust types, then what the list of operations
+# (hearth_api::ops) generates: ui/src/generated/commands.ts, docs/API-REFERENCE.md and
+# src-tauri/commands/names.txt. A test fails when any of them is stale.
 bindings:
 	$(CARGO) run --quiet -p hearth-engine --bin gen-bindings
+	$(CARGO) run --quiet -p hearth-api --bin gen-commands
 
 lint: ui
 	$(CARGO) fmt --all -- --check

@@ -1,83 +1,15 @@
 //! Declares the app's own commands so that capabilities/ can allow exactly them and nothing
 //! else reaches the engine from the webview.
 
-/// Every IPC command of the shell (also the list `commands::handler` registers).
-const COMMANDS: &[&str] = &[
-    "session_list",
-    "search",
-    "session_export",
-    "session_export_save",
-    "session_import",
-    "attachment_add",
-    "attachment_get",
-    "chat_edit",
-    "chat_regenerate",
-    "chat_switch_branch",
-    "session_create",
-    "session_get",
-    "session_update",
-    "session_delete",
-    "session_restore",
-    "chat_history",
-    "chat_subscribe",
-    "chat_unsubscribe",
-    "chat_send",
-    "chat_abort",
-    "chat_steer",
-    "chat_clear_queue",
-    "chat_retry",
-    "models_list",
-    "local_servers_probe",
-    "settings_get",
-    "settings_update",
-    "approval_answer",
-    "rules_list",
-    "rule_add",
-    "rule_remove",
-    "tools_list",
-    "mcp_servers_list",
-    "mcp_server_add",
-    "mcp_server_update",
-    "mcp_server_remove",
-    "mcp_server_test",
-    "accounts_list",
-    "account_add",
-    "account_update",
-    "account_test",
-    "account_remove",
-    "session_usage",
-    "usage_by_account",
-    "schedules_list",
-    "schedule_add",
-    "schedule_update",
-    "schedule_remove",
-    "schedule_run_now",
-    "schedule_runs",
-    "hooks_list",
-    "hook_add",
-    "hook_update",
-    "hook_remove",
-    "logs_recent",
-    "activity",
-    "health",
-    "api_url",
-    "ui_viewing",
-    "app_quit",
-    "open_link",
-    "memories_list",
-    "memory_add",
-    "memory_update",
-    "memory_remove",
-    "presets_list",
-    "preset_add",
-    "preset_update",
-    "preset_remove",
-];
+/// Every IPC command, one a line: generated from `hearth_api::ops` by `make bindings` (the
+/// list `commands::handler` registers is checked against the same declarations).
+const COMMANDS: &str = include_str!("commands/names.txt");
 
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new()
-            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
-    )
+    let commands: Vec<&'static str> =
+        COMMANDS.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(Box::leak(commands.into_boxed_slice())),
+    ))
     .expect("tauri-build failed");
 }

@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 use hearth_engine::{Engine, paths};
 
+/// Every IPC command the shell registers (a test compares them with `hearth_api::ops`).
+pub const IPC_COMMANDS: &[&str] = commands::NAMES;
+
 /// Registers state and commands on any runtime: the real one in `run`, the mock one in tests.
 /// The caller manages the `Arc<Engine>` (on the builder, or on the built app before it runs:
 /// windows and the setup hook only come when the app runs).

@@ -1,7 +1,7 @@
 // Thin layer over the Tauri IPC commands. Nothing else in the UI calls `invoke`
 // directly: App receives a `HearthApi` and hands plain data and callbacks down, so
 // components are tested through their props and this file through Tauri's IPC mock.
-import { Channel, invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
+import { Channel, invoke, isTauri, type InvokeArgs, type InvokeOptions } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccountCheck } from "./bindings/AccountCheck";
 import type { AccountInfo } from "./bindings/AccountInfo";
@@ -56,6 +56,7 @@ import type { SubscribeSnapshot } from "./bindings/SubscribeSnapshot";
 import type { ToolInfo } from "./bindings/ToolInfo";
 import type { UpdateSession } from "./bindings/UpdateSession";
 import type { UsageSummary } from "./bindings/UsageSummary";
+import type { CommandArgs, CommandName, CommandResult } from "./generated/commands";
 
 export const PAGE_SIZE = 50;
 /** How many messages a chat opens with (the newest ones). */
@@ -223,12 +224,24 @@ export function hasTauriBackend(): boolean {
 
 const NO_BACKEND = "Hearth's backend is not available: the UI is not running inside the Hearth app.";
 
-function call<T>(command: string, args: InvokeArgs): Promise<T> {
+/**
+ * Invokes a command by its declared name, with its declared arguments (a wrong name or
+ * argument fails `tsc`), resolving with its declared answer: see generated/commands.ts.
+ */
+function invokeCommand<K extends CommandName>(
+  command: K,
+  args: CommandArgs<K>,
+  options?: InvokeOptions,
+): Promise<CommandResult<K>> {
+  return invoke<CommandResult<K>>(command, args as InvokeArgs, options);
+}
+
+function call<K extends CommandName>(command: K, args: CommandArgs<K>): Promise<CommandResult<K>> {
   if (!hasTauriBackend()) {
     // Opened in a plain browser: say so, instead of "cannot read properties of undefined".
     return Promise.reject(new Error(NO_BACKEND));
   }
-  return invoke<T>(command, args);
+  return invokeCommand(command, args);
 }
 
 /**
@@ -278,26 +291,26 @@ export const tauriApi: HearthApi = {
   listSessions(cursor, limit = PAGE_SIZE) {
     // The first page is asked for without a cursor (the field is optional, not nullable).
     const req: ListSessions = cursor === null ? { limit } : { limit, cursor };
-    return call<SessionPage>("session_list", { req });
+    return call("session_list", { req });
   },
   createSession(req = {}) {
-    return call<Session>("session_create", { req });
+    return call("session_create", { req });
   },
   getSession(sessionId) {
-    return call<Session>("session_get", { session_id: sessionId });
+    return call("session_get", { session_id: sessionId });
   },
   updateSession(sessionId, patch) {
-    return call<Session>("session_update", { session_id: sessionId, patch });
+    return call("session_update", { session_id: sessionId, patch });
   },
   deleteSession(sessionId) {
-    return call<Session>("session_delete", { session_id: sessionId });
+    return call("session_delete", { session_id: sessionId });
   },
   restoreSession(sessionId) {
-    return call<Session>("session_restore", { session_id: sessionId });
+    return call("session_restore", { session_id: sessionId });
   },
 
   chatHistory(sessionId, limit = HISTORY_LIMIT, before) {
-    return call<History>("chat_history", before === undefined ? { session_id: sessionId, limit } : { session_id: sessionId, limit, before });
+    return call("chat_history", before === undefined ? { session_id: sessionId, limit } : { session_id: sessionId, limit, before });
   },
   chatSubscribe(sessionId, afterSeq, onFrame) {
     // A Channel needs Tauri's internals even to be created.
@@ -305,7 +318,7 @@ export const tauriApi: HearthApi = {
     const channel = new Channel<Frame>();
     // Set before the channel is sent: messages that arrive without a handler are dropped.
     channel.onmessage = onFrame;
-    const snapshot = call<SubscribeSnapshot>("chat_subscribe", {
+    const snapshot = call("chat_subscribe", {
       session_id: sessionId,
       after_seq: afterSeq,
       on_frame: channel,
@@ -314,193 +327,193 @@ export const tauriApi: HearthApi = {
   },
   chatUnsubscribe(channelId) {
     // The backend drops its end of the channel; Tauri then releases the handler here.
-    return call<void>("chat_unsubscribe", { channel_id: channelId });
+    return call("chat_unsubscribe", { channel_id: channelId });
   },
   chatEdit(sessionId, messageId, text) {
-    return call<SendReceipt>("chat_edit", { session_id: sessionId, message_id: messageId, text });
+    return call("chat_edit", { session_id: sessionId, message_id: messageId, text });
   },
   chatRegenerate(sessionId, messageId) {
-    return call<SendReceipt>("chat_regenerate", { session_id: sessionId, message_id: messageId });
+    return call("chat_regenerate", { session_id: sessionId, message_id: messageId });
   },
   chatSwitchBranch(sessionId, messageId) {
-    return call<void>("chat_switch_branch", { session_id: sessionId, message_id: messageId });
+    return call("chat_switch_branch", { session_id: sessionId, message_id: messageId });
   },
   async addAttachment(sessionId, file) {
     if (!hasTauriBackend()) throw new Error(NO_BACKEND);
     // The bytes go as the raw body (no JSON or base64 on the way); what and where as headers.
     const bytes = new Uint8Array(await file.arrayBuffer());
-    return invoke<AttachmentInfo>("attachment_add", bytes, {
+    return invokeCommand("attachment_add", bytes, {
       headers: { "x-session-id": encodeURIComponent(sessionId), "x-file-name": encodeURIComponent(file.name) },
     });
   },
   attachmentBytes(attachmentId) {
-    return call<ArrayBuffer>("attachment_get", { attachment_id: attachmentId });
+    return call("attachment_get", { attachment_id: attachmentId });
   },
   chatSend(sessionId, req) {
-    return call<SendReceipt>("chat_send", { session_id: sessionId, req });
+    return call("chat_send", { session_id: sessionId, req });
   },
   chatAbort(sessionId) {
-    return call<boolean>("chat_abort", { session_id: sessionId });
+    return call("chat_abort", { session_id: sessionId });
   },
   chatSteer(sessionId, text) {
-    return call<SteerReceipt>("chat_steer", { session_id: sessionId, text });
+    return call("chat_steer", { session_id: sessionId, text });
   },
   chatClearQueue(sessionId) {
-    return call<number>("chat_clear_queue", { session_id: sessionId });
+    return call("chat_clear_queue", { session_id: sessionId });
   },
   chatRetry(sessionId) {
-    return call<SendReceipt>("chat_retry", { session_id: sessionId });
+    return call("chat_retry", { session_id: sessionId });
   },
   listModels() {
-    return call<ModelList>("models_list", {});
+    return call("models_list", {});
   },
 
   listAccounts() {
-    return call<AccountInfo[]>("accounts_list", {});
+    return call("accounts_list", {});
   },
   addAccount(req) {
-    return call<AccountInfo>("account_add", { req });
+    return call("account_add", { req });
   },
   updateAccount(accountId, patch) {
-    return call<AccountInfo>("account_update", { account_id: accountId, patch });
+    return call("account_update", { account_id: accountId, patch });
   },
   testAccount(accountId) {
-    return call<AccountCheck>("account_test", { account_id: accountId });
+    return call("account_test", { account_id: accountId });
   },
   removeAccount(accountId) {
-    return call<void>("account_remove", { account_id: accountId });
+    return call("account_remove", { account_id: accountId });
   },
   probeLocalServers() {
-    return call<LocalServer[]>("local_servers_probe", {});
+    return call("local_servers_probe", {});
   },
 
   sessionUsage(sessionId) {
-    return call<UsageSummary>("session_usage", { session_id: sessionId });
+    return call("session_usage", { session_id: sessionId });
   },
   usageByAccount() {
-    return call<AccountUsage[]>("usage_by_account", {});
+    return call("usage_by_account", {});
   },
 
   getSettings() {
-    return call<Settings>("settings_get", {});
+    return call("settings_get", {});
   },
   updateSettings(patch) {
-    return call<Settings>("settings_update", { patch });
+    return call("settings_update", { patch });
   },
 
   answerApproval(approvalId, answer) {
-    return call<void>("approval_answer", { approval_id: approvalId, answer });
+    return call("approval_answer", { approval_id: approvalId, answer });
   },
   listRules() {
-    return call<Rule[]>("rules_list", {});
+    return call("rules_list", {});
   },
   addRule(rule) {
-    return call<Rule>("rule_add", { rule });
+    return call("rule_add", { rule });
   },
   removeRule(ruleId) {
-    return call<void>("rule_remove", { rule_id: ruleId });
+    return call("rule_remove", { rule_id: ruleId });
   },
   listTools() {
-    return call<ToolInfo[]>("tools_list", {});
+    return call("tools_list", {});
   },
 
   listMcpServers() {
-    return call<McpServerInfo[]>("mcp_servers_list", {});
+    return call("mcp_servers_list", {});
   },
   addMcpServer(server) {
-    return call<McpServerInfo>("mcp_server_add", { server });
+    return call("mcp_server_add", { server });
   },
   updateMcpServer(name, patch) {
-    return call<McpServerInfo>("mcp_server_update", { name, patch });
+    return call("mcp_server_update", { name, patch });
   },
   removeMcpServer(name) {
-    return call<void>("mcp_server_remove", { name });
+    return call("mcp_server_remove", { name });
   },
   testMcpServer(name) {
-    return call<McpServerInfo>("mcp_server_test", { name });
+    return call("mcp_server_test", { name });
   },
 
   listSchedules() {
-    return call<Schedule[]>("schedules_list", {});
+    return call("schedules_list", {});
   },
   addSchedule(schedule) {
-    return call<Schedule>("schedule_add", { schedule });
+    return call("schedule_add", { schedule });
   },
   updateSchedule(id, patch) {
-    return call<Schedule>("schedule_update", { id, patch });
+    return call("schedule_update", { id, patch });
   },
   removeSchedule(id) {
-    return call<void>("schedule_remove", { id });
+    return call("schedule_remove", { id });
   },
   runScheduleNow(id) {
-    return call<ScheduleRun>("schedule_run_now", { id });
+    return call("schedule_run_now", { id });
   },
   scheduleRuns(id, limit) {
-    return call<ScheduleRun[]>("schedule_runs", limit === undefined ? { id } : { id, limit });
+    return call("schedule_runs", limit === undefined ? { id } : { id, limit });
   },
 
   listHooks() {
-    return call<Hook[]>("hooks_list", {});
+    return call("hooks_list", {});
   },
   addHook(hook) {
-    return call<HookWithSecret>("hook_add", { hook });
+    return call("hook_add", { hook });
   },
   updateHook(name, patch) {
-    return call<HookWithSecret>("hook_update", { name, patch });
+    return call("hook_update", { name, patch });
   },
   removeHook(name) {
-    return call<void>("hook_remove", { name });
+    return call("hook_remove", { name });
   },
 
   listMemories(query = {}) {
-    return call<Memory[]>("memories_list", { ...query });
+    return call("memories_list", { ...query });
   },
   addMemory(memory) {
-    return call<Memory>("memory_add", { memory });
+    return call("memory_add", { memory });
   },
   updateMemory(id, patch) {
-    return call<Memory>("memory_update", { id, patch });
+    return call("memory_update", { id, patch });
   },
   removeMemory(id) {
-    return call<void>("memory_remove", { id });
+    return call("memory_remove", { id });
   },
 
   listPresets() {
-    return call<Preset[]>("presets_list", {});
+    return call("presets_list", {});
   },
   addPreset(preset) {
-    return call<Preset>("preset_add", { preset });
+    return call("preset_add", { preset });
   },
   updatePreset(id, patch) {
-    return call<Preset>("preset_update", { id, patch });
+    return call("preset_update", { id, patch });
   },
   removePreset(id) {
-    return call<void>("preset_remove", { id });
+    return call("preset_remove", { id });
   },
 
   recentLogs(query) {
-    return call<LogLine[]>("logs_recent", { query });
+    return call("logs_recent", { query });
   },
   search(req) {
-    return call<SearchResults>("search", { req });
+    return call("search", { req });
   },
   saveExport(sessionId, format) {
-    return call<string>("session_export_save", { session_id: sessionId, format });
+    return call("session_export_save", { session_id: sessionId, format });
   },
   importSession(doc) {
-    return call<Session>("session_import", { doc });
+    return call("session_import", { doc });
   },
   health() {
-    return call<HealthCheck[]>("health", {});
+    return call("health", {});
   },
   activity() {
-    return call<Activity>("activity", {});
+    return call("activity", {});
   },
   apiUrl() {
-    return call<string | null>("api_url", {});
+    return call("api_url", {});
   },
   uiViewing(sessionId) {
-    return call<void>("ui_viewing", { session_id: sessionId });
+    return call("ui_viewing", { session_id: sessionId });
   },
 
   onOpenSession(handler) {
@@ -522,7 +535,7 @@ export const tauriApi: HearthApi = {
     });
   },
   appQuit() {
-    return call<void>("app_quit", {});
+    return call("app_quit", {});
   },
   openLink(url) {
     if (!hasTauriBackend()) {
@@ -530,7 +543,7 @@ export const tauriApi: HearthApi = {
       window.open(url, "_blank", "noopener,noreferrer");
       return Promise.resolve();
     }
-    return call<void>("open_link", { url });
+    return call("open_link", { url });
   },
 };
 

@@ -29,6 +29,39 @@ impl Engine {
         Ok(self.shared.store.read(|c| memory::search(c, q, limit))?)
     }
 
+    /// The memory listing behind both front doors (IPC `memories_list`, `GET /v1/memories`).
+    /// Without a `q`, or with a blank one: every memory of `tier` (all when None), core first,
+    /// newest first. Otherwise those matching any word of `q`, best first: at most `limit`
+    /// (1 to 200, default 200) of `tier`, found among the 200 best matches. `limit` bounds a
+    /// search only; a listing is always whole.
+    pub fn memories(
+        &self,
+        tier: Option<MemoryTier>,
+        q: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<Vec<Memory>> {
+        const MAX: u32 = 200;
+        let Some(q) = q.filter(|q| !q.trim().is_empty()) else {
+            return self.list_memories(tier);
+        };
+        let limit = match limit {
+            None => MAX,
+            Some(n @ 1..=MAX) => n,
+            Some(_) => {
+                return Err(crate::ApiError::new(
+                    crate::ErrorCode::InvalidLimit,
+                    "limit must be 1 to 200",
+                ));
+            }
+        };
+        let Some(tier) = tier else { return self.search_memories(q, Some(limit)) };
+        // The tier is kept before the limit is applied: `limit` memories of that tier.
+        let mut found = self.search_memories(q, Some(MAX))?;
+        found.retain(|m| m.tier == tier);
+        found.truncate(limit as usize);
+        Ok(found)
+    }
+
     pub fn add_memory(&self, new: &NewMemory) -> Result<Memory> {
         let store = &self.shared.store;
         Ok(store.write(|tx| memory::add(tx, new, store.now()))?)

@@ -80,6 +80,38 @@ fn memories_are_kept_searched_changed_and_forgotten() {
     assert_eq!(engine.list_memories(None).unwrap().len(), before.len() + 49);
 }
 
+#[test]
+fn one_listing_serves_both_front_doors() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::open(dir.path()).unwrap();
+    let core = engine.add_memory(&new(MemoryKind::Profile, MemoryTier::Core, "Ada rides")).unwrap();
+    let old =
+        engine.add_memory(&new(MemoryKind::Fact, MemoryTier::Archival, "rides a bike")).unwrap();
+    let bike = engine
+        .add_memory(&new(MemoryKind::Fact, MemoryTier::Archival, "rides a red bike"))
+        .unwrap();
+    let ids = |v: Vec<hearth_engine::store::memory::Memory>| -> Vec<String> {
+        v.into_iter().map(|m| m.id).collect()
+    };
+    let all = ids(engine.list_memories(None).unwrap());
+    assert_eq!(ids(engine.memories(None, None, None).unwrap()), all, "no q: the whole listing");
+    assert_eq!(
+        ids(engine.memories(None, Some("  "), Some(1)).unwrap()),
+        all,
+        "a blank q is no search, and limit bounds searches only"
+    );
+    assert_eq!(ids(engine.memories(Some(MemoryTier::Core), None, None).unwrap()), [core.id]);
+    let archival =
+        ids(engine.memories(Some(MemoryTier::Archival), Some("rides"), Some(1)).unwrap());
+    assert_eq!(archival.len(), 1, "limit counts memories of the tier asked for");
+    assert!([&old.id, &bike.id].contains(&&archival[0]), "{archival:?}");
+    assert_eq!(engine.memories(None, Some("red bike"), None).unwrap()[0].id, bike.id, "best first");
+    for limit in [0, 201] {
+        let e = engine.memories(None, Some("bike"), Some(limit)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidLimit, "limit {limit}: {}", e.message);
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn core_memories_are_in_every_chat_and_the_agent_remembers_searches_and_forgets() {
     let server = ModelServer::start().await;
