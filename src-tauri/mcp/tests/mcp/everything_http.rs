@@ -23,6 +23,12 @@ async fn start_http_server() -> HttpServer {
 }
 
 async fn start_http_server_on(port: u16) -> HttpServer {
+    // A server just dropped is killed but may hold the port a moment longer: wait until it is
+    // gone, or the check below would find the dying server and the test the closed port.
+    eventually(Duration::from_secs(10), "the previous server must let go of the port", || {
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+    })
+    .await;
     let child = Command::new("node")
         .args([&everything_js(), "streamableHttp"])
         .env("PORT", port.to_string())
