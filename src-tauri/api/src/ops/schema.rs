@@ -113,12 +113,20 @@ pub struct Http {
 }
 
 impl Http {
-    /// The `{name}` parameters of the path, in order.
-    pub fn path_params(&self) -> Vec<&'static str> {
-        self.path
+    /// The path with `values` in its `{name}` segments, in order.
+    pub fn fill(&self, values: &[&str]) -> String {
+        let mut values = values.iter();
+        let filled: Vec<&str> = self
+            .path
             .split('/')
-            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-            .collect()
+            .map(
+                |seg| {
+                    if seg.starts_with('{') { values.next().copied().unwrap_or(seg) } else { seg }
+                },
+            )
+            .collect();
+        debug_assert!(values.next().is_none(), "{}: more values than parameters", self.path);
+        filled.join("/")
     }
 }
 
@@ -331,4 +339,15 @@ pub fn ipc_arg<T: DeserializeOwned>(
             format!("{command}: argument `{key}` is invalid: {e}"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_path_is_filled_in_order() {
+        let edit = crate::ops::turns::chat_edit::HTTP;
+        assert_eq!(edit.fill(&["s1", "m1"]), "/v1/sessions/s1/messages/m1/edit");
+        let list = crate::ops::sessions::session_list::HTTP;
+        assert_eq!(list.fill(&[]), "/v1/sessions", "a path without parameters stays");
+    }
 }
