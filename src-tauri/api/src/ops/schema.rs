@@ -340,14 +340,3 @@ pub fn ipc_arg<T: DeserializeOwned>(
         )
     })
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_path_is_filled_in_order() {
-        let edit = crate::ops::turns::chat_edit::HTTP;
-        assert_eq!(edit.fill(&["s1", "m1"]), "/v1/sessions/s1/messages/m1/edit");
-        let list = crate::ops::sessions::session_list::HTTP;
-        assert_eq!(list.fill(&[]), "/v1/sessions", "a path without parameters stays");
-    }
-}

@@ -24,6 +24,14 @@ fn the_router_is_built_from_every_declared_route_once() {
     assert!(extra.is_empty(), "served without a declared route: {extra:?}");
 }
 
+#[test]
+fn a_path_is_filled_in_order() {
+    let edit = ops::turns::chat_edit::HTTP;
+    assert_eq!(edit.fill(&["s1", "m1"]), "/v1/sessions/s1/messages/m1/edit");
+    let list = ops::sessions::session_list::HTTP;
+    assert_eq!(list.fill(&[]), "/v1/sessions", "a path without parameters stays");
+}
+
 /// A server on a fresh data dir (no accounts, no background work), and its base URL.
 async fn serve() -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
