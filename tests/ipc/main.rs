@@ -2,6 +2,7 @@
 //! SQLite file, no webview. Good input answers the engine's types; bad input answers
 //! `{code, message}` and changes nothing.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use hearth_engine::Engine;
@@ -62,7 +63,14 @@ impl Shell {
             err["message"].as_str().is_some_and(|m| !m.is_empty()),
             "{cmd}: every error carries a message: {err}"
         );
-        err["code"].as_str().unwrap_or_else(|| panic!("{cmd}: error without a code: {err}")).into()
+        let code =
+            err["code"].as_str().unwrap_or_else(|| panic!("{cmd}: error without a code: {err}"));
+        let declared = declared_codes(cmd);
+        assert!(
+            declared.iter().any(|d| d == code),
+            "{cmd} answered {code}, which hearth_api::ops does not list for it ({declared:?})"
+        );
+        code.into()
     }
 
     fn titles(&self) -> Vec<String> {
@@ -74,6 +82,16 @@ impl Shell {
             .map(|s| s["title"].as_str().unwrap().into())
             .collect()
     }
+}
+
+/// The codes `hearth_api::ops` says the command `cmd` may answer (none for an unknown one).
+fn declared_codes(cmd: &str) -> Vec<String> {
+    hearth_api::ops::find(cmd)
+        .map(|op| op.all_errors(hearth_api::ops::schema::Door::Ipc))
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.name())
+        .collect()
 }
 
 #[test]
@@ -404,4 +422,52 @@ fn memories_through_ipc_are_listed_searched_changed_and_refused_when_bad() {
     }
     shell.ok("memory_remove", json!({"id": bike["id"]}));
     assert_eq!(shell.ok("memories_list", json!({})), json!([moved]), "nothing else changed");
+}
+
+#[test]
+fn the_shell_registers_and_allows_exactly_the_declared_commands() {
+    let declared: BTreeSet<String> =
+        hearth_api::ops::ipc_commands().map(|op| op.name.to_owned()).collect();
+    let registered: BTreeSet<String> =
+        hearth_app::IPC_COMMANDS.iter().map(|c| c.to_string()).collect();
+    assert_eq!(registered.len(), hearth_app::IPC_COMMANDS.len(), "a command is registered twice");
+    let missing: Vec<_> = declared.difference(&registered).collect();
+    let undeclared: Vec<_> = registered.difference(&declared).collect();
+    assert!(missing.is_empty(), "declared in hearth_api::ops, not in commands/mod.rs: {missing:?}");
+    assert!(undeclared.is_empty(), "in commands/mod.rs, not in hearth_api::ops: {undeclared:?}");
+
+    let capability: Value =
+        serde_json::from_str(include_str!("../../capabilities/main.json")).unwrap();
+    let allowed: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .expect("a list of permissions")
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+        .collect();
+    assert_eq!(
+        allowed, declared,
+        "capabilities/main.json allows the main window each declared command, and no other"
+    );
+}
+
+#[test]
+fn every_declared_command_is_served_and_refuses_missing_arguments_with_a_declared_code() {
+    let shell = Shell::start();
+    for op in hearth_api::ops::ipc_commands() {
+        if op.name == "app_quit" {
+            continue; // it would end this test's app
+        }
+        // No arguments: those that need some refuse; the others just answer.
+        if let Err(e) = shell.invoke(op.name, json!({})) {
+            let code = e["code"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{} is not served or not allowed: {e}", op.name));
+            let declared = declared_codes(op.name);
+            assert!(
+                declared.iter().any(|d| d == code),
+                "{} answered {code}, which hearth_api::ops does not list ({declared:?})",
+                op.name
+            );
+        }
+    }
 }

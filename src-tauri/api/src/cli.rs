@@ -11,6 +11,9 @@ use futures_util::StreamExt;
 use hearth_engine::{ApiError, Engine, ErrorCode, paths, secrets};
 use serde_json::{Value, json};
 
+use crate::ops::schema::Http;
+use crate::ops::{app, attachments, hooks, sessions, turns};
+
 #[derive(Parser)]
 #[command(name = "hearth", version, about = "Hearth: a desktop app for working with AI agents")]
 struct Cli {
@@ -212,18 +215,27 @@ impl Client {
         Ok(Client { base, token: secrets::existing_api_token()?, http: reqwest::Client::new() })
     }
 
+    /// Calls a declared route: its method, its path with `params` in its `{…}` segments, then
+    /// `query` (`?…`, or empty).
     async fn call(
         &self,
-        method: reqwest::Method,
-        path: &str,
+        route: &Http,
+        params: &[&str],
+        query: &str,
         body: Option<Value>,
     ) -> Result<Value, ApiError> {
-        let mut req =
-            self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        let mut req = self.request(route, params, query);
         if let Some(body) = body {
             req = req.json(&body);
         }
         answer(req.send().await.map_err(|e| not_running(&e.to_string()))?).await
+    }
+
+    fn request(&self, route: &Http, params: &[&str], query: &str) -> reqwest::RequestBuilder {
+        let method = reqwest::Method::from_bytes(route.method.as_str().as_bytes())
+            .expect("a declared method is an HTTP method");
+        let url = format!("{}{}{query}", self.base, route.fill(params));
+        self.http.request(method, url).bearer_auth(&self.token)
     }
 
     /// Uploads a file to a session (`POST /v1/sessions/{id}/attachments`); its id.
@@ -234,27 +246,22 @@ impl Client {
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let form = reqwest::multipart::Form::new()
             .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
-        let req = self
-            .http
-            .post(format!("{}/v1/sessions/{session}/attachments", self.base))
-            .bearer_auth(&self.token)
-            .multipart(form);
+        let req = self.request(&attachments::attachment_add::HTTP, &[session], "").multipart(form);
         let info = answer(req.send().await.map_err(|e| not_running(&e.to_string()))?).await?;
         Ok(info["attachment_id"].as_str().unwrap_or_default().to_owned())
     }
 
     async fn run(&self, command: Command) -> Result<ExitCode, ApiError> {
-        use reqwest::Method;
         match command {
             Command::Sessions { json } => {
                 let mut all = Vec::new();
                 let mut cursor: Option<String> = None;
                 loop {
-                    let path = match &cursor {
-                        Some(c) => format!("/v1/sessions?limit=200&cursor={c}"),
-                        None => "/v1/sessions?limit=200".to_owned(),
+                    let query = match &cursor {
+                        Some(c) => format!("?limit=200&cursor={c}"),
+                        None => "?limit=200".to_owned(),
                     };
-                    let page = self.call(Method::GET, &path, None).await?;
+                    let page = self.call(&sessions::session_list::HTTP, &[], &query, None).await?;
                     all.extend(page["sessions"].as_array().cloned().unwrap_or_default());
                     match page["next_cursor"].as_str() {
                         Some(c) => cursor = Some(c.to_owned()),
@@ -277,7 +284,7 @@ impl Client {
             }
             Command::Send { session, text, wait, json, priority, attach } => {
                 let after = self
-                    .call(Method::GET, &format!("/v1/sessions/{session}"), None)
+                    .call(&sessions::session_get::HTTP, &[&session], "", None)
                     .await?["last_seq"]
                     .as_i64()
                     .unwrap_or(0);
@@ -292,9 +299,8 @@ impl Client {
                     }
                     body["attachments"] = json!(ids);
                 }
-                let receipt = self
-                    .call(Method::POST, &format!("/v1/sessions/{session}/messages"), Some(body))
-                    .await?;
+                let receipt =
+                    self.call(&turns::chat_send::HTTP, &[&session], "", Some(body)).await?;
                 if json {
                     println!("{receipt}");
                 }
@@ -348,8 +354,7 @@ impl Client {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Abort { session } => {
-                let answer =
-                    self.call(Method::POST, &format!("/v1/sessions/{session}/abort"), None).await?;
+                let answer = self.call(&turns::chat_abort::HTTP, &[&session], "", None).await?;
                 println!(
                     "{}",
                     if answer["aborted"] == true { "aborted" } else { "nothing was running" }
@@ -364,7 +369,7 @@ impl Client {
                         body[key] = json!(v);
                     }
                 }
-                let receipt = self.call(Method::POST, "/v1/inbox", Some(body)).await?;
+                let receipt = self.call(&hooks::inbox_post::HTTP, &[], "", Some(body)).await?;
                 if json {
                     println!("{receipt}");
                 } else {
@@ -377,7 +382,7 @@ impl Client {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Logs { level, session, limit, json } => {
-                let mut url = reqwest::Url::parse("http://h/v1/logs").expect("a valid URL");
+                let mut url = reqwest::Url::parse("http://h/").expect("a valid URL");
                 url.query_pairs_mut().append_pair("limit", &limit.to_string());
                 if let Some(l) = &level {
                     url.query_pairs_mut().append_pair("level", l);
@@ -385,8 +390,8 @@ impl Client {
                 if let Some(s) = &session {
                     url.query_pairs_mut().append_pair("session_id", s);
                 }
-                let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
-                let answer = self.call(Method::GET, &path, None).await?;
+                let query = format!("?{}", url.query().unwrap_or(""));
+                let answer = self.call(&app::logs_recent::HTTP, &[], &query, None).await?;
                 for line in answer["lines"].as_array().into_iter().flatten() {
                     if json {
                         println!("{line}");
@@ -404,15 +409,15 @@ impl Client {
                 Ok(ExitCode::SUCCESS)
             }
             Command::Search { query, session, limit, json } => {
-                let mut url = reqwest::Url::parse("http://h/v1/search").expect("a valid URL");
+                let mut url = reqwest::Url::parse("http://h/").expect("a valid URL");
                 url.query_pairs_mut()
                     .append_pair("q", &query)
                     .append_pair("limit", &limit.to_string());
                 if let Some(s) = &session {
                     url.query_pairs_mut().append_pair("session_id", s);
                 }
-                let path = format!("{}?{}", url.path(), url.query().unwrap_or(""));
-                let answer = self.call(Method::GET, &path, None).await?;
+                let query = format!("?{}", url.query().unwrap_or(""));
+                let answer = self.call(&sessions::search::HTTP, &[], &query, None).await?;
                 for hit in answer["hits"].as_array().into_iter().flatten() {
                     if json {
                         println!("{hit}");
@@ -449,9 +454,7 @@ impl Client {
         mut each: impl FnMut(&Value) -> bool,
     ) -> Result<(), ApiError> {
         let resp = self
-            .http
-            .get(format!("{}/v1/sessions/{session}/events?after_seq={after}", self.base))
-            .bearer_auth(&self.token)
+            .request(&turns::chat_events::HTTP, &[session], &format!("?after_seq={after}"))
             .send()
             .await
             .map_err(|e| not_running(&e.to_string()))?;

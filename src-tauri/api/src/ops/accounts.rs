@@ -5,7 +5,7 @@ use hearth_engine::local::LocalServer;
 use hearth_engine::store::accounts::{AccountCheck, AccountInfo, AccountPatch, NewAccount};
 use hearth_engine::usage::{AccountUsage, UsageSummary};
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: accounts, "Accounts, models and usage";

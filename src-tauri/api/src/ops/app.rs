@@ -4,7 +4,7 @@ use hearth_engine::background::{Activity, HealthCheck};
 use hearth_engine::logging::{LogLevel, LogLine, LogQuery};
 use hearth_engine::store::settings::{Settings, SettingsPatch};
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: app, "Settings and the app";

@@ -2,7 +2,8 @@
 
 use hearth_engine::store::attachments::AttachmentInfo;
 
-use super::schema::{BodyLimit, Bytes, operations};
+use super::declare::operations;
+use super::schema::{BodyLimit, Bytes};
 
 operations! {
     area: attachments, "Attachments";

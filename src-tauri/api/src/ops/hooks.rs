@@ -3,7 +3,7 @@
 use hearth_engine::inbox::{InboxPost, InboxReceipt};
 use hearth_engine::store::hooks::{Hook, HookPatch, HookReceipt, HookWithSecret, NewHook};
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: hooks, "Inbox and webhooks";

@@ -3,7 +3,7 @@
 use hearth_engine::store::mcp_servers::{McpServerPatch, NewMcpServer};
 use hearth_engine::tools::McpServerInfo;
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: mcp, "MCP servers";

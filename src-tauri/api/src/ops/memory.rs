@@ -3,7 +3,7 @@
 
 use hearth_engine::store::memory::{Memory, MemoryPatch, MemoryTier, NewMemory};
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: memory, "Memory";

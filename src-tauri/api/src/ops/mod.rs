@@ -8,7 +8,7 @@
 //! shell's commands take each command's `Args` and return its `Output` (a test checks that
 //! the shell registers exactly the declared commands).
 //!
-//! To add an operation: declare it in its area's file (see `schema::operations!`), write its
+//! To add an operation: declare it in its area's file (see `declare.rs`), write its
 //! command in the shell's `commands/<area>.rs` and list it in `commands/mod.rs`, write its
 //! handler in `server/<area>.rs` and route it in `server/mod.rs`, allow it in
 //! `capabilities/main.json`, then run `make bindings`.
@@ -26,6 +26,7 @@ pub mod sessions;
 pub mod tools;
 pub mod turns;
 
+mod declare;
 mod reference;
 mod typescript;
 

@@ -2,7 +2,7 @@
 
 use hearth_engine::store::presets::{NewPreset, Preset, PresetPatch};
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: presets, "Presets";

@@ -3,7 +3,7 @@
 
 use hearth_engine::store::schedules::{NewSchedule, Schedule, SchedulePatch, ScheduleRun};
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: schedules, "Schedules";

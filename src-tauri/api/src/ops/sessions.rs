@@ -6,7 +6,8 @@ use hearth_engine::store::sessions::{
 };
 use hearth_engine::transfer::{ExportFormat, SessionDocument};
 
-use super::schema::{BodyLimit, operations};
+use super::declare::operations;
+use super::schema::BodyLimit;
 
 /// The largest `POST /v1/import` body: an export carries its images.
 pub const IMPORT_LIMIT_BYTES: usize = 256 * 1024 * 1024;

@@ -6,7 +6,7 @@ use hearth_engine::store::approvals::ApprovalAnswer;
 use hearth_engine::store::rules::NewRule;
 use hearth_engine::tools::ToolInfo;
 
-use super::schema::operations;
+use super::declare::operations;
 
 operations! {
     area: tools, "Tools, approvals and rules";

@@ -4,7 +4,8 @@
 use hearth_engine::chat::{History, SendMessage, SendReceipt, SteerReceipt, SubscribeSnapshot};
 use hearth_engine::frames::{Frame, Priority};
 
-use super::schema::{Channel, operations};
+use super::declare::operations;
+use super::schema::Channel;
 
 operations! {
     area: turns, "Turns";
