@@ -13,6 +13,7 @@ import {
   splitToolName,
   statusLabel,
   subjectLabel,
+  noRuleReason,
   suggestPattern,
   toolCallView,
 } from "./toolCalls";
@@ -131,7 +132,6 @@ describe("suggestPattern (what the Always input starts with)", () => {
     ["run_shell", "git status --short", "git status"],
     ["run_shell", "  npm run build ", "npm run"],
     ["run_shell", "ls -la /tmp", "ls"],
-    ["run_shell", "python3 script.py", "python3"],
     ["run_shell", "git -C repo log", "git"],
     ["run_shell", "cargo test -p engine", "cargo test"],
   ])("%s %j → %j (the program, and its subcommand)", (tool, subject, pattern) => {
@@ -146,6 +146,26 @@ describe("suggestPattern (what the Always input starts with)", () => {
     ["grep", "src", "{src,src/**}"],
   ])("%s %j → %j (the folder's glob)", (tool, subject, pattern) => {
     expect(suggestPattern(tool, subject)).toBe(pattern);
+  });
+
+  it.each([
+    "python3 script.py",
+    "bash -c 'id'",
+    "/usr/bin/env sh",
+    "sudo ls",
+    "xargs rm",
+    "FOO=1 ls",
+    "ls $HOME",
+    "find . -exec rm {} +",
+    "git -c alias.x=!id x",
+  ])("offers no rule for %j, and says why", (subject) => {
+    expect(suggestPattern("run_shell", subject)).toBe("");
+    expect(noRuleReason("run_shell", subject)).toMatch(/No rule can vouch/);
+  });
+
+  it("says nothing when a rule can cover the command", () => {
+    expect(noRuleReason("run_shell", "git status --short")).toBeNull();
+    expect(noRuleReason("read_file", "bash")).toBeNull();
   });
 
   it("offers a URL's origin, and nothing narrower for MCP tools or unknown subjects", () => {

@@ -187,7 +187,7 @@ export function subjectLabel(tool: string): string | null {
 export function patternHelp(tool: string): string | null {
   switch (patternKind(tool)) {
     case "command":
-      return "Commands that start with these words (end with * for any text after them). A rule never covers commands that chain or redirect (; & | > …).";
+      return "Commands that start with these words (end with * for any text after them). A rule never covers commands that chain, redirect or expand ($, ; & | > …), nor interpreters and launchers (bash, python, env, sudo, xargs …), which run whatever their arguments say.";
     case "path":
       return "Paths matching this glob, relative to the chat's folder (** spans folders).";
     case "url":
@@ -224,6 +224,43 @@ const SUBCOMMAND_TOOLS = new Set([
   "yarn",
 ]);
 
+// Programs that run whatever their arguments say. The engine's policy (policy.rs) never lets
+// a prefix rule match them; the card offers no rule for them and says why.
+const LAUNCHERS = new Set([
+  "sh", "bash", "zsh", "dash", "ksh", "mksh", "fish", "csh", "tcsh", "env", "eval", "exec",
+  "xargs", "sudo", "doas", "su", "pkexec", "nohup", "setsid", "time", "timeout", "nice",
+  "ionice", "chroot", "strace", "ltrace", "command", "builtin", "source", ".", "watch",
+  "parallel", "node", "nodejs", "deno", "bun", "perl", "ruby", "php", "lua", "luajit", "tclsh",
+  "wish", "Rscript", "osascript", "pwsh", "powershell", "awk", "gawk", "mawk", "nawk", "busybox",
+  "script", "expect", "ssh", "npx", "uvx", "pipx",
+]);
+const SHELL_META = [";", "&", "|", "`", "$", ">", "<", "\n", "\r"];
+
+/** Whether no shell rule can vouch for this command (the same test as the engine's policy). */
+export function noRuleCovers(command: string): boolean {
+  if (SHELL_META.some((m) => command.includes(m))) return true;
+  const words = command.trim().split(/\s+/).filter(Boolean);
+  const first = words[0];
+  if (!first) return false;
+  if (first.includes("=")) return true;
+  const program = first.split("/").pop() ?? first;
+  return (
+    LAUNCHERS.has(program) ||
+    /^python[0-9.]*$/.test(program) ||
+    program.startsWith("pypy") ||
+    (program === "find" && words.some((w) => w.startsWith("-exec") || w.startsWith("-ok"))) ||
+    (program === "git" && words.some((w) => w === "-c" || w.startsWith("--config-env")))
+  );
+}
+
+/**
+ * What the card says when no pattern can cover this call, or null when one can.
+ */
+export function noRuleReason(tool: string, subject: string | null): string | null {
+  if (patternKind(tool) !== "command" || subject === null || !noRuleCovers(subject)) return null;
+  return "No rule can vouch for this command: it chains, redirects or expands, or runs a program that runs whatever its arguments say. A pattern will not match it; an empty one allows every command.";
+}
+
 /**
  * The pattern the "Always" input starts with, so that the rule covers this call and its like:
  * a command's program (and its subcommand: `git status`), the folder a file is in (`src/**`),
@@ -235,6 +272,7 @@ export function suggestPattern(tool: string, subject: string | null): string {
   const s = subject.trim();
   switch (patternKind(tool)) {
     case "command": {
+      if (noRuleCovers(s)) return "";
       const words = s.split(/\s+/).filter(Boolean);
       const [first, second] = words;
       if (!first) return "";

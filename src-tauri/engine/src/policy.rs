@@ -61,13 +61,99 @@ fn specificity(rule: &Rule, call: &Call<'_>) -> Option<u8> {
     Some(tool_score + pattern_score)
 }
 
-/// Shell text that chains or redirects: a prefix rule never vouches for it.
-const SHELL_META: &[&str] = &[";", "&", "|", "`", "$(", ">", "<", "\n"];
+/// Shell text that chains, redirects or expands: a prefix rule never vouches for it. `$`
+/// covers every expansion (`$VAR`, `${…}`, `$(…)`, `$'…'` whose escapes can hide a `;`).
+const SHELL_META: &[&str] = &[";", "&", "|", "`", "$", ">", "<", "\n", "\r"];
+
+/// Programs that run whatever their arguments say (interpreters, shells, launchers): a rule
+/// naming one would vouch for every command, so a prefix rule never matches them.
+const SHELL_LAUNCHERS: &[&str] = &[
+    "sh",
+    "bash",
+    "zsh",
+    "dash",
+    "ksh",
+    "mksh",
+    "fish",
+    "csh",
+    "tcsh",
+    "env",
+    "eval",
+    "exec",
+    "xargs",
+    "sudo",
+    "doas",
+    "su",
+    "pkexec",
+    "nohup",
+    "setsid",
+    "time",
+    "timeout",
+    "nice",
+    "ionice",
+    "chroot",
+    "strace",
+    "ltrace",
+    "command",
+    "builtin",
+    "source",
+    ".",
+    "watch",
+    "parallel",
+    "node",
+    "nodejs",
+    "deno",
+    "bun",
+    "perl",
+    "ruby",
+    "php",
+    "lua",
+    "luajit",
+    "tclsh",
+    "wish",
+    "Rscript",
+    "osascript",
+    "pwsh",
+    "powershell",
+    "awk",
+    "gawk",
+    "mawk",
+    "nawk",
+    "busybox",
+    "script",
+    "expect",
+    "ssh",
+    "npx",
+    "uvx",
+    "pipx",
+];
+
+/// Whether a command line runs a program that runs arbitrary code from its arguments: a
+/// launcher (by its name, wherever it lives), any `python*`, an environment assignment before
+/// the program, `find` with an `-exec`-like action, or `git -c` (which can define an alias
+/// that runs a shell).
+pub fn runs_arbitrary_code(command: &str) -> bool {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let Some(first) = words.first() else { return false };
+    if first.contains('=') {
+        return true;
+    }
+    let program = first.rsplit('/').next().unwrap_or(first);
+    let python = program
+        .strip_prefix("python")
+        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+    SHELL_LAUNCHERS.contains(&program)
+        || python
+        || program.starts_with("pypy")
+        || (program == "find"
+            && words.iter().any(|w| w.starts_with("-exec") || w.starts_with("-ok")))
+        || (program == "git" && words.iter().any(|w| *w == "-c" || w.starts_with("--config-env")))
+}
 
 pub fn pattern_matches(pattern: &str, class: ToolClass, subject: &str) -> bool {
     match class {
         ToolClass::Shell => {
-            if SHELL_META.iter().any(|m| subject.contains(m)) {
+            if SHELL_META.iter().any(|m| subject.contains(m)) || runs_arbitrary_code(subject) {
                 return false;
             }
             let subject = subject.trim();
@@ -156,6 +242,44 @@ mod tests {
 
         let tie = [rule("x", None, Decision::Allow, None), rule("x", None, Decision::Ask, None)];
         assert_eq!(decide(&tie, &call("x", ToolClass::Write, None)).0, Decision::Ask);
+    }
+
+    #[test]
+    fn a_shell_rule_never_vouches_for_an_interpreter_or_an_expansion() {
+        // The finding: with `run_shell` / `bash` / allow, this ran with no approval.
+        let rules = [rule("run_shell", Some("bash"), Decision::Allow, None)];
+        let shell = |cmd| decide(&rules, &call("run_shell", ToolClass::Shell, Some(cmd))).0;
+        let bypass = r#"bash -c "eval \$0" $'touch /tmp/x\x3b id -un\x3b cat /etc/hostname'"#;
+        assert_eq!(shell(bypass), Decision::Ask, "an interpreter rule must not allow anything");
+        assert_eq!(shell("bash script.sh"), Decision::Ask, "a shell runs what the script says");
+        for (pattern, cmd) in [
+            ("python3", "python3 -c 'import os'"),
+            ("python", "python3.12 x.py"),
+            ("env", "env rm -rf ~"),
+            ("/usr/bin/env", "/usr/bin/env sh -c id"),
+            ("xargs", "xargs rm"),
+            ("sudo", "sudo ls"),
+            ("node", "node -e 1"),
+            ("find .", "find . -exec rm {} +"),
+            ("git", "git -c alias.x=!id x"),
+            ("ls", "FOO=1 ls"),
+        ] {
+            let rules = [rule("run_shell", Some(pattern), Decision::Allow, None)];
+            let d = decide(&rules, &call("run_shell", ToolClass::Shell, Some(cmd))).0;
+            assert_eq!(d, Decision::Ask, "rule {pattern:?} must not vouch for {cmd:?}");
+        }
+        let ls = [rule("run_shell", Some("ls"), Decision::Allow, None)];
+        for cmd in ["ls $HOME", "ls ${HOME}", "ls $'\x3b'id", "ls $(id)"] {
+            let d = decide(&ls, &call("run_shell", ToolClass::Shell, Some(cmd))).0;
+            assert_eq!(d, Decision::Ask, "an expansion in {cmd:?} is never vouched for");
+        }
+        assert_eq!(
+            decide(&ls, &call("run_shell", ToolClass::Shell, Some("ls -la src"))).0,
+            Decision::Allow
+        );
+        let find = [rule("run_shell", Some("find ."), Decision::Allow, None)];
+        let d = decide(&find, &call("run_shell", ToolClass::Shell, Some("find . -name '*.rs'"))).0;
+        assert_eq!(d, Decision::Allow, "a plain find is still a find");
     }
 
     #[test]

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import type { UiError } from "../api";
 import type { Approval } from "../bindings/Approval";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
-import { patternHelp, prettyValue, subjectLabel, suggestPattern } from "../toolCalls";
+import { noRuleReason, patternHelp, prettyValue, subjectLabel, suggestPattern } from "../toolCalls";
 import { ErrorHint } from "./ErrorHint";
 import { AlertIcon } from "./icons";
 
@@ -190,6 +190,11 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
               Cancel
             </button>
           </div>
+          {noRuleReason(approval.tool, approval.subject) !== null && (
+            <p className="form-hint is-warning" data-testid="approval-no-rule" role="note">
+              {noRuleReason(approval.tool, approval.subject)}
+            </p>
+          )}
           <span className="form-hint" id={`${id}-pattern-help`}>
             {[patternHelp(approval.tool), "Empty: every call of this tool."].filter(Boolean).join(" ")}
           </span>

@@ -742,6 +742,31 @@ describe("ChatPane approvals", () => {
     expect(props.onAnswerApproval).toHaveBeenLastCalledWith("ap1", { allow: true, remember: "always", pattern: "git" });
   });
 
+  it("offers no rule for an interpreter, and says why", async () => {
+    const cmd = "bash -c 'id'";
+    const ask = approval("ap1", "t1", "run_shell", { command: cmd }, cmd);
+    const log = new FrameLog()
+      .startRun("r1", "u1", "Who?")
+      .add("r1", { type: "message_start", message_id: "a1" })
+      .toolCall("r1", 0, "t1", "run_shell", [JSON.stringify({ command: cmd })])
+      .add(
+        "r1",
+        { type: "tool_call_end", index: 0 },
+        { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+        { type: "approval_requested", approval: ask },
+      );
+    const { user } = renderPane({ conversation: watched(log.frames) });
+    await user.click(screen.getByTestId("approval-allow-always"));
+    expect((screen.getByTestId("approval-pattern") as HTMLInputElement).value, "no pattern is suggested").toBe("");
+    expect(screen.getByTestId("approval-no-rule").textContent).toMatch(/No rule can vouch for this command/);
+  });
+
+  it("says nothing about rules for a command a rule can cover", async () => {
+    const { user } = renderPane({ conversation: watched(asking().frames) });
+    await user.click(screen.getByTestId("approval-allow-always"));
+    expect(screen.queryByTestId("approval-no-rule")).toBeNull();
+  });
+
   it("always allows every call of the tool when the pattern is emptied", async () => {
     const { user, props } = renderPane({ conversation: watched(asking().frames) });
     await user.click(screen.getByTestId("approval-allow-always"));
