@@ -418,7 +418,13 @@ async fn start_stdio(
     connect: Duration,
 ) -> Result<(Service, Option<StderrTail>), McpError> {
     let mut command_line = tokio::process::Command::new(command);
-    command_line.args(args).envs(env).kill_on_drop(true);
+    // The server inherits no secret of Hearth's; it gets the ones configured for it (`env`).
+    command_line
+        .env_clear()
+        .envs(hearth_protocol::env::inherited(std::env::vars()))
+        .args(args)
+        .envs(env)
+        .kill_on_drop(true);
     let mut wrapped = CommandWrap::from(command_line);
     // Its own process group: a stop reaches what the server started, and a Ctrl-C in Hearth's
     // terminal does not reach the server.

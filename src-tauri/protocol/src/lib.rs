@@ -11,6 +11,7 @@
 pub mod approvals;
 pub mod chat;
 pub mod content;
+pub mod env;
 pub mod error;
 pub mod frames;
 pub mod limits;

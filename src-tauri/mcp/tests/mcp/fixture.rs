@@ -17,7 +17,7 @@ async fn tools_providers_refuse_are_not_offered() {
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_str()).collect();
     assert_eq!(
         names,
-        ["add-tool", "wait-for-cancel", "cancelled-count"],
+        ["add-tool", "wait-for-cancel", "cancelled-count", "environment"],
         "the dotted and the overlong names are skipped"
     );
 
@@ -121,5 +121,49 @@ async fn a_call_that_goes_silent_times_out_and_is_cancelled_on_the_server() {
         }
         assert!(Instant::now() < deadline, "a timed-out call must be cancelled on the server");
         tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Prints the fixture server's environment. Run (with secrets in its environment) by
+/// `a_server_sees_no_secret_of_hearths_but_its_own`, never on its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by a_server_sees_no_secret_of_hearths_but_its_own, with secrets in its environment"]
+async fn prints_the_environment_a_server_sees() {
+    let manager = McpManager::new();
+    let mut server = stdio("fixture", "node", &[&fixture_js()]);
+    if let hearth_mcp::Transport::Stdio { env, .. } = &mut server.transport {
+        env.insert("SERVER_API_TOKEN".into(), "given-to-the-server-8e1".into());
+    }
+    let out = manager
+        .call(&server, "environment", json!({}), CancellationToken::new(), None)
+        .await
+        .unwrap();
+    println!("ENV-BEGIN\n{}\nENV-END", out.content);
+}
+
+#[test]
+fn a_server_sees_no_secret_of_hearths_but_its_own() {
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "fixture::prints_the_environment_a_server_sees",
+            "--nocapture",
+        ])
+        .env("HEARTH_API_TOKEN", "hearth-token-7f3a")
+        .env("ANTHROPIC_API_KEY", "sk-ant-test-2b9")
+        .env("PLAIN_SETTING", "plain-value-3b")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&child.stdout);
+    assert!(child.status.success(), "the child test failed: {text}");
+    let env = text.split("ENV-BEGIN").nth(1).expect("the child printed the server's environment");
+    assert!(env.contains("PLAIN_SETTING=plain-value-3b"), "the rest is inherited: {env}");
+    assert!(
+        env.contains("SERVER_API_TOKEN=given-to-the-server-8e1"),
+        "its configured secret is given: {env}"
+    );
+    for secret in ["hearth-token-7f3a", "sk-ant-test-2b9"] {
+        assert!(!env.contains(secret), "an MCP server must not see {secret}: {env}");
     }
 }

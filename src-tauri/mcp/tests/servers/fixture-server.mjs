@@ -38,4 +38,9 @@ server.registerTool("cancelled-count", { description: "How many waits were cance
   text(String(cancelled)),
 );
 
+// What the server inherited: Hearth must pass no secret of its own to a server it starts.
+server.registerTool("environment", { description: "The server's environment, NAME=value lines." }, async () =>
+  text(Object.entries(process.env).map(([k, v]) => `${k}=${v}`).join("\n")),
+);
+
 await server.connect(new StdioServerTransport());

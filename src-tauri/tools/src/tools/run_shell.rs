@@ -128,7 +128,10 @@ mod imp {
         // One pipe for stdout and stderr, so their lines interleave as they were written.
         let (reader, writer) = std::io::pipe().map_err(spawn_err)?;
         let mut cmd = Command::new("bash");
-        cmd.arg("-c")
+        // Hearth's secrets (its API token, provider keys) never reach a command the model runs.
+        cmd.env_clear()
+            .envs(hearth_protocol::env::inherited(std::env::vars()))
+            .arg("-c")
             .arg(command)
             .current_dir(cwd)
             .stdin(Stdio::null())

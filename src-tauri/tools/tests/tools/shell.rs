@@ -139,3 +139,43 @@ async fn bad_arguments_are_refused() {
         assert_code(&result, ToolErrorCode::InvalidArguments, &why);
     }
 }
+
+/// Prints what a command sees of the environment. Run (with secrets in its environment) by
+/// `a_command_sees_no_secret_of_hearths`, never on its own.
+#[tokio::test]
+#[ignore = "run by a_command_sees_no_secret_of_hearths, with secrets in its environment"]
+async fn prints_the_environment_a_command_sees() {
+    let ws = Workspace::new();
+    let out = ws.call("run_shell", json!({"command": "env"})).await.unwrap();
+    println!("ENV-BEGIN\n{out}\nENV-END");
+}
+
+#[test]
+fn a_command_sees_no_secret_of_hearths() {
+    // This test binary again, as Hearth would run: with its API token and a provider key set.
+    let child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "shell::prints_the_environment_a_command_sees",
+            "--nocapture",
+        ])
+        .env("HEARTH_API_TOKEN", "hearth-token-7f3a")
+        .env("OPENAI_API_KEY", "sk-test-9c2e")
+        .env("GITHUB_TOKEN", "ghp-test-51d0")
+        .env("HEARTH_TEST_VISIBLE_DIR", "/nowhere")
+        .env("PLAIN_SETTING", "plain-value-3b")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&child.stdout);
+    assert!(child.status.success(), "the child test failed: {text}");
+    let env = text.split("ENV-BEGIN").nth(1).expect("the child printed the command's environment");
+    assert!(
+        env.contains("PLAIN_SETTING=plain-value-3b"),
+        "the rest of the environment is inherited: {env}"
+    );
+    for secret in ["hearth-token-7f3a", "sk-test-9c2e", "ghp-test-51d0", "HEARTH_TEST_VISIBLE_DIR"]
+    {
+        assert!(!env.contains(secret), "a shell command must not see {secret}: {env}");
+    }
+}
