@@ -283,6 +283,21 @@ mod tests {
     }
 
     #[test]
+    fn the_approval_card_knows_the_same_launchers() {
+        // The card (ui/src/toolCalls.ts) offers no rule for these; it must name the same ones.
+        let ts = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/toolCalls.ts"),
+        )
+        .unwrap();
+        let list = ts.split("const LAUNCHERS = new Set([").nth(1).unwrap().split("]);").next();
+        let mut ui: Vec<&str> = list.unwrap().split('"').skip(1).step_by(2).collect();
+        let mut engine = SHELL_LAUNCHERS.to_vec();
+        ui.sort_unstable();
+        engine.sort_unstable();
+        assert_eq!(ui, engine, "policy.rs and toolCalls.ts must list the same launchers");
+    }
+
+    #[test]
     fn session_rules_apply_to_their_session_only() {
         let rules = [rule("write_file", None, Decision::Allow, Some("s2"))];
         assert_eq!(decide(&rules, &call("write_file", ToolClass::Write, None)).0, Decision::Ask);

@@ -41,12 +41,6 @@ impl StoreError {
     }
 }
 
-impl From<ApiError> for StoreError {
-    fn from(e: ApiError) -> Self {
-        StoreError::Refused(e)
-    }
-}
-
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
