@@ -13,6 +13,7 @@ import {
   splitToolName,
   statusLabel,
   subjectLabel,
+  localReachNote,
   noRuleReason,
   suggestPattern,
   toolCallView,
@@ -170,11 +171,30 @@ describe("suggestPattern (what the Always input starts with)", () => {
 
   it("offers a URL's origin, and nothing narrower for MCP tools or unknown subjects", () => {
     expect(suggestPattern("fetch_url", "https://docs.rs/serde/latest?x=1")).toBe("https://docs.rs/");
-    expect(suggestPattern("fetch_url", "https://example.com")).toBe("https://example.com");
-    expect(suggestPattern("fetch_url", "not a url")).toBe("not a url");
+    expect(suggestPattern("fetch_url", "https://example.com")).toBe("https://example.com/");
+    expect(suggestPattern("fetch_url", "HTTP://Docs.RS:80/x")).toBe("http://docs.rs/");
+    expect(suggestPattern("fetch_url", "http://docs.rs@127.0.0.1/")).toBe("");
+    expect(suggestPattern("fetch_url", "not a url")).toBe("");
     expect(suggestPattern("github__create_issue", '{"repo":"a/b"}')).toBe("");
     expect(suggestPattern("run_shell", null)).toBe("");
     expect(suggestPattern("run_shell", "   ")).toBe("");
+  });
+
+  it.each([
+    ["http://localhost:3000/", true],
+    ["http://api.localhost/", true],
+    ["http://127.0.0.1:8080/x", true],
+    ["http://0x7f.1/", true],
+    ["http://192.168.1.10/", true],
+    ["http://172.20.0.1/", true],
+    ["http://169.254.169.254/latest/meta-data", true],
+    ["http://[::1]:8080/", true],
+    ["http://[fd00::1]/", true],
+    ["https://docs.rs/", false],
+    ["https://172.32.0.1/", false],
+    ["https://localhost.example/", false],
+  ])("warns when %j reaches this computer or the local network: %j", (url, local) => {
+    expect(localReachNote("fetch_url", url) !== null).toBe(local);
   });
 
   it("names what the pattern is matched against", () => {

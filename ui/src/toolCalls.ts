@@ -191,7 +191,7 @@ export function patternHelp(tool: string): string | null {
     case "path":
       return "Paths matching this glob, relative to the chat's folder (** spans folders).";
     case "url":
-      return "URLs that start with this.";
+      return "URLs with this scheme, host (*.example.com: its subdomains) and port, under this path in whole segments (/docs covers /docs/x, not /docsx). Redirects are checked the same way. Your computer and local network (localhost, 127.0.0.1, 192.168.…) are reached only by a rule that names the address.";
     case "arguments":
       return "Calls whose JSON arguments start with this.";
     case "none":
@@ -261,6 +261,36 @@ export function noRuleReason(tool: string, subject: string | null): string | nul
   return "No rule can vouch for this command: it chains, redirects or expands, or runs a program that runs whatever its arguments say. A pattern will not match it; an empty one allows every command.";
 }
 
+/** Whether a URL's host is on this computer or a private network, written as such. */
+function namesLocalHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  const v4 = host.match(/^(\d+)\.(\d+)\.\d+\.\d+$/);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 || a === 10 || a === 127 || a >= 224 ||
+      (a === 169 && b === 254) || (a === 172 && b >= 16 && b < 32) ||
+      (a === 192 && b === 168) || (a === 100 && b >= 64 && b < 128)
+    );
+  }
+  return host.includes(":") && (host === "::1" || host === "::" || /^(f[cd]|fe[89ab])/.test(host) || host.startsWith("::ffff:"));
+}
+
+/**
+ * What the card warns of when a fetch reaches this computer or the local network (the engine
+ * reaches such an address only when the URL names it, and the user allows it), or null.
+ */
+export function localReachNote(tool: string, subject: string | null): string | null {
+  if (patternKind(tool) !== "url" || subject === null) return null;
+  try {
+    if (!namesLocalHost(new URL(subject.trim()).hostname)) return null;
+  } catch {
+    return null;
+  }
+  return "This URL is on your computer or local network: allowing it lets the agent read what is served there.";
+}
+
 /**
  * The pattern the "Always" input starts with, so that the rule covers this call and its like:
  * a command's program (and its subcommand: `git status`), the folder a file is in (`src/**`),
@@ -290,10 +320,10 @@ export function suggestPattern(tool: string, subject: string | null): string {
     case "url": {
       try {
         const url = new URL(s);
-        const origin = `${url.origin}/`;
-        return s.startsWith(origin) ? origin : s;
+        if (url.username !== "" || url.password !== "") return "";
+        return `${url.origin}/`;
       } catch {
-        return s;
+        return "";
       }
     }
     default:

@@ -24,6 +24,8 @@ pub(crate) struct Shared {
     pub(crate) actors: Mutex<HashMap<String, ActorHandle>>,
     /// Set by [`Engine::shutdown`]: runs cut now end `interrupted`, queued ones stay queued.
     pub shutting_down: std::sync::atomic::AtomicBool,
+    /// The loopback port of the HTTP API (0: not serving), which tools never reach.
+    pub api_port: std::sync::atomic::AtomicU16,
     /// Title sessions after their first reply (`HEARTH_AUTO_TITLE=0` turns it off whatever
     /// the setting says).
     pub auto_title: bool,

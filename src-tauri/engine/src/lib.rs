@@ -150,6 +150,7 @@ impl Engine {
             runtime,
             actors: Mutex::new(HashMap::new()),
             shutting_down: std::sync::atomic::AtomicBool::new(false),
+            api_port: std::sync::atomic::AtomicU16::new(0),
             auto_title: options.auto_title,
             settings: std::sync::RwLock::new(settings),
             tools: tools::Tools::new(
@@ -174,6 +175,11 @@ impl Engine {
 
     pub fn store(&self) -> &Store {
         &self.shared.store
+    }
+
+    /// The HTTP API listens on `port` (loopback): no tool ever reaches it.
+    pub fn serving_on(&self, port: u16) {
+        self.shared.api_port.store(port, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Stops for good: runs in flight end `interrupted` (their partial replies kept), queued

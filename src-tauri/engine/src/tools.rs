@@ -276,13 +276,15 @@ impl Tools {
     }
 
     /// Runs a call. `workspace` confines the file tools; `cancel` stops it (the whole process
-    /// group for a shell command, `notifications/cancelled` for an MCP tool).
+    /// group for a shell command, `notifications/cancelled` for an MCP tool); `net` decides
+    /// each URL `fetch_url` requests.
     pub async fn run(
         &self,
         name: &str,
         input: &Value,
         workspace: Option<PathBuf>,
         cancel: CancellationToken,
+        net: Option<Arc<dyn hearth_tools::net::NetGate>>,
     ) -> Outcome {
         let started = Instant::now();
         let (content, is_error) = match name.split_once("__") {
@@ -299,7 +301,7 @@ impl Tools {
             },
             Some((server, tool)) => self.run_mcp(server, tool, input, cancel).await,
             None => {
-                let ctx = hearth_tools::ToolContext { workspace, cancel };
+                let ctx = hearth_tools::ToolContext { workspace, cancel, net };
                 match hearth_tools::run(name, input, &ctx).await {
                     Ok(out) => (out.content, false),
                     Err(e) => (format!("{} ({})", e.message, e.code.as_str()), true),

@@ -48,7 +48,7 @@ pub struct ApprovalAnswer {
     pub allow: bool,
     #[ts(optional)]
     pub remember: Option<Remember>,
-    /// With `remember: "always"`: a command prefix (`run_shell`), URL prefix (`fetch_url`)
+    /// With `remember: "always"`: a command prefix (`run_shell`), URL rule (`fetch_url`)
     /// or path glob (file tools) the rule is limited to.
     #[ts(optional)]
     pub pattern: Option<String>,
@@ -101,7 +101,7 @@ pub enum ToolClass {
     Write,
     /// Runs commands: patterns are command prefixes.
     Shell,
-    /// Reaches the network: patterns are URL prefixes.
+    /// Reaches the network: patterns are URL rules (scheme, host, port, path prefix).
     Network,
     /// A tool of an MCP server: patterns are prefixes of its JSON arguments.
     Mcp,

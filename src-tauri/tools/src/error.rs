@@ -30,6 +30,9 @@ pub enum ToolErrorCode {
     Network,
     /// No built-in tool has that name.
     UnknownTool,
+    /// The network policy refused a URL: a redirect hop no rule allows, a local or private
+    /// address no rule names, or Hearth's own API.
+    Refused,
 }
 
 impl ToolErrorCode {
@@ -47,6 +50,7 @@ impl ToolErrorCode {
             Self::Io => "IO",
             Self::Network => "NETWORK",
             Self::UnknownTool => "UNKNOWN_TOOL",
+            Self::Refused => "REFUSED",
         }
     }
 }

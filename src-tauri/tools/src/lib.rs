@@ -12,9 +12,11 @@ mod args;
 mod cap;
 mod confine;
 mod error;
+pub mod net;
 mod tools;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -53,6 +55,9 @@ pub struct ToolContext {
     pub workspace: Option<PathBuf>,
     /// Cancelled when the turn is stopped; running tools return `Aborted`.
     pub cancel: CancellationToken,
+    /// Decides each URL `fetch_url` requests (redirect hops included); without one, only
+    /// public addresses are reached.
+    pub net: Option<Arc<dyn net::NetGate>>,
 }
 
 /// What the model reads back from a successful call.

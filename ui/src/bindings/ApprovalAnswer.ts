@@ -7,7 +7,7 @@ import type { Remember } from "./Remember";
  */
 export type ApprovalAnswer = { allow: boolean, remember?: Remember, 
 /**
- * With `remember: "always"`: a command prefix (`run_shell`), URL prefix (`fetch_url`)
+ * With `remember: "always"`: a command prefix (`run_shell`), URL rule (`fetch_url`)
  * or path glob (file tools) the rule is limited to.
  */
 pattern?: string, 

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import type { UiError } from "../api";
 import type { Approval } from "../bindings/Approval";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
-import { noRuleReason, patternHelp, prettyValue, subjectLabel, suggestPattern } from "../toolCalls";
+import { localReachNote, noRuleReason, patternHelp, prettyValue, subjectLabel, suggestPattern } from "../toolCalls";
 import { ErrorHint } from "./ErrorHint";
 import { AlertIcon } from "./icons";
 
@@ -120,6 +120,12 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
           {prettyValue(approval.input)}
         </pre>
       </div>
+
+      {localReachNote(approval.tool, approval.subject) !== null && (
+        <p className="form-hint is-warning" data-testid="approval-local" role="note">
+          {localReachNote(approval.tool, approval.subject)}
+        </p>
+      )}
 
       {mode === "choose" && (
         <div className="approval-actions">

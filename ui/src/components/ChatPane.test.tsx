@@ -761,6 +761,25 @@ describe("ChatPane approvals", () => {
     expect(screen.getByTestId("approval-no-rule").textContent).toMatch(/No rule can vouch for this command/);
   });
 
+  it("warns before a fetch reaches this computer, and suggests a rule for exactly that origin", async () => {
+    const url = "http://localhost:3000/admin?x=1";
+    const ask = approval("ap1", "t1", "fetch_url", { url }, url);
+    const log = new FrameLog()
+      .startRun("r1", "u1", "Fetch")
+      .add("r1", { type: "message_start", message_id: "a1" })
+      .toolCall("r1", 0, "t1", "fetch_url", [JSON.stringify({ url })])
+      .add(
+        "r1",
+        { type: "tool_call_end", index: 0 },
+        { type: "message_end", message_id: "a1", stop_reason: "tool_use", usage: NO_USAGE },
+        { type: "approval_requested", approval: ask },
+      );
+    const { user } = renderPane({ conversation: watched(log.frames) });
+    expect(screen.getByTestId("approval-local").textContent).toMatch(/your computer or local network/);
+    await user.click(screen.getByTestId("approval-allow-always"));
+    expect((screen.getByTestId("approval-pattern") as HTMLInputElement).value).toBe("http://localhost:3000/");
+  });
+
   it("says nothing about rules for a command a rule can cover", async () => {
     const { user } = renderPane({ conversation: watched(asking().frames) });
     await user.click(screen.getByTestId("approval-allow-always"));

@@ -215,8 +215,9 @@ function RuleForm({ tools, onAdd }: { tools: readonly ToolInfo[] | null; onAdd(r
         </FormField>
       </div>
       <span className="form-hint" id={`${id}-pattern-hint`}>
-        A command prefix for run_shell, a path glob (in the chat’s folder) for file tools, a URL prefix for fetch_url,
-        the start of the JSON arguments for MCP tools. Empty: every call. The most specific rule wins; at a tie, Deny
+        A command prefix for run_shell, a path glob (in the chat’s folder) for file tools, a URL for fetch_url
+        (scheme, host or *.domain, port, and a path prefix in whole segments), the start of the JSON arguments for MCP
+        tools. Empty: every call. The most specific rule wins; at a tie, Deny
         beats Ask beats Allow.
       </span>
       <FormError

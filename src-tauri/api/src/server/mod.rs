@@ -201,6 +201,7 @@ pub async fn serve(
     let api_json = data_dir.join("api.json");
     std::fs::write(&api_json, json!({"port": addr.port(), "pid": std::process::id()}).to_string())?;
     tracing::info!(%addr, "HTTP API listening");
+    engine.serving_on(addr.port());
     ready(addr);
     let app = router(Arc::new(AppState { engine, token }));
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;

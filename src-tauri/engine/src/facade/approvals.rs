@@ -24,14 +24,11 @@ impl Engine {
                 "the message is over 10,000 characters",
             ));
         }
-        if let Some(p) = &answer.pattern {
-            if answer.remember != Some(store::approvals::Remember::Always) {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidInput,
-                    "a pattern goes with remember: \"always\"",
-                ));
-            }
-            policy::validate_pattern(p).map_err(|m| ApiError::new(ErrorCode::InvalidRule, m))?;
+        if answer.pattern.is_some() && answer.remember != Some(store::approvals::Remember::Always) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "a pattern goes with remember: \"always\"",
+            ));
         }
         let now = self.shared.store.now();
         let not_found = || {
@@ -44,6 +41,10 @@ impl Engine {
         };
         self.shared.store.write(|tx| -> Result<()> {
             let approval = store::approvals::pending(tx, approval_id)?.ok_or_else(not_found)?;
+            if let Some(p) = &answer.pattern {
+                policy::validate_pattern(&approval.tool, p)
+                    .map_err(|m| ApiError::new(ErrorCode::InvalidRule, m))?;
+            }
             if !store::approvals::resolve(tx, approval_id, answer, now)? {
                 return Err(not_found());
             }
@@ -80,7 +81,7 @@ impl Engine {
         let invalid = |m: String| ApiError::new(ErrorCode::InvalidRule, m);
         policy::validate_tool(new.tool.trim()).map_err(invalid)?;
         if let Some(p) = &new.pattern {
-            policy::validate_pattern(p).map_err(invalid)?;
+            policy::validate_pattern(new.tool.trim(), p).map_err(invalid)?;
         }
         let pattern = new.pattern.as_deref().map(str::trim);
         let rule = policy::Rule {

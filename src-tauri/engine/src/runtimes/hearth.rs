@@ -141,11 +141,12 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
                 }
                 Effect::RunTool(call) => {
                     let call = calls.get(&call.id).cloned().unwrap_or(call);
+                    let net = net_gate(ctx, &offered, &call).await?;
                     let (shared, workspace, cancel) =
                         (ctx.shared.clone(), workspace.clone(), tool_cancel.clone());
                     let call_id = call.id.clone();
                     let handle = running.spawn(async move {
-                        shared.tools.run(&call.name, &call.input, workspace, cancel).await
+                        shared.tools.run(&call.name, &call.input, workspace, cancel, net).await
                     });
                     running_ids.insert(handle.id(), call_id);
                 }
@@ -284,6 +285,32 @@ async fn decide(
             agent::Call { id, name, input, decision }
         })
         .collect())
+}
+
+/// For a network tool: the gate every URL it requests goes through, with the rules as they
+/// are now (an "Always" answer to this very call already counts) and, when the call asked,
+/// the URL the user allowed.
+async fn net_gate(
+    ctx: &RunContext,
+    offered: &[tools::Offered],
+    call: &agent::Call,
+) -> Result<Option<std::sync::Arc<dyn hearth_tools::net::NetGate>>> {
+    if tools::class_in(offered, &call.name) != policy::ToolClass::Network {
+        return Ok(None);
+    }
+    let rules = ctx.shared.read(rules::all).await?;
+    let subject = ctx.shared.tools.subject(&call.name, &call.input);
+    let approved = (call.decision == Decision::Ask)
+        .then(|| subject.as_deref().and_then(|u| hearth_tools::net::Url::parse(u).ok()))
+        .flatten();
+    let port = ctx.shared.api_port.load(std::sync::atomic::Ordering::SeqCst);
+    Ok(Some(std::sync::Arc::new(policy::FetchGate {
+        rules,
+        session_id: ctx.session_id.clone(),
+        tool: call.name.clone(),
+        approved,
+        own_port: (port != 0).then_some(port),
+    })))
 }
 
 /// The step's results, as one message right after the calls (in the calls' order).

@@ -16,19 +16,19 @@ use hearth_testkit::{ModelServer, Reply, openai_stream, openai_tool_calls};
 
 use crate::support::{frames_until, openai_options, text};
 
-struct Setup {
-    engine: Arc<Engine>,
-    server: ModelServer,
-    session: String,
-    workspace: tempfile::TempDir,
-    data: tempfile::TempDir,
+pub(crate) struct Setup {
+    pub engine: Arc<Engine>,
+    pub server: ModelServer,
+    pub session: String,
+    pub workspace: tempfile::TempDir,
+    pub data: tempfile::TempDir,
 }
 
 fn options(server: &ModelServer) -> EngineOptions {
     openai_options(server, "test-model")
 }
 
-async fn setup() -> Setup {
+pub(crate) async fn setup() -> Setup {
     let server = ModelServer::start().await;
     let data = tempfile::tempdir().unwrap();
     let workspace = tempfile::tempdir().unwrap();
@@ -44,23 +44,23 @@ async fn setup() -> Setup {
     Setup { engine, server, session, workspace, data }
 }
 
-fn tool_calls(calls: &[(&str, &str, &str)]) -> Reply {
+pub(crate) fn tool_calls(calls: &[(&str, &str, &str)]) -> Reply {
     Reply::split_at(openai_tool_calls(calls).as_bytes(), &[])
 }
 
-fn say(text: &str) -> Reply {
+pub(crate) fn say(text: &str) -> Reply {
     Reply::split_at(openai_stream(&[text], true).as_bytes(), &[])
 }
 
-async fn send(engine: &Engine, session: &str, message: &str) -> String {
+pub(crate) async fn send(engine: &Engine, session: &str, message: &str) -> String {
     engine.send(session, text(message)).await.unwrap().run_id
 }
 
-fn completed(frames: &[Frame]) -> bool {
+pub(crate) fn completed(frames: &[Frame]) -> bool {
     frames.iter().any(|f| matches!(f.body, FrameBody::RunCompleted { .. }))
 }
 
-fn approval_requested(frames: &[Frame]) -> bool {
+pub(crate) fn approval_requested(frames: &[Frame]) -> bool {
     frames.iter().any(|f| matches!(f.body, FrameBody::ApprovalRequested { .. }))
 }
 
@@ -239,6 +239,11 @@ async fn rules_from_settings_deny_and_bad_rules_are_refused() {
         NewRule {
             tool: "run_shell".into(),
             pattern: Some("x\n".into()),
+            decision: Decision::Allow,
+        },
+        NewRule {
+            tool: "fetch_url".into(),
+            pattern: Some("https://docs.rs@127.0.0.1".into()),
             decision: Decision::Allow,
         },
     ] {

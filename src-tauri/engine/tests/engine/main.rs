@@ -6,6 +6,7 @@ mod agent;
 mod attachments;
 mod branches;
 mod memory;
+mod network;
 mod outside;
 mod presets;
 mod requests;

@@ -1,18 +1,21 @@
 //! `fetch_url`: GETs an http(s) URL and returns its text; HTML is rendered as readable text.
 //!
-//! There is no address filtering here (loopback and private addresses are allowed): whether a
-//! URL may be fetched is the approval rules' decision, made on [`crate::subject`].
+//! Redirects are followed here, one hop at a time, so that every URL requested — the first and
+//! each hop — goes through the same two checks (see [`crate::net`]): the approval gate, and the
+//! address the host resolves to. No proxy is used: behind one, the address actually connected
+//! to could not be checked.
 
 use std::time::Duration;
 
-use reqwest::header::{ACCEPT, CONTENT_TYPE};
-use reqwest::{Client, Url, redirect};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, LOCATION};
+use reqwest::{Client, Response, Url, redirect};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::args::parse;
 use crate::cap::truncate_str;
 use crate::error::{ToolError, ToolErrorCode};
+use crate::net::{self, Hop, NetGate};
 use crate::{ToolContext, ToolDef, ToolKind, ToolOutput};
 
 pub const NAME: &str = "fetch_url";
@@ -66,44 +69,60 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
     let args: Args = parse(NAME, input)?;
     let url = Url::parse(&args.url)
         .map_err(|err| ToolError::invalid(format!("`{}` is not a valid URL: {err}", args.url)))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(ToolError::invalid(format!(
-            "only http and https URLs can be fetched, not `{}:`",
-            url.scheme()
-        )));
-    }
+    check_form(&url)?;
     let max_bytes = args.max_bytes.unwrap_or(DEFAULT_MAX_BYTES);
     if !(1..=MAX_MAX_BYTES).contains(&max_bytes) {
         return Err(ToolError::invalid(format!(
             "max_bytes must be between 1 and {MAX_MAX_BYTES}; got {max_bytes}"
         )));
     }
+    let gate: &dyn NetGate = ctx.net.as_deref().unwrap_or(&net::PublicOnly);
     tokio::select! {
         biased;
         () = ctx.cancel.cancelled() => Err(ToolError::aborted()),
-        fetched = fetch(url, max_bytes) => fetched,
+        fetched = fetch(url, max_bytes, gate) => fetched,
     }
 }
 
-async fn fetch(url: Url, max_bytes: u64) -> Result<ToolOutput, ToolError> {
-    // A client per call: reqwest's pooled connections belong to the runtime that opened them,
-    // and a fetch is rare enough that a fresh TLS setup costs nothing noticeable.
-    let client = Client::builder()
-        .timeout(TIMEOUT)
-        .connect_timeout(CONNECT_TIMEOUT)
-        .redirect(redirect::Policy::limited(MAX_REDIRECTS))
-        .user_agent(concat!("Hearth/", env!("CARGO_PKG_VERSION"), " (fetch_url)"))
-        .build()
-        .map_err(|err| network(&err))?;
-    let mut response = client
-        .get(url)
-        .header(
-            ACCEPT,
-            "text/html,application/xhtml+xml,text/*;q=0.9,application/json;q=0.9,*/*;q=0.5",
-        )
-        .send()
-        .await
-        .map_err(|err| network(&err))?;
+/// An http(s) URL without userinfo (`http://allowed.example@127.0.0.1/` reads as one host to a
+/// person and is another to the client).
+fn check_form(url: &Url) -> Result<(), ToolError> {
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(ToolError::invalid(format!(
+            "only http and https URLs can be fetched, not `{}:`",
+            url.scheme()
+        )));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ToolError::invalid(format!(
+            "`{url}` carries a user name or password before the host; fetch_url refuses URLs \
+             with userinfo"
+        )));
+    }
+    Ok(())
+}
+
+async fn fetch(url: Url, max_bytes: u64, gate: &dyn NetGate) -> Result<ToolOutput, ToolError> {
+    let mut url = url;
+    let mut hops = 0;
+    let mut response = loop {
+        let response = request(&url, gate).await?;
+        let Some(next) = redirect_target(&url, &response)? else { break response };
+        hops += 1;
+        if hops > MAX_REDIRECTS {
+            return Err(ToolError::new(
+                ToolErrorCode::Network,
+                format!("{url} redirected more than {MAX_REDIRECTS} times"),
+            ));
+        }
+        check_form(&next).map_err(|e| {
+            ToolError::new(
+                e.code,
+                format!("{url} redirected to a URL that is refused: {}", e.message),
+            )
+        })?;
+        url = next;
+    };
     let final_url = response.url().to_string();
     let status = response.status();
     if !status.is_success() {
@@ -155,6 +174,58 @@ async fn fetch(url: Url, max_bytes: u64) -> Result<ToolOutput, ToolError> {
         out.push_str(&format!("\n[text cut at 256 KiB of {} bytes]", text.len()));
     }
     Ok(ToolOutput::new(out))
+}
+
+/// One request, if the gate lets it go, connected only to addresses the policy allows.
+async fn request(url: &Url, gate: &dyn NetGate) -> Result<Response, ToolError> {
+    let local = match gate.check(url) {
+        Hop::Go { local } => local,
+        Hop::Stop(reason) => return Err(ToolError::new(ToolErrorCode::Refused, reason)),
+    };
+    let addrs = net::addresses(url, local, gate.own_port())
+        .await
+        .map_err(|reason| ToolError::new(ToolErrorCode::Refused, reason))?;
+    // A client per request: reqwest's pooled connections belong to the runtime that opened
+    // them, and each hop is pinned to the addresses checked for it.
+    let mut client = Client::builder()
+        .timeout(TIMEOUT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .redirect(redirect::Policy::none())
+        .no_proxy()
+        .user_agent(concat!("Hearth/", env!("CARGO_PKG_VERSION"), " (fetch_url)"));
+    if let Some(net::Host::Domain(name)) = url.host() {
+        client = client.resolve_to_addrs(name, &addrs);
+    }
+    let client = client.build().map_err(|err| network(&err))?;
+    client
+        .get(url.clone())
+        .header(
+            ACCEPT,
+            "text/html,application/xhtml+xml,text/*;q=0.9,application/json;q=0.9,*/*;q=0.5",
+        )
+        .send()
+        .await
+        .map_err(|err| network(&err))
+}
+
+/// Where a redirect answer points, resolved against the URL that answered.
+fn redirect_target(url: &Url, response: &Response) -> Result<Option<Url>, ToolError> {
+    if !response.status().is_redirection() {
+        return Ok(None);
+    }
+    let Some(location) = response.headers().get(LOCATION) else { return Ok(None) };
+    let location = location.to_str().map_err(|_| {
+        ToolError::new(
+            ToolErrorCode::Network,
+            format!("{url} redirected to an unreadable Location"),
+        )
+    })?;
+    url.join(location).map(Some).map_err(|err| {
+        ToolError::new(
+            ToolErrorCode::Network,
+            format!("{url} redirected to `{location}`, which is not a URL: {err}"),
+        )
+    })
 }
 
 /// What the Content-Type says the body is.

@@ -22,7 +22,7 @@ fn full_input(tool: &str) -> Value {
             json!({"pattern": "hello", "path": ".", "glob": "*.txt", "case_insensitive": true})
         }
         "run_shell" => json!({"command": "true", "timeout_secs": 5}),
-        // Port 1 refuses at once: a Network error, which proves the arguments parsed.
+        // Loopback without a gate is refused at once, which proves the arguments parsed.
         "fetch_url" => json!({"url": "http://127.0.0.1:1/", "max_bytes": 10}),
         other => panic!("no sample input for {other}"),
     }

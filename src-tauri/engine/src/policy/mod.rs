@@ -1,13 +1,20 @@
 //! Tool policy: whether a call runs, asks first, or is refused. Pure: rules in, a decision out.
 //!
 //! Rules name a tool (`read_file`), every tool of an MCP server (`github__*`) or every tool
-//! (`*`), and may carry a pattern: a command prefix for `run_shell`, a URL prefix for
-//! `fetch_url`, a path glob (relative to the workspace) for file tools. The most specific rule
+//! (`*`), and may carry a pattern: a command prefix for `run_shell` (`shell`), a parsed URL
+//! rule for `fetch_url` (`url`), a path glob (relative to the workspace) for file tools. The most specific rule
 //! that matches wins (a pattern beats none, a named tool beats a wildcard); at equal
 //! specificity deny beats ask beats allow. Without a rule, read-only tools run and everything
 //! else asks.
 
+mod gate;
+mod shell;
+mod url;
+
+pub use gate::FetchGate;
 pub use hearth_protocol::approvals::{Decision, Rule, ToolClass};
+pub use shell::runs_arbitrary_code;
+pub use url::UrlPattern;
 
 /// The call being decided.
 pub struct Call<'a> {
@@ -61,111 +68,11 @@ fn specificity(rule: &Rule, call: &Call<'_>) -> Option<u8> {
     Some(tool_score + pattern_score)
 }
 
-/// Shell text that chains, redirects or expands: a prefix rule never vouches for it. `$`
-/// covers every expansion (`$VAR`, `${…}`, `$(…)`, `$'…'` whose escapes can hide a `;`).
-const SHELL_META: &[&str] = &[";", "&", "|", "`", "$", ">", "<", "\n", "\r"];
-
-/// Programs that run whatever their arguments say (interpreters, shells, launchers): a rule
-/// naming one would vouch for every command, so a prefix rule never matches them.
-const SHELL_LAUNCHERS: &[&str] = &[
-    "sh",
-    "bash",
-    "zsh",
-    "dash",
-    "ksh",
-    "mksh",
-    "fish",
-    "csh",
-    "tcsh",
-    "env",
-    "eval",
-    "exec",
-    "xargs",
-    "sudo",
-    "doas",
-    "su",
-    "pkexec",
-    "nohup",
-    "setsid",
-    "time",
-    "timeout",
-    "nice",
-    "ionice",
-    "chroot",
-    "strace",
-    "ltrace",
-    "command",
-    "builtin",
-    "source",
-    ".",
-    "watch",
-    "parallel",
-    "node",
-    "nodejs",
-    "deno",
-    "bun",
-    "perl",
-    "ruby",
-    "php",
-    "lua",
-    "luajit",
-    "tclsh",
-    "wish",
-    "Rscript",
-    "osascript",
-    "pwsh",
-    "powershell",
-    "awk",
-    "gawk",
-    "mawk",
-    "nawk",
-    "busybox",
-    "script",
-    "expect",
-    "ssh",
-    "npx",
-    "uvx",
-    "pipx",
-];
-
-/// Whether a command line runs a program that runs arbitrary code from its arguments: a
-/// launcher (by its name, wherever it lives), any `python*`, an environment assignment before
-/// the program, `find` with an `-exec`-like action, or `git -c` (which can define an alias
-/// that runs a shell).
-pub fn runs_arbitrary_code(command: &str) -> bool {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let Some(first) = words.first() else { return false };
-    if first.contains('=') {
-        return true;
-    }
-    let program = first.rsplit('/').next().unwrap_or(first);
-    let python = program
-        .strip_prefix("python")
-        .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
-    SHELL_LAUNCHERS.contains(&program)
-        || python
-        || program.starts_with("pypy")
-        || (program == "find"
-            && words.iter().any(|w| w.starts_with("-exec") || w.starts_with("-ok")))
-        || (program == "git" && words.iter().any(|w| *w == "-c" || w.starts_with("--config-env")))
-}
-
 pub fn pattern_matches(pattern: &str, class: ToolClass, subject: &str) -> bool {
     match class {
-        ToolClass::Shell => {
-            if SHELL_META.iter().any(|m| subject.contains(m)) || runs_arbitrary_code(subject) {
-                return false;
-            }
-            let subject = subject.trim();
-            match pattern.strip_suffix('*') {
-                Some(prefix) => subject.starts_with(prefix),
-                None => {
-                    subject == pattern
-                        || subject.strip_prefix(pattern).is_some_and(|rest| rest.starts_with(' '))
-                }
-            }
-        }
-        ToolClass::Network | ToolClass::Mcp => subject.starts_with(pattern.trim_end_matches('*')),
+        ToolClass::Shell => shell::matches(pattern, subject),
+        ToolClass::Network => url::UrlPattern::parse(pattern).is_ok_and(|p| p.matches(subject)),
+        ToolClass::Mcp => subject.starts_with(pattern.trim_end_matches('*')),
         ToolClass::ReadOnly | ToolClass::Write => globset::GlobBuilder::new(pattern)
             .literal_separator(true)
             .build()
@@ -174,10 +81,14 @@ pub fn pattern_matches(pattern: &str, class: ToolClass, subject: &str) -> bool {
     }
 }
 
-/// Checks a pattern before it is stored: a bad glob is refused, not silently never matched.
-pub fn validate_pattern(pattern: &str) -> Result<(), String> {
+/// Checks a pattern before it is stored for `tool`: a URL rule that does not parse is refused,
+/// not silently never matched.
+pub fn validate_pattern(tool: &str, pattern: &str) -> Result<(), String> {
     if pattern.trim().is_empty() || pattern.len() > 500 || pattern.chars().any(char::is_control) {
         return Err("a pattern is 1 to 500 characters with no control characters".into());
+    }
+    if tool == "fetch_url" {
+        UrlPattern::parse(pattern)?;
     }
     Ok(())
 }
@@ -291,7 +202,7 @@ mod tests {
         .unwrap();
         let list = ts.split("const LAUNCHERS = new Set([").nth(1).unwrap().split("]);").next();
         let mut ui: Vec<&str> = list.unwrap().split('"').skip(1).step_by(2).collect();
-        let mut engine = SHELL_LAUNCHERS.to_vec();
+        let mut engine = shell::SHELL_LAUNCHERS.to_vec();
         ui.sort_unstable();
         engine.sort_unstable();
         assert_eq!(ui, engine, "policy.rs and toolCalls.ts must list the same launchers");
@@ -327,6 +238,10 @@ mod tests {
         assert!(validate_tool("*").is_ok() && validate_tool("srv__*").is_ok());
         assert!(validate_tool("read_file").is_ok());
         assert!(validate_tool("a b").is_err() && validate_tool("").is_err());
-        assert!(validate_pattern("").is_err() && validate_pattern("git\n").is_err());
+        assert!(validate_pattern("run_shell", "").is_err());
+        assert!(validate_pattern("run_shell", "git\n").is_err());
+        assert!(validate_pattern("fetch_url", "https://docs.rs/").is_ok());
+        assert!(validate_pattern("fetch_url", "docs.rs").is_err(), "a URL rule is parsed");
+        assert!(validate_pattern("fetch_url", "https://me@docs.rs").is_err());
     }
 }
