@@ -176,6 +176,7 @@ describe("suggestPattern (what the Always input starts with)", () => {
     expect(suggestPattern("fetch_url", "http://docs.rs@127.0.0.1/")).toBe("");
     expect(suggestPattern("fetch_url", "not a url")).toBe("");
     expect(suggestPattern("github__create_issue", '{"repo":"a/b"}')).toBe("");
+    expect(suggestPattern("memory_remember", "core")).toBe("core");
     expect(suggestPattern("run_shell", null)).toBe("");
     expect(suggestPattern("run_shell", "   ")).toBe("");
   });

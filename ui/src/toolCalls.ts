@@ -156,7 +156,7 @@ export function resultPreview(content: string): string {
 // The approval card.
 
 /** What a rule's pattern is matched against, by tool (see the engine's policy.rs). */
-export type PatternKind = "command" | "path" | "url" | "arguments" | "none";
+export type PatternKind = "command" | "path" | "url" | "arguments" | "tier" | "none";
 
 const FILE_TOOLS = new Set(["read_file", "write_file", "edit_file"]);
 const DIRECTORY_TOOLS = new Set(["list_dir", "glob", "grep"]);
@@ -164,6 +164,7 @@ const DIRECTORY_TOOLS = new Set(["list_dir", "glob", "grep"]);
 export function patternKind(tool: string): PatternKind {
   if (tool === "run_shell") return "command";
   if (tool === "fetch_url") return "url";
+  if (tool === "memory_remember" || tool === "memory_forget") return "tier";
   if (FILE_TOOLS.has(tool) || DIRECTORY_TOOLS.has(tool)) return "path";
   if (splitToolName(tool).server !== null) return "arguments";
   return "none";
@@ -178,6 +179,8 @@ export function subjectLabel(tool: string): string | null {
       return "URL";
     case "path":
       return "Path";
+    case "tier":
+      return "Memory";
     default:
       return null;
   }
@@ -194,6 +197,8 @@ export function patternHelp(tool: string): string | null {
       return "URLs with this scheme, host (*.example.com: its subdomains) and port, under this path in whole segments (/docs covers /docs/x, not /docsx). Redirects are checked the same way. Your computer and local network (localhost, 127.0.0.1, 192.168.…) are reached only by a rule that names the address.";
     case "arguments":
       return "Calls whose JSON arguments start with this.";
+    case "tier":
+      return "core or archival: the memories the rule covers. Core memories are in every chat's instructions, so writing or forgetting one asks unless a rule allows it.";
     case "none":
       return null;
   }
@@ -326,6 +331,8 @@ export function suggestPattern(tool: string, subject: string | null): string {
         return "";
       }
     }
+    case "tier":
+      return s;
     default:
       return "";
   }

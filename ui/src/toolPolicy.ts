@@ -16,6 +16,7 @@ const CLASS_LABELS: Record<string, string> = {
   shell: "Runs commands",
   network: "Network",
   mcp: "MCP",
+  memory: "Memory",
 };
 
 /** What a tool does, in a word or two (the class as the backend names it when unknown). */

@@ -36,7 +36,7 @@ pub struct Offered {
 pub struct ToolInfo {
     pub name: String,
     pub description: String,
-    /// `read_only`, `write`, `shell`, `network` or `mcp`.
+    /// `read_only`, `write`, `shell`, `network`, `mcp` or `memory`.
     pub class: String,
     /// What happens without a rule.
     pub default: crate::policy::Decision,
@@ -191,12 +191,12 @@ impl Tools {
             })
             .collect();
         if self.memory.get().is_some() {
-            // Hearth's own memory of the user: read and written without asking.
-            offered.extend(
-                crate::memory::tool_specs()
-                    .into_iter()
-                    .map(|spec| Offered { spec, class: ToolClass::ReadOnly }),
-            );
+            // Hearth's own memory of the user: searched freely; writing or forgetting a core
+            // memory (which reaches every chat) asks.
+            offered.extend(crate::memory::tool_specs().into_iter().map(|spec| {
+                let class = crate::memory::class_of(&spec.name);
+                Offered { spec, class }
+            }));
         }
         let servers = self.enabled();
         let listed =
@@ -269,6 +269,9 @@ impl Tools {
 
     /// The string an approval rule's pattern is matched against.
     pub fn subject(&self, name: &str, input: &Value) -> Option<String> {
+        if crate::memory::is_memory_tool(name) {
+            return crate::memory::subject(self.memory.get()?, name, input);
+        }
         hearth_tools::subject(name, input).or_else(|| {
             // An MCP tool: its arguments, compactly.
             name.contains("__").then(|| input.to_string())
@@ -355,6 +358,7 @@ fn class_name(class: ToolClass) -> &'static str {
         ToolClass::Shell => "shell",
         ToolClass::Network => "network",
         ToolClass::Mcp => "mcp",
+        ToolClass::Memory => "memory",
     }
 }
 

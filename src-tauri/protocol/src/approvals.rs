@@ -105,6 +105,9 @@ pub enum ToolClass {
     Network,
     /// A tool of an MCP server: patterns are prefixes of its JSON arguments.
     Mcp,
+    /// Writes or forgets Hearth's memory of the user: patterns are the tier touched (`core`
+    /// or `archival`). Core memories reach every chat, so touching one asks by default.
+    Memory,
 }
 
 /// A stored rule, as settings lists it.

@@ -222,19 +222,3 @@ pub fn search(conn: &Connection, q: &str, limit: usize) -> Result<Vec<Memory>> {
     let rows = stmt.query_map(params![terms.join(" OR "), limit as i64], from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
-
-/// The core memories as a section of the system prompt; None when there are none.
-pub fn core_prompt(conn: &Connection) -> Result<Option<String>> {
-    let core = list(conn, Some(MemoryTier::Core))?;
-    if core.is_empty() {
-        return Ok(None);
-    }
-    let mut out = String::from(
-        "What you remember about the user (from earlier chats; use it when it helps, and \
-         update it with the memory tools when it changes):\n",
-    );
-    for m in core {
-        out.push_str(&format!("- ({}) {}\n", kind_str(m.kind), m.text));
-    }
-    Ok(Some(out))
-}

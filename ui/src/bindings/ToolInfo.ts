@@ -6,7 +6,7 @@ import type { Decision } from "./Decision";
  */
 export type ToolInfo = { name: string, description: string, 
 /**
- * `read_only`, `write`, `shell`, `network` or `mcp`.
+ * `read_only`, `write`, `shell`, `network`, `mcp` or `memory`.
  */
 class: string, 
 /**

@@ -34,16 +34,30 @@ pub fn decide<'r>(rules: &'r [Rule], call: &Call<'_>) -> (Decision, Option<&'r R
         .max_by_key(|(score, caution, _)| (*score, *caution));
     match best {
         Some((_, _, rule)) => (rule.decision, Some(rule)),
-        None => (default_for(call.class), None),
+        None => (default_for_call(call), None),
     }
 }
 
+/// What a tool of `class` does without a rule, as settings shows it.
 pub fn default_for(class: ToolClass) -> Decision {
     match class {
         ToolClass::ReadOnly => Decision::Allow,
         _ => Decision::Ask,
     }
 }
+
+/// What this call does without a rule: as its class, except that an archival memory (found
+/// only by search, never in a prompt unasked) is written or forgotten at once.
+fn default_for_call(call: &Call<'_>) -> Decision {
+    match (call.class, call.subject) {
+        (ToolClass::Memory, Some(MEMORY_ARCHIVAL)) => Decision::Allow,
+        (class, _) => default_for(class),
+    }
+}
+
+/// The subjects of a memory call: the tier it writes or forgets.
+pub const MEMORY_CORE: &str = "core";
+pub const MEMORY_ARCHIVAL: &str = "archival";
 
 /// How specifically `rule` matches `call`, or None when it does not.
 fn specificity(rule: &Rule, call: &Call<'_>) -> Option<u8> {
@@ -73,6 +87,7 @@ pub fn pattern_matches(pattern: &str, class: ToolClass, subject: &str) -> bool {
         ToolClass::Shell => shell::matches(pattern, subject),
         ToolClass::Network => url::UrlPattern::parse(pattern).is_ok_and(|p| p.matches(subject)),
         ToolClass::Mcp => subject.starts_with(pattern.trim_end_matches('*')),
+        ToolClass::Memory => pattern == subject,
         ToolClass::ReadOnly | ToolClass::Write => globset::GlobBuilder::new(pattern)
             .literal_separator(true)
             .build()
@@ -89,6 +104,9 @@ pub fn validate_pattern(tool: &str, pattern: &str) -> Result<(), String> {
     }
     if tool == "fetch_url" {
         UrlPattern::parse(pattern)?;
+    }
+    if crate::memory::is_memory_tool(tool) && ![MEMORY_CORE, MEMORY_ARCHIVAL].contains(&pattern) {
+        return Err(format!("a memory rule's pattern is {MEMORY_CORE} or {MEMORY_ARCHIVAL}"));
     }
     Ok(())
 }

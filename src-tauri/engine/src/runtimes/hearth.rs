@@ -388,7 +388,11 @@ async fn build_request(
             })
             .await?
     };
-    let core = ctx.shared.read(crate::store::memory::core_prompt).await?;
+    let core = ctx
+        .shared
+        .read(|c| crate::store::memory::list(c, Some(crate::store::memory::MemoryTier::Core)))
+        .await?;
+    let core = crate::memory::core_section(&core);
     Ok(ModelRequest {
         model: model.to_owned(),
         system: with_memories(session.system_prompt.clone(), core),
