@@ -96,23 +96,6 @@ pub fn token_matches(given: &str, expected: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-#[cfg(test)]
-mod proof_tests {
-    use super::*;
-
-    #[test]
-    fn a_proof_holds_only_for_its_nonce_and_challenge() {
-        let (nonce, challenge) = (new_token(), new_token());
-        let proof = api_proof(&nonce, &challenge);
-        assert!(api_proof_matches(&nonce, &challenge, &proof));
-        assert!(!api_proof_matches(&new_token(), &challenge, &proof), "another nonce");
-        assert!(!api_proof_matches(&nonce, &new_token(), &proof), "another challenge");
-        for bad in ["", "0", &"0".repeat(64), &proof[..62], "zz"] {
-            assert!(!api_proof_matches(&nonce, &challenge, bad), "{bad:?}");
-        }
-    }
-}
-
 fn unavailable(e: keyring::Error) -> ApiError {
     ApiError::new(ErrorCode::KeyringUnavailable, format!("the OS keyring is not available: {e}"))
 }
@@ -161,4 +144,21 @@ pub fn account_key(account_id: &str) -> Result<Option<String>> {
 /// Forgets an account's key (absent is fine).
 pub fn delete_account_key(account_id: &str) -> Result<()> {
     delete_secret(&account_secret(account_id))
+}
+
+#[cfg(test)]
+mod proof_tests {
+    use super::*;
+
+    #[test]
+    fn a_proof_holds_only_for_its_nonce_and_challenge() {
+        let (nonce, challenge) = (new_token(), new_token());
+        let proof = api_proof(&nonce, &challenge);
+        assert!(api_proof_matches(&nonce, &challenge, &proof));
+        assert!(!api_proof_matches(&new_token(), &challenge, &proof), "another nonce");
+        assert!(!api_proof_matches(&nonce, &new_token(), &proof), "another challenge");
+        for bad in ["", "0", &"0".repeat(64), &proof[..62], "zz"] {
+            assert!(!api_proof_matches(&nonce, &challenge, bad), "{bad:?}");
+        }
+    }
 }
