@@ -10,6 +10,8 @@ use hearth_testkit::{ModelServer, Reply};
 use rand::Rng;
 use serde_json::{Value, json};
 
+mod doors;
+
 const BIN: &str = env!("CARGO_BIN_EXE_hearth");
 const TOKEN: &str = "test-token-0123456789";
 
@@ -693,7 +695,14 @@ async fn inbox_webhooks_schedules_and_logs_over_http_and_the_cli() {
         .send()
         .await
         .unwrap();
-    assert_eq!(unknown.status(), 404);
+    let unknown_status = unknown.status();
+    let unknown_body = unknown.text().await.unwrap();
+    let wrong = deliver("wrong").await.unwrap();
+    assert_eq!(
+        (unknown_status, unknown_body),
+        (wrong.status(), wrong.text().await.unwrap()),
+        "an unknown hook looks like a wrong secret"
+    );
     let deadline = Instant::now() + Duration::from_secs(10);
     while s.get(&format!("/v1/sessions/{id}")).await["status"] != "idle"
         && Instant::now() < deadline

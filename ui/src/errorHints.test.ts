@@ -27,7 +27,8 @@ const EXPECTED: Record<ErrorCode, string | null> = {
   INVALID_SCHEDULE:
     "A schedule needs a name (up to 100 characters), a prompt, a cron expression such as “0 9 * * 1-5” (minute hour day month weekday) and a time zone such as Europe/Berlin.",
   HOOK_NOT_FOUND: "That webhook was removed meanwhile; the list now shows the webhooks as stored.",
-  INVALID_HOOK: "A webhook's name is new and 1 to 64 letters, digits, “-” and “_”; its template is not empty.",
+  INVALID_HOOK:
+    "A webhook's name is new and 1 to 64 letters, digits, “-” and “_”; its template is not empty; a pasted secret is 16 to 256 characters (whsec_… for Standard Webhooks).",
   SESSION_NOT_FOUND: null,
   INVALID_TITLE: null,
   INVALID_CURSOR: null,
@@ -40,6 +41,10 @@ const EXPECTED: Record<ErrorCode, string | null> = {
   SEQ_OUT_OF_RANGE: null,
   NOTHING_TO_RETRY: null,
   UNAUTHORIZED: null,
+  HOST_NOT_ALLOWED: null,
+  ORIGIN_NOT_ALLOWED: null,
+  BODY_TOO_LARGE: null,
+  NOT_HEARTH: null,
   NOT_FOUND: null,
   PROVIDER_ERROR: null,
   BAD_PROVIDER_STREAM: null,

@@ -26,7 +26,8 @@ const HINTS: Partial<Record<ErrorCode, string>> = {
   INVALID_SCHEDULE:
     "A schedule needs a name (up to 100 characters), a prompt, a cron expression such as “0 9 * * 1-5” (minute hour day month weekday) and a time zone such as Europe/Berlin.",
   HOOK_NOT_FOUND: "That webhook was removed meanwhile; the list now shows the webhooks as stored.",
-  INVALID_HOOK: "A webhook's name is new and 1 to 64 letters, digits, “-” and “_”; its template is not empty.",
+  INVALID_HOOK:
+    "A webhook's name is new and 1 to 64 letters, digits, “-” and “_”; its template is not empty; a pasted secret is 16 to 256 characters (whsec_… for Standard Webhooks).",
   ATTACHMENT_TOO_LARGE: "Attach a smaller file, or raise the limit in Settings → General.",
   UNSUPPORTED_ATTACHMENT: "Hearth attaches images (PNG, JPEG, GIF, WebP), PDFs, and text or code files.",
 };

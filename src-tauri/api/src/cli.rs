@@ -17,7 +17,9 @@ use crate::ops::{app, attachments, hooks, sessions, turns};
 #[derive(Parser)]
 #[command(name = "hearth", version, about = "Hearth: a desktop app for working with AI agents")]
 struct Cli {
-    /// The API to talk to (default: the running Hearth's, from <data dir>/api.json).
+    /// The API to talk to (default: the running Hearth's, from <data dir>/api.json). When
+    /// api.json names the same loopback port it must prove itself as without this; any other
+    /// URL gets the token as given, so it must be loopback or https.
     #[arg(long, global = true, env = "HEARTH_URL")]
     url: Option<String>,
     /// Start the desktop app in the tray, window hidden (how start-at-login launches it).
@@ -146,7 +148,7 @@ async fn run(url: Option<String>, command: Command) -> Result<ExitCode, ApiError
             Ok(ExitCode::SUCCESS)
         }
         command => {
-            let client = Client::connect(url)?;
+            let client = Client::connect(url).await?;
             client.run(command).await
         }
     }
@@ -198,21 +200,89 @@ struct Client {
 }
 
 impl Client {
-    fn connect(url: Option<String>) -> Result<Client, ApiError> {
-        let base = match url {
-            Some(u) => u.trim_end_matches('/').to_owned(),
+    /// The client of the API at `url`, or of the one `api.json` names. Before the token goes
+    /// anywhere, the server proves it is the Hearth that wrote `api.json` ([`Client::prove`]):
+    /// after a crash the file stays behind, and whoever listens on its port next must not
+    /// receive the token.
+    async fn connect(url: Option<String>) -> Result<Client, ApiError> {
+        let path = paths::data_dir().join("api.json");
+        let info: Option<Value> =
+            std::fs::read_to_string(&path).ok().and_then(|s| serde_json::from_str(&s).ok());
+        let named = info.as_ref().and_then(|i| i["port"].as_u64());
+        let nonce = info.as_ref().and_then(|i| i["nonce"].as_str()).map(str::to_owned);
+        let (base, loopback, nonce) = match url {
             None => {
-                let path = paths::data_dir().join("api.json");
-                let info: Value = std::fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|s| serde_json::from_str(&s).ok())
-                    .ok_or_else(|| not_running(&format!("no {}", path.display())))?;
-                let port =
-                    info["port"].as_u64().ok_or_else(|| not_running("api.json has no port"))?;
-                format!("http://127.0.0.1:{port}")
+                let port = named.ok_or_else(|| not_running(&format!("no {}", path.display())))?;
+                let nonce = nonce.ok_or_else(|| {
+                    not_hearth(&format!(
+                        "{} has no nonce: an older Hearth wrote it; restart Hearth",
+                        path.display()
+                    ))
+                })?;
+                (format!("http://127.0.0.1:{port}"), true, Some(nonce))
+            }
+            Some(u) => {
+                let parsed = reqwest::Url::parse(&u).map_err(|e| {
+                    ApiError::new(ErrorCode::InvalidInput, format!("--url {u:?}: {e}"))
+                })?;
+                let host = parsed.host_str().unwrap_or("");
+                let loopback = host.eq_ignore_ascii_case("localhost")
+                    || host
+                        .trim_matches(['[', ']'])
+                        .parse::<std::net::IpAddr>()
+                        .is_ok_and(|ip| ip.is_loopback());
+                if !loopback && parsed.scheme() != "https" {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        "--url must be a loopback address or https: the token would cross \
+                         the network in the clear",
+                    ));
+                }
+                // The Hearth of api.json, named by hand: it proves itself all the same.
+                let same = loopback
+                    && named.is_some()
+                    && parsed.port_or_known_default() == named.map(|p| p as u16);
+                (u.trim_end_matches('/').to_owned(), loopback, nonce.filter(|_| same))
             }
         };
-        Ok(Client { base, token: secrets::existing_api_token()?, http: reqwest::Client::new() })
+        let mut http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+        if loopback {
+            // A proxy from the environment has no business between us and 127.0.0.1.
+            http = http.no_proxy();
+        }
+        let http = http.build().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let client = Client { base, token: String::new(), http };
+        if let Some(nonce) = &nonce {
+            client.prove(nonce).await?;
+        }
+        Ok(Client { token: secrets::existing_api_token()?, ..client })
+    }
+
+    /// Asks the server for HMAC(nonce, a fresh challenge) on `/v1/prove`, which needs no
+    /// token; only the Hearth that wrote `api.json` knows the nonce. An impostor learns a
+    /// random challenge and nothing else.
+    async fn prove(&self, nonce: &str) -> Result<(), ApiError> {
+        let challenge = secrets::new_token();
+        let resp = self
+            .http
+            .post(format!("{}{}", self.base, app::api_prove::HTTP.path))
+            .json(&json!({"challenge": challenge}))
+            .send()
+            .await
+            .map_err(|e| not_running(&e.to_string()))?;
+        let proof = match resp.status() {
+            reqwest::StatusCode::OK => resp.json::<Value>().await.ok(),
+            _ => None,
+        };
+        let proof = proof.as_ref().and_then(|v| v["proof"].as_str()).unwrap_or("");
+        if !secrets::api_proof_matches(nonce, &challenge, proof) {
+            return Err(not_hearth(&format!(
+                "what listens at {} is not the Hearth that wrote api.json (a file left by a \
+                 crash, or another program on that port), so it was not sent the token",
+                self.base
+            )));
+        }
+        Ok(())
     }
 
     /// Calls a declared route: its method, its path with `params` in its `{…}` segments, then
@@ -476,6 +546,10 @@ impl Client {
         }
         Ok(())
     }
+}
+
+fn not_hearth(detail: &str) -> ApiError {
+    ApiError::new(ErrorCode::NotHearth, format!("{detail}; start the app or `hearth serve`"))
 }
 
 fn not_running(detail: &str) -> ApiError {

@@ -55,6 +55,41 @@ pub fn new_token() -> String {
     format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
 }
 
+/// What the API answers a challenge with: HMAC-SHA256 of it keyed with the per-start nonce
+/// of `api.json`, hex. Whoever does not know the nonce can neither make one nor learn the
+/// nonce from one (the CLI's challenge is fresh each time), so a listener that is not the
+/// Hearth that wrote `api.json` cannot pass for it.
+pub fn api_proof(nonce: &str, challenge: &str) -> String {
+    use hmac::Mac;
+    let mut mac = proof_mac(nonce);
+    mac.update(challenge.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Whether `proof` is [`api_proof`] of `challenge` (compared in constant time).
+pub fn api_proof_matches(nonce: &str, challenge: &str, proof: &str) -> bool {
+    use hmac::Mac;
+    let Some(bytes) = (0..proof.len())
+        .step_by(2)
+        .map(|i| proof.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
+        .collect::<Option<Vec<u8>>>()
+    else {
+        return false;
+    };
+    let mut mac = proof_mac(nonce);
+    mac.update(challenge.as_bytes());
+    mac.verify_slice(&bytes).is_ok()
+}
+
+fn proof_mac(nonce: &str) -> hmac::Hmac<sha2::Sha256> {
+    use hmac::Mac;
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(nonce.as_bytes()).expect("any key length");
+    // Only ever a proof of api.json's nonce, never mistaken for another HMAC of ours.
+    mac.update(b"hearth api.json proof v1\n");
+    mac
+}
+
 /// Compares without leaking where they differ through timing.
 pub fn token_matches(given: &str, expected: &str) -> bool {
     let (a, b) = (given.as_bytes(), expected.as_bytes());
@@ -109,4 +144,21 @@ pub fn account_key(account_id: &str) -> Result<Option<String>> {
 /// Forgets an account's key (absent is fine).
 pub fn delete_account_key(account_id: &str) -> Result<()> {
     delete_secret(&account_secret(account_id))
+}
+
+#[cfg(test)]
+mod proof_tests {
+    use super::*;
+
+    #[test]
+    fn a_proof_holds_only_for_its_nonce_and_challenge() {
+        let (nonce, challenge) = (new_token(), new_token());
+        let proof = api_proof(&nonce, &challenge);
+        assert!(api_proof_matches(&nonce, &challenge, &proof));
+        assert!(!api_proof_matches(&new_token(), &challenge, &proof), "another nonce");
+        assert!(!api_proof_matches(&nonce, &new_token(), &proof), "another challenge");
+        for bad in ["", "0", &"0".repeat(64), &proof[..62], "zz"] {
+            assert!(!api_proof_matches(&nonce, &challenge, bad), "{bad:?}");
+        }
+    }
 }

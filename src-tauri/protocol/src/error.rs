@@ -36,8 +36,20 @@ pub enum ErrorCode {
     NothingToRetry,
     /// No model is configured (no account, or the session's account is unknown).
     NoModel,
-    /// Missing or wrong API token.
+    /// Missing or wrong API token (or webhook secret or signature).
     Unauthorized,
+    /// A request to the HTTP API naming a `Host` it does not serve (a DNS-rebinding page, or
+    /// a proxy that did not rewrite it): only `127.0.0.1`, `localhost` and `[::1]` with its port.
+    HostNotAllowed,
+    /// A request a browser page sent (an `Origin`, or `Sec-Fetch-Site` other than `none`):
+    /// no web page may call the HTTP API.
+    OriginNotAllowed,
+    /// A request body over the route's limit.
+    BodyTooLarge,
+    /// The CLI's: what listens on the port in `api.json` could not prove it is the Hearth
+    /// that wrote it (a stale file after a crash, another program on that port), so it got
+    /// no token.
+    NotHearth,
     /// No such route or resource.
     NotFound,
     /// The provider refused the credentials (401/403).
@@ -135,6 +147,10 @@ impl ErrorCode {
             | ErrorCode::NothingToRetry => 400,
             ErrorCode::QueueFull => 429,
             ErrorCode::Unauthorized => 401,
+            ErrorCode::HostNotAllowed => 421,
+            ErrorCode::OriginNotAllowed => 403,
+            ErrorCode::BodyTooLarge => 413,
+            ErrorCode::NotHearth => 502,
             ErrorCode::NoModel => 409,
             ErrorCode::AuthFailed
             | ErrorCode::Billing

@@ -68,6 +68,7 @@ const MIGRATIONS: &[&str] = &[
     branches::MIGRATION_1,
     memory::MIGRATION_1,
     presets::MIGRATION_1,
+    hooks::MIGRATION_2,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

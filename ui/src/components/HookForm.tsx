@@ -7,11 +7,20 @@ import type { NewHook } from "../bindings/NewHook";
 import type { Session } from "../bindings/Session";
 import { chatTitle } from "../settingsFormat";
 import { useDraftForm } from "../useDraftForm";
-import { checkHookDraft, draftFromHook, EMPTY_HOOK_DRAFT, hookPatch, type HookDraft, type HookField } from "../webhooks";
+import type { HookAuth } from "../bindings/HookAuth";
+import {
+  checkHookDraft,
+  draftFromHook,
+  EMPTY_HOOK_DRAFT,
+  HOOK_AUTH_LABELS,
+  hookPatch,
+  type HookDraft,
+  type HookField,
+} from "../webhooks";
 import { FormError } from "./FormError";
 import { FormField } from "./FormField";
 
-const FIELD_ORDER: readonly HookField[] = ["name", "template"];
+const FIELD_ORDER: readonly HookField[] = ["name", "template", "secret"];
 
 export interface HookFormProps {
   /** The hook being edited, or null for a new one. */
@@ -22,7 +31,7 @@ export interface HookFormProps {
   onUpdate(name: string, patch: HookPatch): Promise<Outcome<HookWithSecret>>;
   /** Saved or cancelled. */
   onDone(): void;
-  /** A new hook was made: its secret is to be shown. */
+  /** A secret was made (a new hook, or a switch to Standard Webhooks): it is to be shown. */
   onCreated(result: HookWithSecret): void;
 }
 
@@ -55,7 +64,7 @@ export function HookForm({ editing, sessions, onAdd, onUpdate, onDone, onCreated
     const saved = await form.save(async () => {
       const result = editing && patch ? await onUpdate(editing.name, patch) : await onAdd(check.hook);
       if (!result.ok) return result.error;
-      if (!editing) onCreated(result.value);
+      if (!editing || result.value.secret) onCreated(result.value);
       return null;
     });
     if (saved) onDone();
@@ -103,6 +112,49 @@ export function HookForm({ editing, sessions, onAdd, onUpdate, onDone, onCreated
               ))}
               {!targetKnown && <option value={draft.target}>{chatTitle(sessions, draft.target)}</option>}
             </select>
+          )}
+        </FormField>
+      </div>
+      <div className="form-row">
+        <FormField
+          label="Calls prove the secret by"
+          id={`${id}-auth`}
+          hint="GitHub and Standard Webhooks senders sign each call with it; the secret itself is never sent."
+        >
+          {(field) => (
+            <select
+              {...field}
+              data-testid="hook-auth"
+              value={draft.auth}
+              onChange={(e) => edit({ auth: e.target.value as HookAuth })}
+            >
+              {(Object.keys(HOOK_AUTH_LABELS) as HookAuth[]).map((auth) => (
+                <option key={auth} value={auth}>
+                  {HOOK_AUTH_LABELS[auth]}
+                </option>
+              ))}
+            </select>
+          )}
+        </FormField>
+        <FormField
+          label="The sender’s secret (optional)"
+          id={`${id}-secret`}
+          className="is-wide"
+          invalid={problems.secret !== undefined}
+          hint={editing ? "Paste one to replace the secret; empty keeps it." : "Empty: Hearth makes one and shows it once."}
+        >
+          {(field) => (
+            <input
+              {...field}
+              ref={setRef("secret")}
+              data-testid="hook-secret-input"
+              type="password"
+              value={draft.secret}
+              placeholder={draft.auth === "standard_webhooks" ? "whsec_…" : ""}
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => edit({ secret: e.target.value })}
+            />
           )}
         </FormField>
       </div>

@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { Outcome } from "../api";
 import type { Hook } from "../bindings/Hook";
+import type { HookPatch } from "../bindings/HookPatch";
 import type { HookWithSecret } from "../bindings/HookWithSecret";
 import { session } from "../test/fixtures";
 import { formatWhen } from "./SchedulesSettings";
@@ -14,8 +15,16 @@ const API = "http://127.0.0.1:7821";
 const FIRED = Date.UTC(2025, 0, 4, 12, 0);
 
 const HOOKS: Hook[] = [
-  { name: "github", session_id: null, template: "New issue: {{issue.title}}", enabled: true, created_at: 1, last_fired_at: FIRED },
-  { name: "ci", session_id: "s1", template: "{{payload}}", enabled: false, created_at: 2, last_fired_at: null },
+  {
+    name: "github",
+    session_id: null,
+    template: "New issue: {{issue.title}}",
+    enabled: true,
+    auth: "bearer",
+    created_at: 1,
+    last_fired_at: FIRED,
+  },
+  { name: "ci", session_id: "s1", template: "{{payload}}", enabled: false, auth: "bearer", created_at: 2, last_fired_at: null },
 ];
 
 const withSecret = (hook: Hook, secret?: string): Outcome<HookWithSecret> => ({
@@ -32,10 +41,25 @@ function renderHooks(overrides: Partial<WebhooksSettingsProps> = {}) {
     apiUrl: API,
     onAdd: vi.fn((hook) =>
       Promise.resolve(
-        withSecret({ ...hook, session_id: hook.session_id ?? null, enabled: true, created_at: 3, last_fired_at: null }, "whsec_new"),
+        withSecret(
+          {
+            name: hook.name,
+            template: hook.template,
+            session_id: hook.session_id ?? null,
+            enabled: true,
+            auth: hook.auth ?? "bearer",
+            created_at: 3,
+            last_fired_at: null,
+          },
+          "whsec_new",
+        ),
       ),
     ),
-    onUpdate: vi.fn((name: string) => Promise.resolve(withSecret(HOOKS.find((h) => h.name === name)!, "whsec_rotated"))),
+    // As the backend: a secret only when one was made.
+    onUpdate: vi.fn((name: string, patch: HookPatch) => {
+      const hook = HOOKS.find((h) => h.name === name)!;
+      return Promise.resolve(withSecret({ ...hook, auth: patch.auth ?? hook.auth }, patch.rotate_secret ? "whsec_rotated" : undefined));
+    }),
     onRemove: vi.fn(() => Promise.resolve(null)),
     onOpenSession: vi.fn(),
     ...overrides,
@@ -144,7 +168,15 @@ describe("Settings → Webhooks form", () => {
     await expect(navigator.clipboard.readText()).resolves.toBe("whsec_new");
     expect(within(panel).getByTestId("hook-secret-copy").textContent).toBe("Copied");
 
-    const added: Hook = { name: "deploys", session_id: "s1", template: "x", enabled: true, created_at: 3, last_fired_at: null };
+    const added: Hook = {
+      name: "deploys",
+      session_id: "s1",
+      template: "x",
+      enabled: true,
+      auth: "bearer",
+      created_at: 3,
+      last_fired_at: null,
+    };
     rerenderWith({ hooks: [added] });
     expect(within(row("deploys")).getByTestId("hook-secret").textContent, "on its row now").toBe("whsec_new");
     expect(within(row("deploys")).getByTestId("hook-url").textContent).toBe(`${API}/v1/hooks/deploys`);
@@ -196,5 +228,54 @@ describe("Settings → Webhooks form", () => {
     await user.click(screen.getByTestId("hook-save"));
     expect(props.onUpdate).toHaveBeenCalledExactlyOnceWith("ci", { session_id: "" });
     expect(screen.queryByTestId("hook-secret")).toBeNull();
+  });
+
+  it("adds a GitHub-signed hook: the way is chosen, said with its secret, shown on its row, no curl", async () => {
+    const { user, props, rerenderWith } = renderHooks({ hooks: [] });
+    await user.click(screen.getByTestId("hook-new"));
+    const ways = [...(screen.getByTestId("hook-auth") as HTMLSelectElement).options].map((o) => o.value);
+    expect(ways).toEqual(["bearer", "github", "standard_webhooks"]);
+    await user.type(field("hook-name"), "issues");
+    await user.type(field("hook-template"), "{{{{issue.title}}");
+    await user.selectOptions(screen.getByTestId("hook-auth"), "github");
+    await user.click(screen.getByTestId("hook-save"));
+    expect(props.onAdd).toHaveBeenCalledExactlyOnceWith({ name: "issues", template: "{{issue.title}}", auth: "github" });
+    expect(screen.getByTestId("hook-secret-panel").textContent).toContain("Paste it as the webhook’s Secret in GitHub");
+
+    const signed: Hook = { ...HOOKS[0]!, name: "issues", auth: "github" };
+    rerenderWith({ hooks: [signed] });
+    expect(within(row("issues")).getByTestId("hook-auth-label").textContent).toBe("GitHub signature (X-Hub-Signature-256)");
+    expect(within(row("issues")).queryByTestId("hook-curl"), "curl cannot sign").toBeNull();
+  });
+
+  it("takes the sender's own whsec_ secret, checked before sending and never shown back", async () => {
+    const { user, props } = renderHooks({ hooks: [] });
+    await user.click(screen.getByTestId("hook-new"));
+    await user.type(field("hook-name"), "svix");
+    await user.type(field("hook-template"), "x");
+    await user.selectOptions(screen.getByTestId("hook-auth"), "standard_webhooks");
+    await user.type(field("hook-secret-input"), "not-a-whsec-secret");
+    await user.click(screen.getByTestId("hook-save"));
+    expect(props.onAdd).not.toHaveBeenCalled();
+    expect(screen.getByTestId("hook-form-error").textContent).toContain("starts with whsec_");
+    await user.clear(field("hook-secret-input"));
+    await user.type(field("hook-secret-input"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    await user.click(screen.getByTestId("hook-save"));
+    expect(props.onAdd).toHaveBeenCalledExactlyOnceWith({
+      name: "svix",
+      template: "x",
+      auth: "standard_webhooks",
+      secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    });
+  });
+
+  it("switching a hook to Standard Webhooks asks for a new whsec_ secret and shows it once", async () => {
+    const { user, props } = renderHooks();
+    await user.click(within(row("github")).getByTestId("hook-edit"));
+    await user.selectOptions(screen.getByTestId("hook-auth"), "standard_webhooks");
+    await user.click(screen.getByTestId("hook-save"));
+    expect(props.onUpdate).toHaveBeenCalledExactlyOnceWith("github", { auth: "standard_webhooks", rotate_secret: true });
+    const panel = within(row("github")).getByTestId("hook-secret-panel");
+    expect(within(panel).getByTestId("hook-secret").textContent).toBe("whsec_rotated");
   });
 });

@@ -7,7 +7,7 @@ import type { NewHook } from "../bindings/NewHook";
 import type { Session } from "../bindings/Session";
 import { copyText } from "../clipboard";
 import { chatTitle, formatWhen } from "../settingsFormat";
-import { curlExample, hookUrl } from "../webhooks";
+import { curlExample, HOOK_AUTH_LABELS, HOOK_AUTH_USE, hookUrl } from "../webhooks";
 import { HookForm } from "./HookForm";
 import { CopyIcon, KeyIcon, PencilIcon, TrashIcon } from "./icons";
 import { ActionError, ConfirmBar, useRowAction } from "./RowActions";
@@ -35,6 +35,7 @@ interface ShownSecret {
   name: string;
   secret: string;
   rotated: boolean;
+  auth: Hook["auth"];
 }
 
 /** The webhooks, each with its URL, Rotate secret and Delete, and a form to add one. */
@@ -57,7 +58,7 @@ export function WebhooksSettings(props: WebhooksSettingsProps) {
   };
 
   const showSecret = (result: HookWithSecret, rotated: boolean) => {
-    if (result.secret) setSecret({ name: result.hook.name, secret: result.secret, rotated });
+    if (result.secret) setSecret({ name: result.hook.name, secret: result.secret, rotated, auth: result.hook.auth });
   };
 
   // Until the list shows the new hook, its secret is shown above it.
@@ -78,7 +79,7 @@ export function WebhooksSettings(props: WebhooksSettingsProps) {
           {hooks.map((hook) =>
             editing === hook.name ? (
               <li key={hook.name} className="account-item is-editing" data-testid="hook-row" data-name={hook.name}>
-                <HookForm {...props} editing={hook} onDone={closeForm} onCreated={() => undefined} />
+                <HookForm {...props} editing={hook} onDone={closeForm} onCreated={(result) => showSecret(result, true)} />
               </li>
             ) : (
               <HookItem
@@ -142,7 +143,7 @@ function SecretPanel({ shown, apiUrl, onDismiss }: SecretPanelProps) {
         </button>
       </div>
       <p className="hook-secret-warning">
-        Copy it now: it will not be shown again. Callers send it as <code>Authorization: Bearer &lt;secret&gt;</code>.
+        Copy it now: it will not be shown again. {HOOK_AUTH_USE[shown.auth]}
         {shown.rotated && " The old secret no longer works."}
         {copied === false && " The clipboard is not available: select the secret and copy it by hand."}
       </p>
@@ -240,6 +241,10 @@ function HookItem(props: ItemProps) {
             </dd>
           </div>
           <div>
+            <dt>Calls prove it by</dt>
+            <dd data-testid="hook-auth-label">{HOOK_AUTH_LABELS[hook.auth]}</dd>
+          </div>
+          <div>
             <dt>Last called</dt>
             <dd data-testid="hook-last-fired">
               {hook.last_fired_at === null ? <span className="account-none">Never</span> : formatWhen(hook.last_fired_at)}
@@ -249,7 +254,7 @@ function HookItem(props: ItemProps) {
         <pre className="hook-template-preview" title="Its prompt template">
           {hook.template}
         </pre>
-        {url !== null && (
+        {url !== null && hook.auth === "bearer" && (
           <details className="hook-example">
             <summary>Call it with curl</summary>
             <code className="hook-curl" data-testid="hook-curl">

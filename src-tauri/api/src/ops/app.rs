@@ -15,6 +15,14 @@ operations! {
         errors();
     }
 
+    /// Proves this is the Hearth that wrote `api.json`: the answer is the hex HMAC-SHA256 of
+    /// `challenge` (32 to 128 hex digits, fresh each time) keyed with the file's per-start
+    /// `nonce`. The CLI asks before it sends the token. Needs no token.
+    api_prove {
+        http POST "/v1/prove" auth Open body object(challenge: String) => 200 object(proof: String);
+        errors(InvalidInput);
+    }
+
     /// Every setting.
     settings_get {
         ipc() -> Settings;

@@ -4,6 +4,7 @@ use hearth_engine::inbox::{InboxPost, InboxReceipt};
 use hearth_engine::store::hooks::{Hook, HookPatch, HookReceipt, HookWithSecret, NewHook};
 
 use super::declare::operations;
+use super::schema::{BodyLimit, DEFAULT_BODY_LIMIT};
 
 operations! {
     area: hooks, "Inbox and webhooks";
@@ -43,19 +44,26 @@ operations! {
         errors(HookNotFound);
     }
 
-    /// A delivery: the hook's secret as `Authorization: Bearer …` (or `X-Hearth-Hook-Secret`)
-    /// instead of the API token; a delivery id (`X-Hearth-Delivery`, `X-GitHub-Delivery` or
-    /// `Idempotency-Key`) makes a redelivery harmless. Any JSON body is the payload its
-    /// template turns into the message of a background turn.
+    /// A delivery, which proves it knows the hook's secret the way the hook's `auth` says:
+    /// `bearer` — the secret as `Authorization: Bearer …` (or `X-Hearth-Hook-Secret`);
+    /// `github` — `X-Hub-Signature-256`; `standard_webhooks` — `webhook-id`,
+    /// `webhook-timestamp` (within five minutes) and `webhook-signature`. The hook and the
+    /// headers are checked before the body is read; an unknown or disabled hook, a wrong
+    /// secret and a bad signature all get the same 401. A delivery id (`X-Hearth-Delivery`,
+    /// `X-GitHub-Delivery`, `Idempotency-Key`, or the signed `webhook-id`) makes a redelivery
+    /// harmless. Any JSON body is the payload its template turns into the
+    /// message of a background turn; a larger one is refused as soon as it is let in.
     hook_fire {
         http POST "/v1/hooks/{name}"
             auth HookSecret
             headers(
-                "Authorization", "X-Hearth-Hook-Secret", "X-Hearth-Delivery",
+                "Authorization", "X-Hearth-Hook-Secret", "X-Hub-Signature-256",
+                "webhook-id", "webhook-timestamp", "webhook-signature", "X-Hearth-Delivery",
                 "X-GitHub-Delivery", "Idempotency-Key",
             )
             body any
+            limit(BodyLimit::Max(DEFAULT_BODY_LIMIT))
             => 202 json(HookReceipt);
-        errors(HookNotFound, Unauthorized, KeyringUnavailable, QueueFull, MessageTooLong, InvalidInput);
+        errors(Unauthorized, BodyTooLarge, KeyringUnavailable, QueueFull, MessageTooLong, InvalidInput);
     }
 }

@@ -16,6 +16,18 @@ pub async fn api_health() -> Json<Value> {
     Json(json!({"ok": true, "version": env!("CARGO_PKG_VERSION")}))
 }
 
+/// HMAC(nonce, challenge): only the Hearth that wrote `api.json` can answer it.
+pub async fn api_prove(
+    State(s): State<Arc<AppState>>,
+    Body(req): Body<op::api_prove::HttpBody>,
+) -> Answer<impl IntoResponse> {
+    let c = &req.challenge;
+    if !(32..=128).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad(ErrorCode::InvalidInput, "the challenge is 32 to 128 hex digits"));
+    }
+    Ok(Json(json!({"proof": hearth_engine::secrets::api_proof(&s.nonce, c)})))
+}
+
 pub async fn settings_get(State(s): State<Arc<AppState>>) -> Answer<impl IntoResponse> {
     Ok(Json(s.engine.settings()))
 }

@@ -8,8 +8,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use serde_json::json;
 
-use super::support::{Answer, AppState, Body, run_blocking};
+use futures_util::StreamExt;
+use hearth_engine::error::ErrorCode;
+use hearth_engine::outside::hook_auth::Knock;
+
+use super::support::{Answer, AppState, Body, bad, run_blocking};
 use crate::ops::hooks as op;
+use crate::ops::schema::DEFAULT_BODY_LIMIT;
 
 pub async fn inbox_post(
     State(s): State<Arc<AppState>>,
@@ -49,21 +54,54 @@ pub async fn hook_remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The hook's secret as `Authorization: Bearer …` (or `X-Hearth-Hook-Secret`); an optional
-/// delivery id (`X-Hearth-Delivery`, `X-GitHub-Delivery` or `Idempotency-Key`) makes a
-/// redelivery harmless. Any JSON body is the payload.
+/// The door first, from the headers alone; only a delivery let in has its body read (4 MB
+/// at most), then checked against its signature and fired.
 pub async fn hook_fire(
     State(s): State<Arc<AppState>>,
     Path(name): Path<String>,
     headers: HeaderMap,
-    Body(payload): Body<op::hook_fire::HttpBody>,
+    body: axum::body::Body,
 ) -> Answer<impl IntoResponse> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
-    let secret = header("authorization")
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .or_else(|| header("x-hearth-hook-secret"));
-    let delivery = header("x-hearth-delivery")
-        .or_else(|| header("x-github-delivery"))
-        .or_else(|| header("idempotency-key"));
-    Ok((StatusCode::ACCEPTED, Json(s.engine.fire_hook(&name, secret, delivery, &payload).await?)))
+    let header =
+        |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_owned());
+    let knock = Knock {
+        bearer: header("authorization")
+            .and_then(|v| v.strip_prefix("Bearer ").map(str::to_owned))
+            .or_else(|| header("x-hearth-hook-secret")),
+        delivery: header("x-hearth-delivery")
+            .or_else(|| header("x-github-delivery"))
+            .or_else(|| header("idempotency-key")),
+        hub_signature: header("x-hub-signature-256"),
+        webhook_id: header("webhook-id"),
+        webhook_timestamp: header("webhook-timestamp"),
+        webhook_signature: header("webhook-signature"),
+    };
+    let engine = s.engine.clone();
+    let (hook, pass) = run_blocking(move || engine.admit_hook_delivery(&name, &knock)).await?;
+    let body = read_body(&headers, body, DEFAULT_BODY_LIMIT).await?;
+    Ok((StatusCode::ACCEPTED, Json(s.engine.fire_hook(hook, pass, &body).await?)))
+}
+
+/// The body, refused as soon as it is known to be over `limit` (by its `Content-Length`, or
+/// while it streams in).
+async fn read_body(headers: &HeaderMap, body: axum::body::Body, limit: usize) -> Answer<Vec<u8>> {
+    let too_large = || bad(ErrorCode::BodyTooLarge, format!("the body is over {} MB", limit >> 20));
+    let declared = headers
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(too_large());
+    }
+    let mut stream = body.into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk =
+            chunk.map_err(|e| bad(ErrorCode::InvalidInput, format!("the body broke off: {e}")))?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
 }

@@ -1,5 +1,9 @@
-//! The loopback HTTP API. Every route but `/v1/health` needs `Authorization: Bearer <token>`;
-//! every error is `{"error": {"code", "message"}}` with the code's HTTP status.
+//! The loopback HTTP API. Every route but `/v1/health`, `/v1/prove` and webhook deliveries
+//! needs `Authorization: Bearer <token>`; every error is `{"error": {"code", "message"}}` with
+//! the code's HTTP status.
+//!
+//! In front of every route, the fallback included, [`doors`] answers only the `Host`s the API
+//! serves and no request a browser page sent, before any token or body is looked at.
 //!
 //! The router serves exactly the routes declared in `crate::ops` (method, path, auth and
 //! body limit come from there); each handler lives in the file of its area and is named after
@@ -101,6 +105,7 @@ fn routes() -> Routes {
         hooks::hook_remove,
         hooks::hook_fire,
         app::api_health,
+        app::api_prove,
         app::settings_get,
         app::settings_update,
         app::logs_recent,
@@ -116,7 +121,45 @@ pub fn router(state: Arc<AppState>) -> Router {
         .merge(authed.route_layer(middleware::from_fn_with_state(state.clone(), auth)))
         .fallback(|| async { support::bad(ErrorCode::NotFound, "no such route") })
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(state.clone(), doors))
         .with_state(state)
+}
+
+/// Who may knock at all. A `Host` other than the loopback names of our port is a page that
+/// rebound its own DNS name to 127.0.0.1 (or a proxy that did not rewrite it); an `Origin`
+/// or a `Sec-Fetch-Site` other than `none` is a web page's request — and no page calls this
+/// API: the webview talks over IPC (its CSP's `connect-src` allows nothing else), and curl,
+/// the CLI and webhook senders send neither. A URL typed into the address bar is `none`.
+async fn doors(State(state): State<Arc<AppState>>, req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let host = headers.get("host").and_then(|v| v.to_str().ok());
+    // An absolute-form target (`GET http://host/ …`) names its host too.
+    let target = req.uri().authority().map(|a| a.as_str());
+    let served = |h: &str| host_is_served(h, state.port);
+    if !host.is_some_and(served) || !target.is_none_or(served) {
+        return support::bad(
+            ErrorCode::HostNotAllowed,
+            "this API answers only to Host 127.0.0.1, localhost or [::1] with its port",
+        )
+        .into_response();
+    }
+    let fetch_site = headers.get("sec-fetch-site").map(|v| v.as_bytes());
+    if headers.contains_key("origin") || fetch_site.is_some_and(|s| s != b"none") {
+        return support::bad(ErrorCode::OriginNotAllowed, "web pages may not call this API")
+            .into_response();
+    }
+    next.run(req).await
+}
+
+/// `127.0.0.1:<port>`, `localhost:<port>` or `[::1]:<port>` (any case); without the port
+/// only when it is 80, where clients leave it out.
+fn host_is_served(host: &str, port: u16) -> bool {
+    let host = host.to_ascii_lowercase();
+    let (name, given) = match host.rsplit_once(':') {
+        Some((name, p)) if !name.is_empty() && !p.contains(']') => (name, p.parse::<u16>().ok()),
+        _ => (host.as_str(), Some(80)),
+    };
+    given == Some(port) && matches!(name, "127.0.0.1" | "localhost" | "[::1]")
 }
 
 /// The operations the router serves, in routing order (each once).
@@ -199,12 +242,61 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     let addr = listener.local_addr()?;
     let api_json = data_dir.join("api.json");
-    std::fs::write(&api_json, json!({"port": addr.port(), "pid": std::process::id()}).to_string())?;
+    let nonce = hearth_engine::secrets::new_token();
+    let info = json!({"port": addr.port(), "pid": std::process::id(), "nonce": nonce});
+    write_private(&api_json, info.to_string().as_bytes())?;
     tracing::info!(%addr, "HTTP API listening");
     engine.serving_on(addr.port());
     ready(addr);
-    let app = router(Arc::new(AppState { engine, token }));
+    let app = router(Arc::new(AppState { engine, token, port: addr.port(), nonce }));
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     let _ = std::fs::remove_file(&api_json);
     result
+}
+
+/// Writes a file only its owner may read (it holds the nonce), replacing any old one.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let tmp = path.with_extension("json.tmp");
+    let _ = std::fs::remove_file(&tmp);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(&tmp)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(&tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_is_served;
+
+    #[test]
+    fn only_the_loopback_names_of_our_port_are_served() {
+        for (host, port, served) in [
+            ("127.0.0.1:7821", 7821, true),
+            ("localhost:7821", 7821, true),
+            ("LOCALHOST:7821", 7821, true),
+            ("[::1]:7821", 7821, true),
+            ("127.0.0.1", 80, true),
+            ("localhost", 80, true),
+            ("[::1]", 80, true),
+            ("127.0.0.1", 7821, false),
+            ("127.0.0.1:7822", 7821, false),
+            ("127.0.0.1:07821x", 7821, false),
+            ("evil.example:7821", 7821, false),
+            ("localhost.evil.example:7821", 7821, false),
+            ("127.0.0.2:7821", 7821, false),
+            ("0.0.0.0:7821", 7821, false),
+            ("[::1]:7821:7821", 7821, false),
+            (":7821", 7821, false),
+            ("", 7821, false),
+            ("user@127.0.0.1:7821", 7821, false),
+        ] {
+            assert_eq!(host_is_served(host, port), served, "Host {host:?} on port {port}");
+        }
+    }
 }

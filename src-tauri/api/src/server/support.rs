@@ -19,6 +19,10 @@ use crate::ops::schema::Http;
 pub struct AppState {
     pub engine: Arc<Engine>,
     pub token: String,
+    /// The port it listens on: the only one a `Host` may name.
+    pub port: u16,
+    /// This start's secret of `api.json`, proved on `/v1/prove`.
+    pub nonce: String,
 }
 
 /// An engine error as an HTTP answer.

@@ -4,6 +4,7 @@
 use crate::chat::{ContentBlock, MessageSource, Role, SendMessage};
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::FrameBody;
+use crate::outside::hook_auth::{self, Knock, Pass};
 use crate::outside::inbox::{self, InboxPost, InboxReceipt};
 use crate::store::hooks::{self, Hook, HookPatch, HookReceipt, HookWithSecret, NewHook};
 use crate::store::messages;
@@ -79,13 +80,18 @@ impl Engine {
                 format!("there is already a webhook named {:?}", new.name),
             ));
         }
-        let secret = secrets::new_token();
+        let auth = new.auth.unwrap_or_default();
+        if let Some(given) = &new.secret {
+            hook_auth::validate_secret(auth, given)?;
+        }
+        let secret = new.secret.clone().unwrap_or_else(|| hook_auth::new_secret(auth));
         secrets::set_secret(&inbox::hook_secret_name(&new.name), &secret)?;
         let hook = Hook {
             name: new.name.clone(),
             session_id,
             template: new.template.clone(),
             enabled: new.enabled.unwrap_or(true),
+            auth,
             created_at: self.shared.store.now(),
             last_fired_at: None,
         };
@@ -93,8 +99,10 @@ impl Engine {
             let _ = secrets::delete_secret(&inbox::hook_secret_name(&new.name));
             return Err(e.into());
         }
-        tracing::info!(hook = %hook.name, "webhook added");
-        Ok(HookWithSecret { hook, secret: Some(secret) })
+        tracing::info!(hook = %hook.name, auth = hook.auth.as_str(), "webhook added");
+        // A secret the sender made is not answered back: whoever set it has it.
+        let shown = new.secret.is_none().then_some(secret);
+        Ok(HookWithSecret { hook, secret: shown })
     }
 
     pub fn update_hook(&self, name: &str, patch: &HookPatch) -> Result<HookWithSecret> {
@@ -113,14 +121,41 @@ impl Engine {
         if let Some(enabled) = patch.enabled {
             hook.enabled = enabled;
         }
-        let secret = if patch.rotate_secret == Some(true) {
-            let secret = secrets::new_token();
-            secrets::set_secret(&inbox::hook_secret_name(name), &secret)?;
-            Some(secret)
-        } else {
-            None
+        let auth = patch.auth.unwrap_or(hook.auth);
+        let rotate = patch.rotate_secret == Some(true);
+        let secret_name = inbox::hook_secret_name(name);
+        let new_secret = match (&patch.secret, rotate) {
+            (Some(_), true) => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidHook,
+                    "send either a secret or rotate_secret, not both",
+                ));
+            }
+            (Some(given), false) => {
+                hook_auth::validate_secret(auth, given)?;
+                Some(given.clone())
+            }
+            (None, true) => Some(hook_auth::new_secret(auth)),
+            (None, false) if auth != hook.auth => {
+                let current = secrets::secret(&secret_name)?.unwrap_or_default();
+                if !hook_auth::secret_fits(auth, &current) {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidHook,
+                        "a Standard Webhooks hook needs a `whsec_` secret: send the sender's \
+                         as `secret`, or `rotate_secret: true` for a new one",
+                    ));
+                }
+                None
+            }
+            (None, false) => None,
         };
+        hook.auth = auth;
+        if let Some(secret) = &new_secret {
+            secrets::set_secret(&secret_name, secret)?;
+        }
         self.shared.store.write(|tx| hooks::upsert(tx, &hook))?;
+        // Only a secret Hearth made is answered (once).
+        let secret = new_secret.filter(|_| rotate);
         Ok(HookWithSecret { hook, secret })
     }
 
@@ -133,27 +168,31 @@ impl Engine {
         Ok(())
     }
 
-    /// A webhook call: `secret` must be the hook's; the payload goes through its template
-    /// into a background turn. `delivery` (a sender's delivery id) makes a repeat harmless.
-    pub async fn fire_hook(
-        &self,
-        name: &str,
-        secret: Option<&str>,
-        delivery: Option<&str>,
-        payload: &serde_json::Value,
-    ) -> Result<HookReceipt> {
-        let unauthorized =
-            || ApiError::new(ErrorCode::Unauthorized, "wrong or missing webhook secret");
-        let hook = self
-            .shared
-            .store
-            .read(|c| hooks::get(c, name))?
-            .filter(|h| h.enabled)
-            .ok_or_else(|| hook_not_found(name))?;
-        let expected = secrets::secret(&inbox::hook_secret_name(name))?.ok_or_else(unauthorized)?;
-        if !secret.is_some_and(|s| secrets::token_matches(s, &expected)) {
-            return Err(unauthorized());
-        }
+    /// The door of a webhook call, before its body is read: the hook exists, is on, and the
+    /// headers show its secret (bearer) or carry a well-formed, timely signature. Every
+    /// refusal is the same error ([`hook_auth::refused`]), so no one learns which hooks exist.
+    pub fn admit_hook_delivery(&self, name: &str, knock: &Knock) -> Result<(Hook, Pass)> {
+        let hook = self.shared.store.read(|c| hooks::get(c, name))?.filter(|h| h.enabled);
+        // Asked whether the hook exists or not, so both take about as long.
+        let secret = secrets::secret(&inbox::hook_secret_name(name))?;
+        let (Some(hook), Some(secret)) = (hook, secret) else {
+            return Err(hook_auth::refused());
+        };
+        let now = self.shared.store.now() / 1000;
+        let pass = hook_auth::admit(hook.auth, &secret, knock, now)?;
+        Ok((hook, pass))
+    }
+
+    /// A webhook call let in by [`Engine::admit_hook_delivery`]: the body must be the one
+    /// signed (for signatures), then its JSON goes through the template into a background
+    /// turn. The delivery id makes a repeat harmless.
+    pub async fn fire_hook(&self, hook: Hook, pass: Pass, body: &[u8]) -> Result<HookReceipt> {
+        pass.check_body(body)?;
+        let payload: serde_json::Value = serde_json::from_slice(body).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidInput, format!("the body is not JSON: {e}"))
+        })?;
+        let name = hook.name.as_str();
+        let delivery = pass.delivery.as_deref();
         if let Some(d) = delivery
             && (d.is_empty() || d.len() > 128)
         {
@@ -170,7 +209,7 @@ impl Engine {
             }
         };
         let req = SendMessage {
-            text: inbox::render_template(name, &hook.template, payload),
+            text: inbox::render_template(name, &hook.template, &payload),
             client_msg_id: delivery.map(|d| format!("hook:{name}:{d}")),
             source: Some(MessageSource::External),
             ..SendMessage::default()

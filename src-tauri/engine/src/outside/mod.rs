@@ -2,6 +2,7 @@
 //! background services (the scheduler, the sweep, activity for the tray, health checks).
 
 pub mod background;
+pub mod hook_auth;
 pub mod hooks;
 pub mod inbox;
 pub mod scheduler;
