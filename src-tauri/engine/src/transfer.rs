@@ -342,8 +342,8 @@ pub fn save(
     for n in 1..1000 {
         let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
         let path = dir.join(name);
-        // create_new: never overwrite a file the user already has.
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        // create_new: never overwrite a file the user already has. 0600: it is the whole chat.
+        match crate::store::private::file_options().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 use std::io::Write;
                 file.write_all(body.as_bytes()).map_err(failed)?;

@@ -8,6 +8,7 @@ mod branches;
 mod memory;
 mod outside;
 mod presets;
+mod private;
 mod requests;
 mod resume;
 mod search;
