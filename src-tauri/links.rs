@@ -1,10 +1,20 @@
-//! Links leave the app: a link in a chat opens in the system's browser (or mail client), and
-//! the webview itself never navigates away from the app's own pages.
+//! Links leave the app: a link in a chat opens in the system's browser (or, after the user
+//! confirmed, in the program that handles its scheme), and the webview itself never navigates
+//! away from the app's own pages.
 //!
-//! Two ways out, both through `open`: the `open_link` command (the webview's click on a link
-//! in a reply) and the navigation guard (anything else that would load another page in the
-//! window: it is opened outside instead, or refused). Only http, https and mailto leave; the
-//! sanitiser in the webview keeps no other link, and this is checked again here.
+//! Two ways out, both checked here (the webview is not trusted to have checked): the
+//! `open_link` command (the webview's click on a link in a reply, see ui/src/links.ts) and the
+//! navigation guard (anything else that would load another page in the window).
+//! - http and https with a host leave through either.
+//! - Other schemes (mailto:, an app's own such as vscode: or slack:) leave only through
+//!   `open_link`, which the webview calls after showing the whole address and the user said
+//!   yes. A navigation never asked anyone, so it never opens them.
+//! - Never: javascript:, vbscript:, data: (content, not an address), file: (opening a local
+//!   file with its default program runs a script or a launcher), blob:, about:, filesystem: and
+//!   the app's own schemes.
+//!
+//! Known limit: the backend can't see that a person answered the webview's question; a
+//! compromised webview could claim so. The CSP and the sanitiser are what keep script out.
 
 use hearth_engine::{ApiError, ErrorCode};
 use tauri::{Manager, Runtime, Url};
@@ -12,10 +22,27 @@ use tauri::{Manager, Runtime, Url};
 /// Longer than any link a browser keeps; a reply's link is text the model wrote.
 const MAX_LINK_LEN: usize = 8 * 1024;
 
-/// `link`, parsed, if it is one to open outside: http(s) with a host, or mailto.
+/// Schemes no link opens, whatever the user says (the same list as ui/src/links.ts).
+const NEVER_SCHEMES: &[&str] = &[
+    "javascript",
+    "vbscript",
+    "data",
+    "file",
+    "blob",
+    "about",
+    "filesystem",
+    "tauri",
+    "ipc",
+    "asset",
+];
+
+fn invalid(why: &str) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, format!("cannot open this link: {why}"))
+}
+
+/// `link`, parsed, if `open_link` may open it: http(s) with a host, or (confirmed by the user
+/// in the webview) another scheme that is not one of [`NEVER_SCHEMES`].
 pub fn checked(link: &str) -> Result<Url, ApiError> {
-    let invalid =
-        |why: &str| ApiError::new(ErrorCode::InvalidInput, format!("cannot open this link: {why}"));
     if link.len() > MAX_LINK_LEN {
         return Err(invalid("it is longer than 8 KiB"));
     }
@@ -25,15 +52,32 @@ pub fn checked(link: &str) -> Result<Url, ApiError> {
     let url = Url::parse(link.trim()).map_err(|_| invalid("it is not a web address"))?;
     match url.scheme() {
         "http" | "https" if url.host_str().is_some_and(|h| !h.is_empty()) => Ok(url),
-        "mailto" => Ok(url),
         "http" | "https" => Err(invalid("it has no host")),
-        _ => Err(invalid("only http, https and mailto links open outside Hearth")),
+        scheme if NEVER_SCHEMES.contains(&scheme) => {
+            Err(invalid(&format!("Hearth never opens {scheme}: links")))
+        }
+        _ => Ok(url),
     }
 }
 
-/// Opens `link` in the program the system has for it, without waiting for that program.
-pub fn open_outside(link: &str) -> Result<(), ApiError> {
+/// `link`, parsed, if a navigation may open it outside: http(s) only, since no one was asked.
+pub fn checked_navigation(link: &str) -> Result<Url, ApiError> {
     let url = checked(link)?;
+    match url.scheme() {
+        "http" | "https" => Ok(url),
+        scheme => {
+            Err(invalid(&format!("a {scheme}: link opens only from a chat, after you confirm it")))
+        }
+    }
+}
+
+/// Opens `link` (see [`checked`]) in the program the system has for it, without waiting for
+/// that program.
+pub fn open_outside(link: &str) -> Result<(), ApiError> {
+    open_url(checked(link)?)
+}
+
+fn open_url(url: Url) -> Result<(), ApiError> {
     open::that_detached(url.as_str()).map_err(|e| {
         // The address is the user's (or the model's) text: it is not logged.
         tracing::warn!(scheme = url.scheme(), error = %e, "no program opened a link");
@@ -54,14 +98,14 @@ fn is_app_page<R: Runtime>(webview: &tauri::Webview<R>, url: &Url) -> bool {
 }
 
 /// Keeps the window on the app's own pages: a navigation elsewhere is opened outside (when
-/// it is a link that may be) and never in the window.
+/// it is a web address) and never in the window.
 pub fn guard<R: Runtime>() -> tauri::plugin::TauriPlugin<R> {
     tauri::plugin::Builder::new("links")
         .on_navigation(|webview, to| {
             if is_app_page(webview, to) {
                 return true;
             }
-            if let Err(e) = open_outside(to.as_str()) {
+            if let Err(e) = checked_navigation(to.as_str()).and_then(open_url) {
                 tracing::warn!(
                     scheme = to.scheme(),
                     "a navigation away from the app was refused: {}",
@@ -78,10 +122,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn web_and_mail_links_open_and_nothing_else_does() {
-        for good in
-            ["https://example.com/a?b=c#d", "http://127.0.0.1:8080/", "mailto:someone@example.com"]
-        {
+    fn web_links_open_other_schemes_only_when_asked_for_and_dangerous_ones_never() {
+        // The open_link command: the webview asked the user first for anything but http(s).
+        for good in [
+            "https://example.com/a?b=c#d",
+            "http://127.0.0.1:8080/",
+            "mailto:someone@example.com",
+            "vscode://file/home/me/notes.md",
+            "slack://open",
+        ] {
             assert_eq!(
                 checked(good).map(|u| u.scheme().to_owned()).ok(),
                 Some(good.split(':').next().unwrap().to_owned()),
@@ -93,6 +142,8 @@ mod tests {
             "JAVASCRIPT:alert(1)",
             "file:///etc/passwd",
             "data:text/html,<script>alert(1)</script>",
+            "blob:https://example.com/x",
+            "about:blank",
             "tauri://localhost/",
             "vbscript:msgbox",
             "/relative/path",
@@ -107,5 +158,16 @@ mod tests {
         }
         let long = format!("https://example.com/{}", "a".repeat(MAX_LINK_LEN));
         assert_eq!(checked(&long).unwrap_err().code, ErrorCode::InvalidInput);
+    }
+
+    #[test]
+    fn a_navigation_leaves_only_for_a_web_address() {
+        // Nothing asked the user about a navigation (a script, a form, a link the webview
+        // followed itself): only http(s) is opened outside; the rest is refused.
+        assert!(checked_navigation("https://example.com/").is_ok());
+        for other in ["mailto:someone@example.com", "vscode://file/x", "file:///etc/passwd"] {
+            let e = checked_navigation(other).expect_err(other);
+            assert_eq!(e.code, ErrorCode::InvalidInput, "{other}");
+        }
     }
 }

@@ -90,7 +90,7 @@ pub fn app_quit<R: tauri::Runtime>(app: tauri::AppHandle<R>) -> Answer<op::app_q
     Ok(())
 }
 
-/// Opens a link from a chat in the system's browser (http, https and mailto only).
+/// Opens a link from a chat outside the app (http(s); another scheme once the user confirmed).
 #[tauri::command(async)]
 pub fn open_link(args: Args<op::open_link::Args>) -> Answer<op::open_link::Output> {
     crate::links::open_outside(&args.url)

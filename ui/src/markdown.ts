@@ -2,7 +2,8 @@
 //
 // Two layers: marked renders no HTML of the model's own (raw HTML is shown as text) and no
 // images (shown as links, so nothing remote ever loads); DOMPurify then keeps only an
-// allowlist of tags and attributes, and only http(s) and mailto links.
+// allowlist of tags and attributes, and only links whose scheme may be opened (links.ts: never
+// javascript:, data:, file: …; anything but http(s) is opened only after the user confirms).
 //
 // Code blocks are highlighted inside that pipeline: highlight.js turns the code into escaped
 // text in <span class="hljs-…">, which the allowlist keeps, and the block's header (language,
@@ -33,6 +34,7 @@ import typescript from "highlight.js/lib/languages/typescript";
 import xml from "highlight.js/lib/languages/xml";
 import yaml from "highlight.js/lib/languages/yaml";
 import { Lexer, Marked, Parser, type Links, type MarkedOptions, type TokensList } from "marked";
+import { ALLOWED_LINK } from "./links";
 
 // The languages agents write most; each brings its aliases (js, ts, py, sh, html, toml, yml…).
 const LANGUAGES = {
@@ -104,7 +106,7 @@ function sanitize(html: string): string {
   return purifier.sanitize(html, {
     ALLOWED_TAGS,
     ALLOWED_ATTR: ["href", "title", "class", "start", "align", "aria-label", "type", "data-testid"],
-    ALLOWED_URI_REGEXP: /^(?:https?:|mailto:)/i,
+    ALLOWED_URI_REGEXP: ALLOWED_LINK,
     // Attributes that hold no address (DOMPurify checks any other's value as one).
     ADD_URI_SAFE_ATTR: ["start", "type", "data-testid"],
     ALLOW_DATA_ATTR: false,

@@ -15,6 +15,7 @@ pub mod bindings;
 mod core;
 mod facade;
 pub mod local;
+mod logfile;
 pub mod logging;
 pub mod memory;
 pub mod outside;

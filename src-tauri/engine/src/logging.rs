@@ -1,5 +1,5 @@
-//! Tracing to stderr, to a daily-rotated file (seven kept) in the log dir, and to an in-memory
-//! ring of the recent lines that the Logs page and `GET /v1/logs` read.
+//! Tracing to stderr, to a daily file (seven kept, private: see `logfile`) in the log dir, and
+//! to an in-memory ring of the recent lines that the Logs page and `GET /v1/logs` read.
 
 use std::collections::VecDeque;
 use std::path::Path;
@@ -18,12 +18,7 @@ use crate::error::{ApiError, ErrorCode, Result};
 /// flushes the file writer. The level comes from `HEARTH_LOG` (default `info`).
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     let filter = EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
-    let file = tracing_appender::rolling::Builder::new()
-        .rotation(tracing_appender::rolling::Rotation::DAILY)
-        .filename_prefix("hearth")
-        .filename_suffix("log")
-        .max_log_files(7)
-        .build(log_dir);
+    let file = crate::logfile::DailyFile::open(log_dir);
     let registry = tracing_subscriber::registry()
         .with(filter)
         .with(RingLayer)

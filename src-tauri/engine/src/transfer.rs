@@ -5,6 +5,12 @@
 //! attachments}`; attachments carry their bytes in base64. An import is one transaction and
 //! gets fresh ids, so a file can be imported twice. The workspace folder is not exported: it
 //! names a directory of one machine.
+//!
+//! An import trusts nothing Hearth would not have written itself: each message must be a kind
+//! Hearth writes (see [`check_message`]), and each attachment's type is sniffed from its bytes
+//! as an upload's is; a document whose declared type disagrees (or whose blocks show an
+//! attachment as another type) is refused, not corrected, because Hearth's own exports always
+//! carry the sniffed type: a mismatch means the file was edited or made elsewhere.
 
 use std::collections::HashMap;
 
@@ -211,27 +217,125 @@ fn validate(doc: &SessionDocument) -> Result<HashMap<&str, (Vec<u8>, String)>> {
         return Err(invalid(format!("at most {MAX_MESSAGES} messages per import")));
     }
     let mut files = HashMap::new();
+    let mut mimes = HashMap::new();
     for a in &doc.attachments {
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&a.base64)
             .map_err(|e| invalid(format!("attachment {}: not base64: {e}", a.id)))?;
+        if bytes.is_empty() {
+            return Err(invalid(format!("attachment {} is empty", a.id)));
+        }
+        let sniffed = crate::attach::sniff(&bytes)
+            .map_err(|e| invalid(format!("attachment {}: {}", a.id, e.message)))?;
+        if sniffed != a.mime {
+            return Err(invalid(format!(
+                "attachment {} says it is {:?} but its bytes are {sniffed}",
+                a.id, a.mime
+            )));
+        }
         let sha256 = format!("{:x}", Sha256::digest(&bytes));
+        mimes.insert(a.id.as_str(), sniffed);
         if files.insert(a.id.as_str(), (bytes, sha256)).is_some() {
             return Err(invalid(format!("attachment {} appears twice", a.id)));
         }
     }
     for (i, m) in doc.messages.iter().enumerate() {
+        check_message(i, m)?;
         for block in &m.content {
-            if let Some(attachment_id) = block.attachment_id()
-                && !files.contains_key(attachment_id)
-            {
+            let Some(attachment_id) = block.attachment_id() else { continue };
+            let Some(mime) = mimes.get(attachment_id) else {
                 return Err(invalid(format!(
                     "message {i}: attachment {attachment_id} is not among the attachments"
+                )));
+            };
+            let (shown, as_image) = match block {
+                ContentBlock::Image { mime, .. } => (mime, true),
+                ContentBlock::File { mime, .. } => (mime, false),
+                _ => continue,
+            };
+            if shown != mime || as_image != mime.starts_with("image/") {
+                let kind = if as_image { "an image" } else { "a file" };
+                return Err(invalid(format!(
+                    "message {i}: attachment {attachment_id} is {mime}, but it is shown as \
+                     {kind} of type {shown:?}"
                 )));
             }
         }
     }
     Ok(files)
+}
+
+/// Refuses a message Hearth never writes: a role and source it doesn't pair, or a block that
+/// such a message never holds. Hearth writes the user's messages (text, images, files),
+/// webhook messages (user, external: text), the model's replies (text, thinking, tool calls),
+/// tool results (user, model) and inbox posts (assistant, external: text). It never writes a
+/// system message: a system prompt is the chat's setting, and one smuggled in as a message
+/// would speak to the model with the system's authority.
+fn check_message(i: usize, m: &DocumentMessage) -> Result<()> {
+    use MessageSource as S;
+    let allowed: fn(&ContentBlock) -> bool = match (m.role, m.source) {
+        (Role::User, S::User) => |b| {
+            matches!(
+                b,
+                ContentBlock::Text { .. } | ContentBlock::Image { .. } | ContentBlock::File { .. }
+            )
+        },
+        (Role::User, S::Model) => |b| matches!(b, ContentBlock::ToolResult { .. }),
+        (Role::Assistant, S::Model) => |b| {
+            matches!(
+                b,
+                ContentBlock::Text { .. }
+                    | ContentBlock::Thinking { .. }
+                    | ContentBlock::RedactedThinking { .. }
+                    | ContentBlock::ToolUse { .. }
+            )
+        },
+        (Role::User | Role::Assistant, S::External) => |b| matches!(b, ContentBlock::Text { .. }),
+        (role, source) => {
+            return Err(invalid(format!(
+                "message {i}: Hearth never writes a message of role {} from source {}",
+                role_name(role),
+                source_name(source)
+            )));
+        }
+    };
+    if let Some(block) = m.content.iter().find(|b| !allowed(b)) {
+        return Err(invalid(format!(
+            "message {i}: a message of role {} from source {} never holds a {} block",
+            role_name(m.role),
+            source_name(m.source),
+            block_name(block)
+        )));
+    }
+    Ok(())
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+        Role::System => "system",
+    }
+}
+
+fn source_name(source: MessageSource) -> &'static str {
+    match source {
+        MessageSource::User => "user",
+        MessageSource::Model => "model",
+        MessageSource::External => "external",
+    }
+}
+
+fn block_name(block: &ContentBlock) -> &'static str {
+    match block {
+        ContentBlock::Text { .. } => "text",
+        ContentBlock::Thinking { .. } => "thinking",
+        ContentBlock::RedactedThinking { .. } => "redacted_thinking",
+        ContentBlock::Image { .. } => "image",
+        ContentBlock::File { .. } => "file",
+        ContentBlock::ToolUse { .. } => "tool_use",
+        ContentBlock::ToolResult { .. } => "tool_result",
+    }
 }
 
 /// A new chat from an exported document: all of it, or (on any error) nothing.
@@ -342,8 +446,8 @@ pub fn save(
     for n in 1..1000 {
         let name = if n == 1 { format!("{stem}.{ext}") } else { format!("{stem} ({n}).{ext}") };
         let path = dir.join(name);
-        // create_new: never overwrite a file the user already has.
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        // create_new: never overwrite a file the user already has. 0600: it is the whole chat.
+        match crate::store::private::file_options().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 use std::io::Write;
                 file.write_all(body.as_bytes()).map_err(failed)?;

@@ -71,11 +71,22 @@ pub fn write_file(data_dir: &Path, bytes: &[u8]) -> Result<String> {
             StoreError::new(ErrorCode::Storage, format!("cannot store an attachment: {e}"))
         };
         let parent = path.parent().expect("attachment paths have a parent");
-        std::fs::create_dir_all(parent).map_err(storage)?;
-        // Written beside, then renamed: a crash never leaves a short file at the address.
+        crate::private::create_dir_all(parent).map_err(storage)?;
+        // Written beside (0600 from the start), flushed, then renamed: a crash never leaves a
+        // short file at the address.
         let partial = parent.join(format!("{sha256}.{}.partial", uuid::Uuid::new_v4()));
-        std::fs::write(&partial, bytes).map_err(storage)?;
-        std::fs::rename(&partial, &path).map_err(storage)?;
+        let written = (|| {
+            use std::io::Write;
+            let mut file =
+                crate::private::file_options().write(true).create_new(true).open(&partial)?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&partial, &path)
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&partial);
+            return Err(storage(e));
+        }
     }
     Ok(sha256)
 }

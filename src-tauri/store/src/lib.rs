@@ -11,6 +11,7 @@
 //! of [`MIGRATIONS`] and are tracked with `PRAGMA user_version`; append, never edit, a step
 //! that has shipped. Writes go through the one writer connection, reads through their own.
 //! A lock file makes a second process fail with `DATA_DIR_LOCKED` instead of racing the first.
+//! The data dir and every file in it are private to their user ([`private`]).
 
 pub mod accounts;
 pub mod approvals;
@@ -23,6 +24,7 @@ pub mod mcp_servers;
 pub mod memory;
 pub mod messages;
 pub mod presets;
+pub mod private;
 pub mod rules;
 pub mod runs;
 pub mod schedules;
@@ -31,7 +33,7 @@ pub mod sessions;
 pub mod settings;
 pub mod sweep;
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -110,7 +112,7 @@ const LOCK_FILE: &str = "hearth.lock";
 
 impl Store {
     pub fn open(dir: &Path, options: StoreOptions) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|e| {
+        private::create_dir_all(dir).map_err(|e| {
             StoreError::new(
                 ErrorCode::Storage,
                 format!("cannot create the data dir {}: {e}", dir.display()),
@@ -118,6 +120,7 @@ impl Store {
         })?;
         let lock = acquire_lock(&dir.join(LOCK_FILE), options.lock_wait)?;
         let db_path = dir.join(DB_FILE);
+        make_private(dir, &db_path)?;
         let mut writer = open_connection(&db_path)?;
         migrate(&mut writer)?;
         let reader = open_connection(&db_path)?;
@@ -208,6 +211,20 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// Tightens what an older Hearth left readable (the lock is already private, `api.json` holds
+/// the API's port), and creates the database file 0600 before SQLite opens it: SQLite gives
+/// the WAL and shared-memory files the database file's mode.
+fn make_private(dir: &Path, db_path: &Path) -> Result<()> {
+    for name in [LOCK_FILE, DB_FILE, "hearth.db-wal", "hearth.db-shm", "api.json"] {
+        private::tighten(&dir.join(name));
+    }
+    private::tighten_tree(&dir.join("attachments"));
+    private::file_options().write(true).create(true).truncate(false).open(db_path).map_err(
+        |e| StoreError::new(ErrorCode::Storage, format!("cannot open {}: {e}", db_path.display())),
+    )?;
+    Ok(())
+}
+
 fn open_connection(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(5))?;
@@ -218,10 +235,11 @@ fn open_connection(path: &Path) -> Result<Connection> {
 }
 
 fn acquire_lock(path: &Path, wait: Duration) -> Result<File> {
+    private::tighten(path);
     let file =
-        OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(|e| {
-            StoreError::new(ErrorCode::Storage, format!("cannot open {}: {e}", path.display()))
-        })?;
+        private::file_options().create(true).truncate(false).write(true).open(path).map_err(
+            |e| StoreError::new(ErrorCode::Storage, format!("cannot open {}: {e}", path.display())),
+        )?;
     let deadline = Instant::now() + wait;
     loop {
         match file.try_lock() {

@@ -7,8 +7,10 @@
 //! ancestor, so a new file under a symlinked directory that points out is refused too.
 //!
 //! Known limit: the check and the later file operation are not atomic, so a process racing to
-//! swap a directory for a symlink in between could still redirect a write. Hard links are not
-//! detectable and are treated as the files they are.
+//! swap a directory for a symlink in between could still redirect a write (`fsio` narrows it:
+//! the last component is opened without following a symlink, and writes rename into place).
+//! A hard link can't be told from the file it names: reads follow it, writes refuse a file with
+//! more than one link (`fsio`).
 
 use std::ffi::OsString;
 use std::io::ErrorKind;

@@ -20,6 +20,9 @@ pub enum ToolErrorCode {
     NotUnique,
     /// The file is too large for the tool to handle in memory.
     TooLarge,
+    /// Not a regular file or directory (a FIFO, a socket, a device), or, for a write, a file
+    /// with more than one hard link.
+    UnsupportedFile,
     /// The command or request ran past its time limit (its processes were killed).
     Timeout,
     /// The turn was cancelled while the tool ran.
@@ -45,6 +48,7 @@ impl ToolErrorCode {
             Self::NotFound => "NOT_FOUND",
             Self::NotUnique => "NOT_UNIQUE",
             Self::TooLarge => "TOO_LARGE",
+            Self::UnsupportedFile => "UNSUPPORTED_FILE",
             Self::Timeout => "TIMEOUT",
             Self::Aborted => "ABORTED",
             Self::Io => "IO",
@@ -110,6 +114,7 @@ mod tests {
             ToolErrorCode::NotFound,
             ToolErrorCode::NotUnique,
             ToolErrorCode::TooLarge,
+            ToolErrorCode::UnsupportedFile,
             ToolErrorCode::Timeout,
             ToolErrorCode::Aborted,
             ToolErrorCode::Io,

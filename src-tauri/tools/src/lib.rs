@@ -12,6 +12,7 @@ mod args;
 mod cap;
 mod confine;
 mod error;
+mod fsio;
 pub mod net;
 mod tools;
 

@@ -88,10 +88,10 @@ describe("Markdown links", () => {
     return opened;
   }
 
-  it("opens a link in the system's browser on a click, Enter or a middle click, never in the window", async () => {
+  it("opens a web link in the system's browser on a click, Enter or a middle click, never in the window", async () => {
     const opened = recordOpens();
     const user = userEvent.setup();
-    render(<Markdown text={"See [the docs](https://example.com/docs?a=1) or mail <someone@example.com>."} />);
+    render(<Markdown text={"See [the docs](https://example.com/docs?a=1)."} />);
     const docs = screen.getByRole("link", { name: "the docs" });
     const click = new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 });
     docs.dispatchEvent(click);
@@ -99,14 +99,53 @@ describe("Markdown links", () => {
     docs.focus();
     await user.keyboard("{Enter}");
     fireEvent(docs, new MouseEvent("auxclick", { bubbles: true, cancelable: true, button: 1 }));
-    await user.click(screen.getByRole("link", { name: "someone@example.com" }));
-    await waitFor(() => expect(opened).toHaveLength(4));
+    await waitFor(() => expect(opened).toHaveLength(3));
     expect(opened).toEqual([
       { url: "https://example.com/docs?a=1" },
       { url: "https://example.com/docs?a=1" },
       { url: "https://example.com/docs?a=1" },
-      { url: "mailto:someone@example.com" },
     ]);
+    expect(screen.queryByRole("dialog"), "a web link opens without a question").toBeNull();
+  });
+
+  it("asks before opening a link of any other scheme, showing its whole address", async () => {
+    const opened = recordOpens();
+    const user = userEvent.setup();
+    const app = "vscode://file/home/me/.ssh/config?windowId=_blank";
+    render(<Markdown text={`Mail <someone@example.com> or open [the file](${app}).`} />);
+
+    const click = new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 });
+    screen.getByRole("link", { name: "someone@example.com" }).dispatchEvent(click);
+    expect(click.defaultPrevented, "the webview does not follow it either").toBe(true);
+    let dialog = await screen.findByRole("dialog");
+    expect(dialog.textContent).toContain("mailto:someone@example.com");
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+
+    fireEvent(screen.getByRole("link", { name: "the file" }), new MouseEvent("auxclick", { bubbles: true, cancelable: true, button: 1 }));
+    dialog = await screen.findByRole("dialog");
+    expect(dialog.textContent, "the whole address, not the link's text").toContain(app);
+    expect(document.activeElement, "the safe choice has the focus").toBe(screen.getByRole("button", { name: "Cancel" }));
+    expect(opened, "nothing opens before the user says so").toEqual([]);
+    await user.click(screen.getByRole("button", { name: "Open link" }));
+    await waitFor(() => expect(opened).toEqual([{ url: app }]));
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("never opens javascript:, data: or file: links, nor asks to", () => {
+    const opened = recordOpens();
+    render(
+      <Markdown
+        text={"[a](javascript:alert(1)) [b](JaVaScRiPt:alert(1)) [c](data:text/html,<b>x</b>) [d](file:///etc/passwd) [e](vbscript:x)"}
+      />,
+    );
+    for (const name of ["a", "b", "c", "d", "e"]) {
+      const inert = screen.getByText(name);
+      expect(inert.closest("a")?.getAttribute("href") ?? null, `${name} keeps no address`).toBeNull();
+      inert.dispatchEvent(new MouseEvent("click", { bubbles: true, cancelable: true, button: 0 }));
+    }
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(opened).toEqual([]);
   });
 
   it("opens nothing for a link the sanitiser emptied, nor on a right click", () => {

@@ -1,7 +1,9 @@
 import { memo, useState, type MouseEvent } from "react";
 import { LINK_FAILED_EVENT, tauriApi, toUiError } from "../api";
 import { copyText } from "../clipboard";
+import { linkKind } from "../links";
 import { renderStreamed, type StreamedMarkdown } from "../markdownStream";
+import { LinkConfirm } from "./LinkConfirm";
 
 export interface MarkdownProps {
   text: string;
@@ -9,16 +11,23 @@ export interface MarkdownProps {
 }
 
 /**
- * A link opens in the system's browser (or mail client), never in the window: following it
- * there would take the webview itself away from Hearth. A click or Enter opens it, and so does
- * a middle click. The sanitiser left only http(s) and mailto links; the backend checks again.
+ * A link opens outside the app, never in the window: following it there would take the
+ * webview itself away from Hearth. A click or Enter opens it, and so does a middle click: a
+ * web link at once, any other (see links.ts) after `ask` showed its whole address and the user
+ * said yes. The sanitiser left no never-openable link; the backend checks again.
  */
-function openOutside(e: MouseEvent<HTMLDivElement>) {
+function followLink(e: MouseEvent<HTMLDivElement>, ask: (href: string) => void) {
   const link = e.target instanceof Element ? e.target.closest("a") : null;
   if (!link) return;
   e.preventDefault();
   const href = link.getAttribute("href");
   if (e.button > 1 || !href) return;
+  const kind = linkKind(href);
+  if (kind === "web") openOutside(href);
+  else if (kind === "ask") ask(href);
+}
+
+function openOutside(href: string) {
   tauriApi.openLink(href).catch((error: unknown) => {
     window.dispatchEvent(new CustomEvent(LINK_FAILED_EVENT, { detail: toUiError(error) }));
   });
@@ -46,21 +55,34 @@ async function copyCode(e: MouseEvent<HTMLDivElement>) {
   );
 }
 
-function onClick(e: MouseEvent<HTMLDivElement>) {
-  openOutside(e);
-  void copyCode(e);
-}
-
 /**
  * Markdown from the model, sanitised (see markdown.ts). Rendered block by block: while a
  * reply streams, only its last block is parsed again as text arrives (see markdownStream.ts).
  */
 export const Markdown = memo(function Markdown({ text, testId }: MarkdownProps) {
   const rendered = useStreamedMarkdown(text);
+  // A link that is not a web address, waiting for the user's answer.
+  const [asking, setAsking] = useState<string | null>(null);
+  const onClick = (e: MouseEvent<HTMLDivElement>) => {
+    followLink(e, setAsking);
+    void copyCode(e);
+  };
   return (
-    <div className="markdown" data-testid={testId} onClick={onClick} onAuxClick={openOutside}>
-      {rendered.blocks.map((block, i) => block.html && <MarkdownBlock key={i} html={block.html} />)}
-    </div>
+    <>
+      <div className="markdown" data-testid={testId} onClick={onClick} onAuxClick={(e) => followLink(e, setAsking)}>
+        {rendered.blocks.map((block, i) => block.html && <MarkdownBlock key={i} html={block.html} />)}
+      </div>
+      {asking !== null && (
+        <LinkConfirm
+          url={asking}
+          onCancel={() => setAsking(null)}
+          onOpen={() => {
+            setAsking(null);
+            openOutside(asking);
+          }}
+        />
+      )}
+    </>
   );
 });
 

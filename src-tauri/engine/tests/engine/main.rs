@@ -9,6 +9,7 @@ mod memory;
 mod network;
 mod outside;
 mod presets;
+mod private;
 mod requests;
 mod resume;
 mod search;

@@ -1,12 +1,15 @@
 //! `edit_file`: replaces an exact string in a file. Exact and unique by default, so an edit
-//! never lands somewhere the model did not mean.
+//! never lands somewhere the model did not mean. The edited file is renamed into place whole
+//! (see `fsio`); FIFOs, sockets, devices and hard-linked files are refused.
+
+use std::io::Read;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::args::{blocking, parse};
 use crate::error::{ToolError, ToolErrorCode};
-use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine};
+use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine, fsio};
 
 pub const NAME: &str = "edit_file";
 
@@ -78,10 +81,11 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
 fn edit(path: &std::path::Path, args: &Args) -> Result<String, ToolError> {
     let raw = args.path.as_str();
     let io_err = |err: std::io::Error| ToolError::io(raw, &err);
-    let meta = std::fs::metadata(path).map_err(io_err)?;
+    let fsio::Opened { file, meta } = fsio::open_read(path, raw)?;
     if meta.is_dir() {
         return Err(ToolError::invalid(format!("`{raw}` is a directory")));
     }
+    fsio::check_single_link(&meta, raw)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(ToolError::new(
             ToolErrorCode::TooLarge,
@@ -91,7 +95,15 @@ fn edit(path: &std::path::Path, args: &Args) -> Result<String, ToolError> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(io_err)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // One more byte than the limit: a file that grew since it was measured is still refused.
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ToolError::new(
+            ToolErrorCode::TooLarge,
+            format!("`{raw}` grew past {MAX_FILE_BYTES} bytes while it was read"),
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|_| {
         ToolError::invalid(format!("`{raw}` is not UTF-8 text; edit_file only edits text"))
     })?;
@@ -120,7 +132,7 @@ fn edit(path: &std::path::Path, args: &Args) -> Result<String, ToolError> {
         }
     }
     let edited = text.replace(args.old_string.as_str(), &args.new_string);
-    std::fs::write(path, edited).map_err(io_err)?;
+    fsio::replace(path, raw, edited.as_bytes(), Some(&meta))?;
     let plural = if count == 1 { "occurrence" } else { "occurrences" };
     Ok(format!("Replaced {count} {plural} in `{raw}`"))
 }

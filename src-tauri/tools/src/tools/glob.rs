@@ -67,7 +67,7 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
         }
         let mut found = Vec::new();
         let mut capped = false;
-        for entry in walk::walk(&start).flatten() {
+        for entry in walk::walk(&start)?.flatten() {
             if cancel.is_cancelled() {
                 return Err(ToolError::aborted());
             }

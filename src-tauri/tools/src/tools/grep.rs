@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::args::{blocking, parse};
 use crate::cap::truncate_str;
 use crate::error::ToolError;
-use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine};
+use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine, fsio};
 
 use super::walk;
 
@@ -83,7 +83,8 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
         let root = super::workspace_root(workspace.as_deref())?;
         let raw = args.path.as_deref().unwrap_or(".");
         let start = confine::resolve(&root, raw)?;
-        std::fs::metadata(&start).map_err(|err| ToolError::io(raw, &err))?;
+        // A FIFO, socket or device named directly is refused (one met in a walk is skipped).
+        fsio::open_read(&start, raw)?;
         let mut searcher = SearcherBuilder::new()
             .binary_detection(BinaryDetection::quit(0))
             .line_number(true)
@@ -91,16 +92,16 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
         let mut out = String::new();
         let mut matches = 0usize;
         let mut capped = false;
-        for entry in walk::walk(&start).flatten() {
+        for entry in walk::walk(&start)?.flatten() {
             if cancel.is_cancelled() {
                 return Err(ToolError::aborted());
             }
             if capped {
                 break;
             }
-            if !walk::is_confined_file(&entry, &root) {
+            let Some(real) = walk::confined_file(&entry, &root) else {
                 continue;
-            }
+            };
             if let Some(filter) = &filter {
                 let relative = entry.path().strip_prefix(&start).unwrap_or(entry.path());
                 if !filter.accepts(relative, entry.path()) {
@@ -121,8 +122,13 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
                 matches += 1;
                 Ok(true)
             });
-            // A file that can't be read (permissions, vanished mid-walk) is skipped, as rg does.
-            if let Err(err) = searcher.search_path(&matcher, entry.path(), sink) {
+            // A file that can't be read (permissions, vanished or swapped for a FIFO mid-walk)
+            // is skipped, as rg does.
+            let searched =
+                fsio::open_read(&real, &shown).map_err(|err| err.message).and_then(|opened| {
+                    searcher.search_file(&matcher, &opened.file, sink).map_err(|e| e.to_string())
+                });
+            if let Err(err) = searched {
                 tracing::debug!(path = %shown, %err, "grep skipped a file");
             }
         }

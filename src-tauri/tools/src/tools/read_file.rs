@@ -1,6 +1,5 @@
 //! `read_file`: a text file with line numbers, like `cat -n`, a window of lines at a time.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 
@@ -9,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::args::{blocking, parse};
 use crate::error::ToolError;
-use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine};
+use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine, fsio};
 
 pub const NAME: &str = "read_file";
 
@@ -76,8 +75,8 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
 fn read(path: &Path, args: &Args) -> Result<String, ToolError> {
     let raw = args.path.as_str();
     let io_err = |err: std::io::Error| ToolError::io(raw, &err);
-    let file = File::open(path).map_err(io_err)?;
-    if file.metadata().map_err(io_err)?.is_dir() {
+    let fsio::Opened { file, meta } = fsio::open_read(path, raw)?;
+    if meta.is_dir() {
         return Err(ToolError::invalid(format!("`{raw}` is a directory; use list_dir")));
     }
     let mut reader = BufReader::with_capacity(SNIFF_BYTES, file);

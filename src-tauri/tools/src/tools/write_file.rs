@@ -1,11 +1,13 @@
-//! `write_file`: creates or overwrites a file, creating its parent directories.
+//! `write_file`: creates or overwrites a file, creating its parent directories. The new content
+//! is renamed into place whole (see `fsio`); FIFOs, sockets, devices and hard-linked files are
+//! refused.
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::args::{blocking, parse};
 use crate::error::ToolError;
-use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine};
+use crate::{ToolContext, ToolDef, ToolKind, ToolOutput, confine, fsio};
 
 pub const NAME: &str = "write_file";
 
@@ -49,18 +51,12 @@ pub async fn run(input: &Value, ctx: &ToolContext) -> Result<ToolOutput, ToolErr
         let path = confine::resolve(&root, &args.path)?;
         let raw = args.path.as_str();
         let io_err = |err: std::io::Error| ToolError::io(raw, &err);
-        let existed = match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => {
-                return Err(ToolError::invalid(format!("`{raw}` is a directory")));
-            }
-            Ok(_) => true,
-            Err(_) => false,
-        };
+        let existing = fsio::existing_target(&path, raw)?;
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_err)?;
         }
-        std::fs::write(&path, &args.content).map_err(io_err)?;
-        let verb = if existed { "Overwrote" } else { "Created" };
+        fsio::replace(&path, raw, args.content.as_bytes(), existing.as_ref())?;
+        let verb = if existing.is_some() { "Overwrote" } else { "Created" };
         Ok(ToolOutput::new(format!("{verb} `{raw}` ({} bytes)", args.content.len())))
     })
     .await

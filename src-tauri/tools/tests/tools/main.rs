@@ -7,4 +7,5 @@ mod files;
 mod schemas;
 mod search;
 mod shell;
+mod special;
 mod support;
