@@ -530,7 +530,11 @@ export interface Commands {
     result: void;
     errors: "STORAGE" | "INTERNAL";
   };
-  /** Opens an http(s) or mailto link in the system's browser or mail client. */
+  /**
+   * Opens a link from a reply outside Hearth: http(s) at once; another scheme (mailto:, an
+   * app's) only after the user confirmed it in the webview; javascript:, data:, file: and
+   * the app's own schemes never.
+   */
   open_link: {
     args: { url: string };
     result: void;
