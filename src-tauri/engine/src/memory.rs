@@ -11,10 +11,10 @@ use serde_json::{Value, json};
 use crate::Engine;
 use crate::error::Result;
 use crate::outside::inbox::quote_untrusted;
-use crate::policy::{MEMORY_ARCHIVAL, MEMORY_CORE, ToolClass};
 use crate::provider::ToolSpec;
 use crate::store::Store;
 use crate::store::memory::{self, Memory, MemoryKind, MemoryPatch, MemoryTier, NewMemory};
+use hearth_protocol::approvals::ToolClass;
 
 impl Engine {
     pub fn list_memories(&self, tier: Option<MemoryTier>) -> Result<Vec<Memory>> {
@@ -129,6 +129,10 @@ pub fn tool_specs() -> Vec<ToolSpec> {
 pub fn is_memory_tool(name: &str) -> bool {
     matches!(name, "memory_remember" | "memory_search" | "memory_forget")
 }
+
+/// The subjects of a memory call, which rules match: the tier it writes or forgets.
+pub const MEMORY_CORE: &str = "core";
+pub const MEMORY_ARCHIVAL: &str = "archival";
 
 /// How policy treats a memory tool: searching reads; remembering and forgetting write.
 pub fn class_of(name: &str) -> ToolClass {

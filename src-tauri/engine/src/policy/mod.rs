@@ -16,6 +16,8 @@ pub use hearth_protocol::approvals::{Decision, Rule, ToolClass};
 pub use shell::runs_arbitrary_code;
 pub use url::UrlPattern;
 
+use crate::memory::{MEMORY_ARCHIVAL, MEMORY_CORE};
+
 /// The call being decided.
 pub struct Call<'a> {
     pub tool: &'a str,
@@ -54,10 +56,6 @@ fn default_for_call(call: &Call<'_>) -> Decision {
         (class, _) => default_for(class),
     }
 }
-
-/// The subjects of a memory call: the tier it writes or forgets.
-pub const MEMORY_CORE: &str = "core";
-pub const MEMORY_ARCHIVAL: &str = "archival";
 
 /// How specifically `rule` matches `call`, or None when it does not.
 fn specificity(rule: &Rule, call: &Call<'_>) -> Option<u8> {
