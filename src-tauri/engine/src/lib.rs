@@ -65,6 +65,15 @@ pub struct EngineOptions {
     /// Run the scheduler and the hourly sweep (tests that move the clock by hand turn this off
     /// and call [`Engine::run_due_schedules`] and [`Engine::sweep`] themselves).
     pub background: bool,
+    /// How long a model call may go without a content event before it ends
+    /// `STREAM_STALLED` (`HEARTH_STREAM_IDLE_SECS`; default
+    /// [`hearth_protocol::limits::DEFAULT_STREAM_IDLE_SECS`]).
+    pub stream_idle: std::time::Duration,
+}
+
+/// The default idle time of a model call.
+pub fn default_stream_idle() -> std::time::Duration {
+    std::time::Duration::from_secs(hearth_protocol::limits::DEFAULT_STREAM_IDLE_SECS)
 }
 
 impl Default for EngineOptions {
@@ -74,6 +83,7 @@ impl Default for EngineOptions {
             accounts: Default::default(),
             auto_title: true,
             background: true,
+            stream_idle: default_stream_idle(),
         }
     }
 }
@@ -88,6 +98,11 @@ impl EngineOptions {
             auto_title: std::env::var("HEARTH_AUTO_TITLE")
                 .map_or(true, |v| v != "0" && v != "false"),
             background: true,
+            stream_idle: std::env::var("HEARTH_STREAM_IDLE_SECS")
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+                .filter(|secs| *secs > 0)
+                .map_or_else(default_stream_idle, std::time::Duration::from_secs),
         }
     }
 }
@@ -153,6 +168,7 @@ impl Engine {
             shutting_down: std::sync::atomic::AtomicBool::new(false),
             api_port: std::sync::atomic::AtomicU16::new(0),
             auto_title: options.auto_title,
+            stream_idle: options.stream_idle,
             settings: std::sync::RwLock::new(settings),
             tools: tools::Tools::new(
                 mcp_servers,

@@ -72,6 +72,14 @@ pub enum ErrorCode {
     StreamInterrupted,
     /// The provider sent something that is not its protocol.
     BadProviderStream,
+    /// One event of the provider's stream (or one line of it) was over its limit
+    /// ([`crate::limits::MAX_SSE_EVENT_BYTES`]).
+    EventTooLarge,
+    /// A reply, or a run's replies together, went over their limit
+    /// ([`crate::limits::MAX_REPLY_BYTES`], [`crate::limits::MAX_RUN_REPLY_BYTES`]).
+    ResponseTooLarge,
+    /// The provider sent nothing new for the idle timeout, or the call ran past its limit.
+    StreamStalled,
     /// The reply hit its token limit in the middle of a tool call's arguments.
     ToolCallTruncated,
     /// The agent reached its step limit for one run.
@@ -162,6 +170,9 @@ impl ErrorCode {
             | ErrorCode::Network
             | ErrorCode::StreamInterrupted
             | ErrorCode::BadProviderStream
+            | ErrorCode::EventTooLarge
+            | ErrorCode::ResponseTooLarge
+            | ErrorCode::StreamStalled
             | ErrorCode::ToolCallTruncated => 502,
             ErrorCode::InvalidTitle
             | ErrorCode::InvalidCursor

@@ -9,6 +9,7 @@
 //! `hearth-protocol`.
 
 pub mod anthropic;
+mod bounded;
 pub mod listing;
 pub mod models;
 pub mod openai;
@@ -25,8 +26,11 @@ use serde_json::Value;
 use futures_util::future::BoxFuture;
 use futures_util::{Stream, StreamExt};
 
+use bounded::BodyError;
+use eventsource_stream::EventStreamError;
 use hearth_protocol::error::{ApiError, ErrorCode};
 use hearth_protocol::frames::{StopReason, Usage};
+use hearth_protocol::limits;
 pub use hearth_protocol::model::{
     DocumentData, ImageData, MISSING_DOCUMENT, MISSING_IMAGE, ModelMessage, ModelRequest, ToolSpec,
 };
@@ -186,9 +190,11 @@ pub(crate) fn stream_sse(
             let body = response.text().await.unwrap_or_default();
             return Err(http_error(status.as_u16(), &body, retry_after));
         }
-        let events = eventsource_stream::EventStream::new(response.bytes_stream());
+        let body = bounded::bounded(response.bytes_stream(), limits::MAX_SSE_EVENT_BYTES);
+        let events = eventsource_stream::EventStream::new(body);
         Ok(event_stream(events, move |item| match item {
             Some(Ok(ev)) => decoder.on_event(&ev.event, &ev.data),
+            Some(Err(EventStreamError::Transport(BodyError::TooLarge))) => Err(too_large()),
             Some(Err(e)) => {
                 let err = ProviderError::new(
                     ErrorCode::StreamInterrupted,
@@ -204,16 +210,17 @@ pub(crate) fn stream_sse(
 /// Decodes a body that arrives in `pieces`, as the app would (tests and fuzzing): every
 /// event, and the error that ended it, if any.
 pub fn decode_pieces(
-    decoder: impl Decoder,
+    mut decoder: impl Decoder,
     pieces: impl IntoIterator<Item = Vec<u8>>,
 ) -> Vec<Result<ProviderEvent, ProviderError>> {
     use futures_util::FutureExt;
     let chunks: Vec<Result<bytes::Bytes, std::io::Error>> =
         pieces.into_iter().map(|p| Ok(bytes::Bytes::from(p))).collect();
-    let mut decoder = decoder;
-    let events = eventsource_stream::EventStream::new(futures_util::stream::iter(chunks));
+    let body = bounded::bounded(futures_util::stream::iter(chunks), limits::MAX_SSE_EVENT_BYTES);
+    let events = eventsource_stream::EventStream::new(body);
     let mut stream = event_stream(events, move |item| match item {
         Some(Ok(ev)) => decoder.on_event(&ev.event, &ev.data),
+        Some(Err(EventStreamError::Transport(BodyError::TooLarge))) => Err(too_large()),
         Some(Err(e)) => Err(ProviderError::new(ErrorCode::BadProviderStream, e.to_string())),
         None => decoder.on_end(),
     });
@@ -264,6 +271,18 @@ where
                 }
             })
             .flat_map(futures_util::stream::iter),
+    )
+}
+
+/// An event over [`limits::MAX_SSE_EVENT_BYTES`]: the provider is not speaking its protocol
+/// (or is hostile); not retried.
+fn too_large() -> ProviderError {
+    ProviderError::new(
+        ErrorCode::EventTooLarge,
+        format!(
+            "the provider sent an event over {} MiB without ending it; the reply was stopped",
+            limits::MAX_SSE_EVENT_BYTES / (1024 * 1024)
+        ),
     )
 }
 

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use std::collections::{HashMap, VecDeque};
 
-use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
@@ -29,6 +28,7 @@ use crate::tools;
 use crate::turn::assemble::Assembler;
 
 use super::blocks::{block_frames, close_block};
+use super::watch::CallWatch;
 use super::{RunContext, Runtime, TurnEnd};
 
 /// Hearth's own agent loop.
@@ -98,6 +98,8 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     let mut agent = Agent::new(session.max_steps.unwrap_or(agent::DEFAULT_MAX_STEPS));
     let mut effects: VecDeque<Effect> = agent.start().into();
     let mut total = Usage::default();
+    // What every reply of this run streamed, against the run's limit.
+    let mut run_bytes = 0usize;
     let mut calls: HashMap<String, agent::Call> = HashMap::new();
     let mut running: JoinSet<tools::Outcome> = JoinSet::new();
     let mut running_ids: HashMap<tokio::task::Id, String> = HashMap::new();
@@ -119,7 +121,8 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
                     }
                     let request =
                         build_request(ctx, &session, &model_name, can_think, &specs).await?;
-                    let (end, usage, content) = call_model(ctx, provider.as_ref(), request).await;
+                    let (end, usage, content) =
+                        call_model(ctx, provider.as_ref(), request, &mut run_bytes).await;
                     total.add(&usage);
                     let event = match end {
                         CallEnd::Aborted => Event::Abort,
@@ -410,6 +413,7 @@ async fn call_model(
     ctx: &RunContext,
     provider: &dyn Provider,
     request: ModelRequest,
+    run_bytes: &mut usize,
 ) -> (CallEnd, Usage, Vec<ContentBlock>) {
     let message_id = uuid::Uuid::now_v7().to_string();
     let mut assembler = Assembler::default();
@@ -423,16 +427,17 @@ async fn call_model(
     let mut tool_blocks: std::collections::BTreeMap<u32, u32> = Default::default();
 
     let end = 'attempts: loop {
+        let mut watch = CallWatch::new(ctx.shared.stream_idle);
         let connect = tokio::select! {
             _ = ctx.cancel.cancelled() => break 'attempts CallEnd::Aborted,
-            r = provider.stream(request.clone()) => r,
+            r = watch.connect(provider.stream(request.clone())) => r,
         };
         let failure: Option<ProviderError> = match connect {
             Err(e) => Some(e),
             Ok(mut stream) => loop {
                 let item = tokio::select! {
                     _ = ctx.cancel.cancelled() => break 'attempts CallEnd::Aborted,
-                    item = stream.next() => item,
+                    item = watch.next(&mut stream) => item,
                 };
                 let event = match item {
                     None => break 'attempts CallEnd::Done(StopReason::EndTurn),
@@ -444,18 +449,24 @@ async fn call_model(
                     ProviderEvent::Finish(reason) => {
                         // Keep reading: the usage chunk often follows the finish reason.
                         let _ = reason;
-                        let rest: Vec<_> = tokio::select! {
-                            _ = ctx.cancel.cancelled() => break 'attempts CallEnd::Aborted,
-                            rest = stream.collect::<Vec<_>>() => rest,
-                        };
-                        for item in rest {
-                            if let Ok(ProviderEvent::Usage(u)) = item {
-                                usage = u;
+                        loop {
+                            let item = tokio::select! {
+                                _ = ctx.cancel.cancelled() => break 'attempts CallEnd::Aborted,
+                                item = watch.next(&mut stream) => item,
+                            };
+                            match item {
+                                Some(Ok(ProviderEvent::Usage(u))) => usage = u,
+                                Some(Ok(_)) => {}
+                                // A stall or a break after the finish loses only the usage.
+                                Some(Err(_)) | None => break,
                             }
                         }
                         break 'attempts CallEnd::Done(reason);
                     }
                     content => {
+                        if let Err(e) = watch.count(&content, run_bytes) {
+                            break Some(e);
+                        }
                         if !started {
                             started = true;
                             ctx.emit(FrameBody::MessageStart { message_id: message_id.clone() });

@@ -12,6 +12,7 @@
 pub mod agent;
 mod blocks;
 mod hearth;
+mod watch;
 
 use std::sync::Arc;
 

@@ -3,3 +3,4 @@
 //! through the same SSE parser and protocol state machines the app uses.
 
 mod conformance;
+mod limits;
