@@ -129,6 +129,8 @@ pub fn main() -> Option<ExitCode> {
             Err(e) => return Some(fail(&ApiError::new(ErrorCode::Internal, e.to_string()))),
         };
     let result = runtime.block_on(run(cli.url, command));
+    // A tool's blocking thread that never returns must not keep the process alive.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     Some(match result {
         Ok(code) => code,
         Err(e) => fail(&e),
@@ -169,7 +171,11 @@ async fn serve(data_dir: Option<PathBuf>, port: u16) -> Result<ExitCode, ApiErro
     )
     .await;
     tracing::info!("shutting down: runs in flight become interrupted");
-    engine.shutdown().await;
+    // Bounded: a run that does not stop in time is left for the next start's repair, which
+    // marks it `interrupted` all the same.
+    if tokio::time::timeout(std::time::Duration::from_secs(3), engine.shutdown()).await.is_err() {
+        tracing::warn!("runs did not stop within 3 s; the next start marks them interrupted");
+    }
     served.map_err(|e| {
         ApiError::new(ErrorCode::Internal, format!("cannot serve on 127.0.0.1:{port}: {e}"))
     })?;

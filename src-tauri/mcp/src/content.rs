@@ -4,6 +4,7 @@
 //! described in a short bracketed line rather than dumped (a base64 image would cost thousands of
 //! tokens and mean nothing to the model).
 
+use hearth_protocol::limits::MAX_TOOL_RESULT_BYTES;
 use rmcp::model::{CallToolResult, ContentBlock, ResourceContents};
 use serde::Serialize;
 
@@ -25,8 +26,32 @@ impl From<CallToolResult> for CallOutcome {
         {
             parts.push(structured.to_string());
         }
-        Self { content: parts.join("\n"), is_error: result.is_error.unwrap_or(false) }
+        let content = head_and_tail(parts.join("\n"), MAX_TOOL_RESULT_BYTES);
+        Self { content, is_error: result.is_error.unwrap_or(false) }
     }
+}
+
+/// `text` if it fits in `cap` bytes; otherwise its first and last halves (on char boundaries)
+/// around a note of how much was cut.
+fn head_and_tail(text: String, cap: usize) -> String {
+    if text.len() <= cap {
+        return text;
+    }
+    let half = cap / 2;
+    let mut head = half;
+    while !text.is_char_boundary(head) {
+        head -= 1;
+    }
+    let mut tail = text.len() - half;
+    while !text.is_char_boundary(tail) {
+        tail += 1;
+    }
+    format!(
+        "{}\n[... {} bytes of the tool's output cut from the middle ...]\n{}",
+        &text[..head],
+        tail - head,
+        &text[tail..]
+    )
 }
 
 fn describe(block: &ContentBlock) -> String {

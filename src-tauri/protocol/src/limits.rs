@@ -30,3 +30,7 @@ pub const DEFAULT_STREAM_IDLE_SECS: u64 = 90;
 
 /// The longest one model call may stream, whatever it sends.
 pub const MAX_MODEL_CALL_SECS: u64 = 30 * 60;
+
+/// The most an MCP tool's result may hand the model, in bytes: the first and last halves are
+/// kept, with a note of what was cut (the built-in tools cap their own output lower).
+pub const MAX_TOOL_RESULT_BYTES: usize = 256 * 1024;

@@ -191,3 +191,19 @@ async fn arguments_must_be_an_object() {
         .unwrap_err();
     assert_eq!(error.code, McpErrorCode::CallFailed, "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_huge_result_reaches_the_model_cut_to_its_limit_with_head_and_tail() {
+    // The finding: MCP tool output was uncapped while built-in tools are capped.
+    let manager = McpManager::new();
+    let server = everything("everything");
+    let message = format!("START{}END", "é".repeat(600_000));
+    let echo = manager
+        .call(&server, "echo", json!({"message": message}), CancellationToken::new(), None)
+        .await
+        .unwrap();
+    let limit = hearth_protocol::limits::MAX_TOOL_RESULT_BYTES;
+    assert!(echo.content.len() <= limit + 100, "{} bytes", echo.content.len());
+    assert!(echo.content.starts_with("Echo: START") && echo.content.ends_with("END"));
+    assert!(echo.content.contains("bytes of the tool's output cut from the middle"));
+}
