@@ -29,6 +29,8 @@ pub(crate) struct Shared {
     /// Title sessions after their first reply (`HEARTH_AUTO_TITLE=0` turns it off whatever
     /// the setting says).
     pub auto_title: bool,
+    /// Extra environment for agent CLIs ([`crate::EngineOptions::agent_env`]).
+    pub agent_env: Vec<(String, String)>,
     /// The user's settings, as last written.
     pub settings: std::sync::RwLock<store::settings::Settings>,
     pub tools: tools::Tools,

@@ -44,6 +44,7 @@ use tokio::sync::oneshot;
 pub use chat::{History, SendMessage, SendReceipt, SteerMode, SteerReceipt, SubscribeSnapshot};
 pub use error::{ApiError, ErrorCode, Result};
 pub use frames::{Frame, FrameBody};
+pub use hearth_protocol::runtime::RuntimeKind;
 pub use outside::{background, inbox, schedules};
 pub use store::sessions::{CreateSession, ListSessions, Session, SessionPage, UpdateSession};
 pub use store::{Store, StoreOptions};
@@ -64,6 +65,9 @@ pub struct EngineOptions {
     /// Run the scheduler and the hourly sweep (tests that move the clock by hand turn this off
     /// and call [`Engine::run_due_schedules`] and [`Engine::sweep`] themselves).
     pub background: bool,
+    /// Variables added to an agent CLI's environment (after Hearth's own, secrets removed):
+    /// tests give Claude Code a temporary config dir and home this way.
+    pub agent_env: Vec<(String, String)>,
 }
 
 impl Default for EngineOptions {
@@ -73,6 +77,7 @@ impl Default for EngineOptions {
             accounts: Default::default(),
             auto_title: true,
             background: true,
+            agent_env: Vec::new(),
         }
     }
 }
@@ -87,6 +92,7 @@ impl EngineOptions {
             auto_title: std::env::var("HEARTH_AUTO_TITLE")
                 .map_or(true, |v| v != "0" && v != "false"),
             background: true,
+            agent_env: Vec::new(),
         }
     }
 }
@@ -152,6 +158,7 @@ impl Engine {
             shutting_down: std::sync::atomic::AtomicBool::new(false),
             api_port: std::sync::atomic::AtomicU16::new(0),
             auto_title: options.auto_title,
+            agent_env: options.agent_env.clone(),
             settings: std::sync::RwLock::new(settings),
             tools: tools::Tools::new(
                 mcp_servers,

@@ -68,6 +68,8 @@ const MIGRATIONS: &[&str] = &[
     branches::MIGRATION_1,
     memory::MIGRATION_1,
     presets::MIGRATION_1,
+    sessions::MIGRATION_5,
+    runs::MIGRATION_2,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

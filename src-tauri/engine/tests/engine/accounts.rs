@@ -19,6 +19,7 @@ fn open(dir: &std::path::Path) -> Engine {
             accounts: AccountsConfig::default(),
             auto_title: false,
             background: true,
+            agent_env: Vec::new(),
         },
     )
     .unwrap()

@@ -5,6 +5,7 @@ mod accounts;
 mod agent;
 mod attachments;
 mod branches;
+mod claude_code;
 mod memory;
 mod network;
 mod outside;

@@ -37,7 +37,13 @@ pub fn anthropic_options(server: &ModelServer, model: &str) -> EngineOptions {
 }
 
 pub fn options_with(accounts: AccountsConfig) -> EngineOptions {
-    EngineOptions { store: StoreOptions::default(), accounts, auto_title: false, background: true }
+    EngineOptions {
+        store: StoreOptions::default(),
+        accounts,
+        auto_title: false,
+        background: true,
+        agent_env: Vec::new(),
+    }
 }
 
 pub fn text(s: &str) -> SendMessage {
