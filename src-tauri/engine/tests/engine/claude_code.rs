@@ -488,3 +488,81 @@ async fn runtime_sessions_are_checked_before_anything_is_stored() {
         "hearth is the default"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hearth_stopping_mid_turn_leaves_it_interrupted_and_the_next_start_resumes_the_conversation()
+ {
+    if !have_claude() {
+        return;
+    }
+    let server = ModelServer::start().await;
+    let dirs = tempfile::tempdir().unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    let engine = engine_for(&server, dirs.path()).await;
+    let session = engine
+        .create_session(&CreateSession {
+            runtime: Some(RuntimeKind::ClaudeCode),
+            workspace: Some(workspace.path().display().to_string()),
+            model: Some("env:anthropic/test-model".into()),
+            ..CreateSession::default()
+        })
+        .unwrap()
+        .id;
+    let words: Vec<String> = (0..60).map(|i| format!("w{i} ")).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    server.push(Reply::events(&anthropic_text(&words), Duration::from_millis(150)));
+    engine.send(&session, text("Remember the word fjord")).await.unwrap();
+    frames_until(&engine, &session, 0, |f| streamed_text(f).contains("w2")).await;
+    engine.shutdown().await;
+    drop(engine);
+
+    let engine = engine_for(&server, dirs.path()).await;
+    let frames = frames_until(&engine, &session, 0, completed(1)).await;
+    assert_eq!(
+        run_status(&frames).0,
+        RunStatus::Interrupted,
+        "a run cut by Hearth stopping is interrupted"
+    );
+    server.push(Reply::events(&anthropic_text(&["It was fjord."]), Duration::ZERO));
+    engine.send(&session, text("Which word?")).await.unwrap();
+    let frames = frames_until(&engine, &session, 0, completed(2)).await;
+    assert_eq!(run_status(&frames).0, RunStatus::Done, "{:?}", run_status(&frames));
+    let resumed = request_text(&server, 1);
+    assert!(
+        resumed.contains("Remember the word fjord"),
+        "the CLI resumed the interrupted conversation: {resumed}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steered_text_is_the_clis_next_message_in_the_same_run() {
+    if !have_claude() {
+        return;
+    }
+    let s = setup().await;
+    let words: Vec<String> = (0..12).map(|i| format!("a{i} ")).collect();
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    s.server.push(Reply::events(&anthropic_text(&words), Duration::from_millis(100)));
+    s.server.push(Reply::events(&anthropic_text(&["Noted the steer."]), Duration::ZERO));
+    s.engine.send(&s.session, text("Count slowly")).await.unwrap();
+    frames_until(&s.engine, &s.session, 0, |f| streamed_text(f).contains("a1")).await;
+    let receipt = s.engine.steer(&s.session, "also mention steering").await.unwrap();
+    assert_eq!(
+        receipt.mode,
+        hearth_engine::SteerMode::Steer,
+        "a running claude-code turn takes steered text"
+    );
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    assert_eq!(run_status(&frames).0, RunStatus::Done, "{:?}", run_status(&frames));
+    assert!(frames.iter().any(|f| matches!(f.body, FrameBody::Steered { .. })), "a steered frame");
+    assert!(
+        streamed_text(&frames).ends_with("Noted the steer."),
+        "the run went on to answer it: {}",
+        streamed_text(&frames)
+    );
+    assert!(
+        request_text(&s.server, 1).contains("also mention steering"),
+        "the model got the steered text"
+    );
+    assert!(!completed(2)(&frames), "one run, not two");
+}
