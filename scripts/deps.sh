@@ -44,14 +44,28 @@ if [ "$mode" = test ]; then
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 fi
 
-# The Tauri CLI (for `make bundle`), pinned, in its own prefix: the registry reachable here
-# serves only some of its per-platform optional packages, so it cannot sit in ui/'s lock
-# file (npm ci rejects a lock that leaves optional platforms out).
+# Pinned npm tools in their own prefix, .tools/: the Tauri CLI (for `make bundle`; the
+# registry reachable here serves only some of its per-platform optional packages, so it
+# cannot sit in ui/'s lock file, which npm ci rejects when it leaves optional platforms out)
+# and, for the tests, Claude Code (the claude-code runtime's tests run the real CLI offline;
+# pinned because on Node 20 an unpinned install silently picks an old one; its native binary
+# does not use Node, so the EBADENGINE warning of 2.1.332 is harmless). One npm command
+# installs them all, so neither prunes the other.
 TAURI_CLI_VERSION=2.12.5
-if [ "$(.tools/node_modules/.bin/tauri --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]; then
-  echo "deps: installing the Tauri CLI $TAURI_CLI_VERSION"
+CLAUDE_CODE_VERSION=2.1.332
+tools=("@tauri-apps/cli@$TAURI_CLI_VERSION")
+stale=0
+[ "$(.tools/node_modules/.bin/tauri --version 2>/dev/null)" = "tauri-cli $TAURI_CLI_VERSION" ] || stale=1
+if [ "$mode" = test ]; then
+  tools+=("@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION")
+  [ "$(.tools/node_modules/.bin/claude --version 2>/dev/null)" = "$CLAUDE_CODE_VERSION (Claude Code)" ] || stale=1
+elif [ -x .tools/node_modules/.bin/claude ]; then
+  tools+=("@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION") # kept, not pruned by the install
+fi
+if [ "$stale" = 1 ]; then
+  echo "deps: installing ${tools[*]} into .tools/"
   npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
-    "@tauri-apps/cli@$TAURI_CLI_VERSION"
+    "${tools[@]}"
 fi
 
 # npm packages, only when the lock file changed since the last install.

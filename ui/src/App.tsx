@@ -73,6 +73,16 @@ export function App({ api }: AppProps) {
     }
   };
 
+  /** The new-chat picker's chat (a runtime, a folder, a model): the refusal is shown in the picker. */
+  const createSessionWith = async (req: CreateSession) => {
+    try {
+      await openNewSession(req);
+      return null;
+    } catch (e) {
+      return toUiError(e);
+    }
+  };
+
   const selectSession = (id: string) => {
     setSelectedId(id);
     setFocusComposerFor(null);
@@ -183,6 +193,8 @@ export function App({ api }: AppProps) {
         loadFailed={list.loadFailed}
         loaded={list.loaded}
         onNewSession={createSession}
+        onNewSessionWith={createSessionWith}
+        models={models.list}
         onSelect={selectSession}
         onRename={(id, title) => void sessions.updateSession(id, { title })}
         onTogglePin={(id, pinned) => void sessions.updateSession(id, { pinned })}

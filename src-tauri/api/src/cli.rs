@@ -46,6 +46,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make a session; prints its id.
+    New {
+        #[arg(long)]
+        title: Option<String>,
+        /// `<account>/<model>` (default: the default model; for claude-code, the CLI's own).
+        #[arg(long)]
+        model: Option<String>,
+        /// hearth (default) | claude-code | codex
+        #[arg(long)]
+        runtime: Option<String>,
+        /// The agent's working folder (required for claude-code); relative paths are resolved
+        /// here.
+        #[arg(long)]
+        workspace: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Send a message to a session.
     Send {
         session: String,
@@ -349,12 +366,41 @@ impl Client {
                 } else {
                     for s in &all {
                         let pin = if s["pinned"] == true { "*" } else { " " };
+                        let runtime = match s["runtime"].as_str() {
+                            Some(r) if r != "hearth" => format!(" [{r}]"),
+                            _ => String::new(),
+                        };
                         println!(
-                            "{} {pin} {}",
+                            "{} {pin} {}{runtime}",
                             s["id"].as_str().unwrap_or(""),
                             s["title"].as_str().unwrap_or("")
                         );
                     }
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            Command::New { title, model, runtime, workspace, json } => {
+                let mut body = json!({});
+                if let Some(t) = title {
+                    body["title"] = json!(t);
+                }
+                if let Some(m) = model {
+                    body["model"] = json!(m);
+                }
+                if let Some(r) = runtime {
+                    body["runtime"] = json!(r);
+                }
+                if let Some(w) = workspace {
+                    // The server checks it; a relative path means "from here".
+                    let w = std::path::absolute(&w).unwrap_or(w);
+                    body["workspace"] = json!(w.display().to_string());
+                }
+                let session =
+                    self.call(&sessions::session_create::HTTP, &[], "", Some(body)).await?;
+                if json {
+                    println!("{session}");
+                } else {
+                    println!("{}", session["id"].as_str().unwrap_or(""));
                 }
                 Ok(ExitCode::SUCCESS)
             }

@@ -197,6 +197,12 @@ impl Accounts {
             .map(|a| (a.info.clone(), a.api_key.clone()))
     }
 
+    /// An account's kind, base URL and key, for handing to an agent CLI through its
+    /// environment (never argv, never a file).
+    pub(crate) fn credentials(&self, id: &str) -> Option<(AccountKind, String, Option<String>)> {
+        self.target(id).map(|(info, key)| (info.kind, info.base_url, key))
+    }
+
     /// Lists the account's models now (no cache): what "Test" in settings does.
     pub async fn check(&self, id: &str) -> Result<crate::store::accounts::AccountCheck> {
         let Some((info, key)) = self.target(id) else {

@@ -36,6 +36,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
     ApiError::export_all(cfg)?;
     ErrorCode::export_all(cfg)?;
     Session::export_all(cfg)?;
+    crate::RuntimeKind::export_all(cfg)?;
     SessionPage::export_all(cfg)?;
     SessionStatus::export_all(cfg)?;
     TitleSource::export_all(cfg)?;

@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     pub auto_title: bool,
     /// How long a model call may go without a content event.
     pub stream_idle: std::time::Duration,
+    /// Extra environment for agent CLIs ([`crate::EngineOptions::agent_env`]).
+    pub agent_env: Vec<(String, String)>,
     /// The user's settings, as last written.
     pub settings: std::sync::RwLock<store::settings::Settings>,
     pub tools: tools::Tools,

@@ -45,6 +45,7 @@ use tokio::sync::oneshot;
 pub use chat::{History, SendMessage, SendReceipt, SteerMode, SteerReceipt, SubscribeSnapshot};
 pub use error::{ApiError, ErrorCode, Result};
 pub use frames::{Frame, FrameBody};
+pub use hearth_protocol::runtime::RuntimeKind;
 pub use outside::{background, inbox, schedules};
 pub use store::sessions::{CreateSession, ListSessions, Session, SessionPage, UpdateSession};
 pub use store::{Store, StoreOptions};
@@ -69,6 +70,9 @@ pub struct EngineOptions {
     /// `STREAM_STALLED` (`HEARTH_STREAM_IDLE_SECS`; default
     /// [`hearth_protocol::limits::DEFAULT_STREAM_IDLE_SECS`]).
     pub stream_idle: std::time::Duration,
+    /// Variables added to an agent CLI's environment (after Hearth's own, secrets removed):
+    /// tests give Claude Code a temporary config dir and home this way.
+    pub agent_env: Vec<(String, String)>,
 }
 
 /// The default idle time of a model call.
@@ -84,6 +88,7 @@ impl Default for EngineOptions {
             auto_title: true,
             background: true,
             stream_idle: default_stream_idle(),
+            agent_env: Vec::new(),
         }
     }
 }
@@ -103,6 +108,7 @@ impl EngineOptions {
                 .and_then(|v| v.parse::<u64>().ok())
                 .filter(|secs| *secs > 0)
                 .map_or_else(default_stream_idle, std::time::Duration::from_secs),
+            agent_env: Vec::new(),
         }
     }
 }
@@ -169,6 +175,7 @@ impl Engine {
             api_port: std::sync::atomic::AtomicU16::new(0),
             auto_title: options.auto_title,
             stream_idle: options.stream_idle,
+            agent_env: options.agent_env.clone(),
             settings: std::sync::RwLock::new(settings),
             tools: tools::Tools::new(
                 mcp_servers,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::frames::Usage;
+use crate::store::runs::RunUsage;
 
 /// US dollars per million tokens.
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -81,11 +82,13 @@ impl Prices {
         )
     }
 
-    fn summarize(&self, rows: impl Iterator<Item = (String, Usage)>) -> UsageSummary {
+    /// A run's cost is what its runtime reported (an agent CLI counts its own), else its
+    /// model's price.
+    fn summarize(&self, rows: impl Iterator<Item = RunUsage>) -> UsageSummary {
         let mut summary = UsageSummary { fully_priced: true, ..Default::default() };
-        for (model, usage) in rows {
+        for RunUsage { model, usage, cost_usd } in rows {
             summary.usage.add(&usage);
-            match self.cost(&model, &usage) {
+            match cost_usd.or_else(|| self.cost(&model, &usage)) {
                 Some(c) => summary.cost_usd = Some(summary.cost_usd.unwrap_or(0.0) + c),
                 None => summary.fully_priced = false,
             }
@@ -94,16 +97,16 @@ impl Prices {
     }
 
     /// A session's usage, from its runs' `(model, usage)` rows.
-    pub fn session(&self, rows: Vec<(String, Usage)>) -> UsageSummary {
+    pub fn session(&self, rows: Vec<RunUsage>) -> UsageSummary {
         self.summarize(rows.into_iter())
     }
 
     /// Usage per account (the model id's `<account>/` prefix), from every run's rows.
-    pub fn by_account(&self, rows: Vec<(String, Usage)>) -> Vec<AccountUsage> {
-        let mut by: HashMap<String, Vec<(String, Usage)>> = HashMap::new();
-        for (model, usage) in rows {
-            let account = model.split_once('/').map_or("", |(a, _)| a).to_owned();
-            by.entry(account).or_default().push((model, usage));
+    pub fn by_account(&self, rows: Vec<RunUsage>) -> Vec<AccountUsage> {
+        let mut by: HashMap<String, Vec<RunUsage>> = HashMap::new();
+        for row in rows {
+            let account = row.model.split_once('/').map_or("", |(a, _)| a).to_owned();
+            by.entry(account).or_default().push(row);
         }
         let mut out: Vec<AccountUsage> = by
             .into_iter()
@@ -141,5 +144,19 @@ mod tests {
         );
         assert!(prices.cost("env:anthropic/claude-sonnet-4-20250514", &million).is_some());
         assert!(prices.cost("env:anthropic/claude-3-5-haiku-latest", &million).is_some());
+    }
+
+    #[test]
+    fn a_cost_the_runtime_reported_wins_over_the_price_list() {
+        let prices = Prices::bundled();
+        let usage = Usage { input_tokens: 1_000, output_tokens: 1_000, ..Default::default() };
+        let row = |model: &str, cost_usd| RunUsage { model: model.into(), usage, cost_usd };
+        let summary =
+            prices.session(vec![row("x/unknown-model", Some(0.25)), row("x/unknown-model", None)]);
+        assert_eq!(summary.cost_usd, Some(0.25), "the reported cost counts for an unpriced model");
+        assert!(!summary.fully_priced, "a run with neither a report nor a price leaves a gap");
+        let priced = prices.cost("env:openai/gpt-4o-mini", &usage).unwrap();
+        let summary = prices.session(vec![row("env:openai/gpt-4o-mini", Some(1.5))]);
+        assert_eq!(summary.cost_usd, Some(1.5), "not {priced}: the agent CLI counted its own cost");
     }
 }

@@ -22,6 +22,17 @@ pub enum ErrorCode {
     InvalidModel,
     /// A workspace that is not an existing absolute directory.
     InvalidWorkspace,
+    /// A runtime session's workspace can no longer change (its agent keeps the conversation
+    /// by folder): fork the chat instead.
+    WorkspaceFixed,
+    /// An agent runtime's CLI is missing or older than Hearth needs (the message says which
+    /// version was found and which is wanted).
+    RuntimeNotFound,
+    /// A runtime Hearth knows of but cannot run yet.
+    RuntimeUnavailable,
+    /// An agent runtime's CLI failed: it exited early, printed something that is not its
+    /// protocol, or said nothing for longer than the watchdog allows.
+    RuntimeFailed,
     /// Any other malformed argument.
     InvalidInput,
     /// The message text is empty.
@@ -181,6 +192,10 @@ impl ErrorCode {
             | ErrorCode::InvalidWorkspace
             | ErrorCode::InvalidInput => 400,
             ErrorCode::DataDirLocked => 409,
+            ErrorCode::WorkspaceFixed => 409,
+            ErrorCode::RuntimeNotFound => 424,
+            ErrorCode::RuntimeUnavailable => 501,
+            ErrorCode::RuntimeFailed => 502,
             ErrorCode::AttachmentNotFound => 404,
             ErrorCode::AttachmentTooLarge => 413,
             ErrorCode::UnsupportedAttachment => 415,

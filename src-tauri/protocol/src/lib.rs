@@ -16,6 +16,7 @@ pub mod error;
 pub mod frames;
 pub mod limits;
 pub mod model;
+pub mod runtime;
 
 pub use error::{ApiError, ErrorCode, Result};
 pub use frames::{Frame, FrameBody};

@@ -71,6 +71,8 @@ const MIGRATIONS: &[&str] = &[
     memory::MIGRATION_1,
     presets::MIGRATION_1,
     hooks::MIGRATION_2,
+    sessions::MIGRATION_5,
+    runs::MIGRATION_2,
 ];
 
 /// Milliseconds since the Unix epoch; injectable so tests can make exact ties.

@@ -27,6 +27,14 @@ CREATE INDEX runs_by_session_status ON runs (session_id, status, queue_order);
 CREATE INDEX runs_by_status ON runs (status) WHERE status IN ('queued', 'running');
 ";
 
+/// What an agent CLI reports about its turn: the cost it counted itself, and the id of its
+/// conversation when the turn ended (each run keeps the id it ran under, so a conversation
+/// the CLI renamed on resume can still be found).
+pub const MIGRATION_2: &str = "
+ALTER TABLE runs ADD COLUMN cost_usd REAL;
+ALTER TABLE runs ADD COLUMN runtime_session_id TEXT;
+";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedRow {
     pub run_id: String,
@@ -122,6 +130,22 @@ pub fn finish(
     Ok(())
 }
 
+/// An agent runtime's own account of a run: its cost (null: price it from usage) and the
+/// conversation id it ran under.
+pub fn record_runtime(
+    tx: &Transaction<'_>,
+    run_id: &str,
+    cost_usd: Option<f64>,
+    runtime_session_id: Option<&str>,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE runs SET cost_usd = ?2, runtime_session_id = COALESCE(?3, runtime_session_id)
+         WHERE id = ?1",
+        params![run_id, cost_usd, runtime_session_id],
+    )?;
+    Ok(())
+}
+
 /// Removes queued runs (not started ones): `clear queue`. Returns how many.
 pub fn clear_queued(tx: &Transaction<'_>, session_id: &str, now: i64) -> Result<usize> {
     Ok(tx.execute(
@@ -167,33 +191,46 @@ pub fn message_of(conn: &Connection, run_id: &str) -> Result<String> {
     Ok(conn.query_row("SELECT message_id FROM runs WHERE id = ?1", [run_id], |r| r.get(0))?)
 }
 
-/// Every run's `(model, usage)` of a session, where it has usage (unreadable usage skipped).
-pub fn usage_of_session(conn: &Connection, session_id: &str) -> Result<Vec<(String, Usage)>> {
+/// One run's usage: its model, tokens, and the cost its runtime reported (if it did).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunUsage {
+    pub model: String,
+    pub usage: Usage,
+    pub cost_usd: Option<f64>,
+}
+
+/// Every run's usage of a session, where it has usage (unreadable usage skipped).
+pub fn usage_of_session(conn: &Connection, session_id: &str) -> Result<Vec<RunUsage>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT COALESCE(model, ''), usage FROM runs WHERE session_id = ?1 AND usage IS NOT NULL",
+        "SELECT COALESCE(model, ''), usage, cost_usd FROM runs
+         WHERE session_id = ?1 AND usage IS NOT NULL",
     )?;
-    let rows =
-        stmt.query_map([session_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([session_id], usage_row)?;
     collect_usage(rows)
 }
 
-/// Every run's `(model, usage)`, over all sessions, where it has a model and usage.
-pub fn usage_of_all(conn: &Connection) -> Result<Vec<(String, Usage)>> {
+/// Every run's usage, over all sessions, where it has a model and usage.
+pub fn usage_of_all(conn: &Connection) -> Result<Vec<RunUsage>> {
     let mut stmt = conn.prepare(
-        "SELECT COALESCE(model, ''), usage FROM runs WHERE usage IS NOT NULL AND model != ''",
+        "SELECT COALESCE(model, ''), usage, cost_usd FROM runs
+         WHERE usage IS NOT NULL AND model != ''",
     )?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([], usage_row)?;
     collect_usage(rows)
 }
 
-fn collect_usage(
-    rows: impl Iterator<Item = rusqlite::Result<(String, String)>>,
-) -> Result<Vec<(String, Usage)>> {
+type UsageRow = (String, String, Option<f64>);
+
+fn usage_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UsageRow> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+}
+
+fn collect_usage(rows: impl Iterator<Item = rusqlite::Result<UsageRow>>) -> Result<Vec<RunUsage>> {
     let mut out = Vec::new();
     for row in rows {
-        let (model, usage) = row?;
+        let (model, usage, cost_usd) = row?;
         if let Ok(usage) = serde_json::from_str::<Usage>(&usage) {
-            out.push((model, usage));
+            out.push(RunUsage { model, usage, cost_usd });
         }
     }
     Ok(out)

@@ -37,6 +37,12 @@ pub struct Settings {
     pub event_retention_days: u32,
     /// The largest file that can be attached, in MB; 1 to 512.
     pub attachment_max_mb: u32,
+    /// The `claude` CLI Claude Code sessions run; empty: `HEARTH_CLAUDE_PATH`, else `PATH`,
+    /// else the copy `make` installs in the project's `.tools/`.
+    pub claude_code_path: String,
+    /// An agent CLI that says nothing for this many seconds (while no approval is waiting)
+    /// ends its run in error; 5 to 86400.
+    pub runtime_silence_secs: u32,
 }
 
 impl Default for Settings {
@@ -50,6 +56,8 @@ impl Default for Settings {
             schedules_paused: false,
             event_retention_days: 30,
             attachment_max_mb: 20,
+            claude_code_path: String::new(),
+            runtime_silence_secs: 600,
         }
     }
 }
@@ -74,6 +82,10 @@ pub struct SettingsPatch {
     pub event_retention_days: Option<u32>,
     #[ts(optional)]
     pub attachment_max_mb: Option<u32>,
+    #[ts(optional)]
+    pub claude_code_path: Option<String>,
+    #[ts(optional)]
+    pub runtime_silence_secs: Option<u32>,
 }
 
 impl SettingsPatch {
@@ -93,6 +105,25 @@ impl SettingsPatch {
             return Err(StoreError::new(
                 ErrorCode::InvalidInput,
                 "attachment_max_mb must be 1 to 512",
+            ));
+        }
+        if let Some(secs) = self.runtime_silence_secs
+            && !(5..=86_400).contains(&secs)
+        {
+            return Err(StoreError::new(
+                ErrorCode::InvalidInput,
+                "runtime_silence_secs must be 5 to 86400",
+            ));
+        }
+        if let Some(path) = &self.claude_code_path
+            && !path.is_empty()
+            && (path.len() > 4096
+                || path.chars().any(char::is_control)
+                || !std::path::Path::new(path).is_absolute())
+        {
+            return Err(StoreError::new(
+                ErrorCode::InvalidInput,
+                "claude_code_path must be empty or an absolute path to the claude CLI",
             ));
         }
         if let Some(s) = &self.global_shortcut

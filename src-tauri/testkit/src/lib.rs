@@ -1,5 +1,5 @@
 //! Test fixtures shared by Hearth's test suites. Owns: a real HTTP server on 127.0.0.1 that
-//! speaks the OpenAI Chat Completions streaming protocol byte for byte, answering each request
+//! speaks the OpenAI Chat Completions and Anthropic Messages streaming protocols byte for byte, answering each request
 //! with the next scripted reply and recording what it was sent. Must never: be used outside
 //! tests, or reach past loopback. Also (module [`notifications`]): a private D-Bus bus with a
 //! recording notification server on it.
@@ -59,6 +59,12 @@ impl Reply {
         }
         pieces.push(Bytes::copy_from_slice(&body[start..]));
         Reply::Stream { pieces, gap: Duration::ZERO, cut: false }
+    }
+
+    /// A body sent one SSE event at a time, `gap` apart (a slow model on any protocol).
+    pub fn events(body: &str, gap: Duration) -> Reply {
+        let pieces = body.split_inclusive("\n\n").map(|p| Bytes::from(p.to_owned())).collect();
+        Reply::Stream { pieces, gap, cut: false }
     }
 
     pub fn status(status: u16, headers: &[(&str, &str)], message: &str) -> Reply {
@@ -125,6 +131,53 @@ pub fn openai_tool_calls(calls: &[(&str, &str, &str)]) -> String {
     body
 }
 
+fn anthropic_event(data: Value) -> String {
+    format!("event: {}\ndata: {data}\n\n", data["type"].as_str().unwrap_or("message"))
+}
+
+fn anthropic_message(blocks: &[Value], deltas: Vec<Vec<Value>>, stop: &str) -> String {
+    let mut body = anthropic_event(json!({"type": "message_start", "message": {
+        "id": "msg_test", "type": "message", "role": "assistant", "model": "test-model",
+        "content": [], "stop_reason": null, "usage": {"input_tokens": 12, "output_tokens": 1}}}));
+    for (index, (block, deltas)) in blocks.iter().zip(deltas).enumerate() {
+        body += &anthropic_event(
+            json!({"type": "content_block_start", "index": index, "content_block": block}),
+        );
+        for delta in deltas {
+            body += &anthropic_event(
+                json!({"type": "content_block_delta", "index": index, "delta": delta}),
+            );
+        }
+        body += &anthropic_event(json!({"type": "content_block_stop", "index": index}));
+    }
+    body += &anthropic_event(json!({"type": "message_delta", "delta": {"stop_reason": stop},
+        "usage": {"output_tokens": 7}}));
+    body + &anthropic_event(json!({"type": "message_stop"}))
+}
+
+/// An Anthropic Messages stream (what `POST /v1/messages?beta=true` answers Claude Code
+/// with): one text block of these deltas, ending the turn.
+pub fn anthropic_text(deltas: &[&str]) -> String {
+    let deltas = deltas.iter().map(|d| json!({"type": "text_delta", "text": d})).collect();
+    anthropic_message(&[json!({"type": "text", "text": ""})], vec![deltas], "end_turn")
+}
+
+/// An Anthropic Messages stream in which the model calls one tool (`input` as JSON, sent in
+/// two fragments), stopping for its result.
+pub fn anthropic_tool_use(id: &str, name: &str, input: &Value) -> String {
+    let json = input.to_string();
+    let cut = json.char_indices().nth(json.chars().count() / 2).map_or(0, |(at, _)| at);
+    let deltas = [&json[..cut], &json[cut..]]
+        .iter()
+        .map(|p| json!({"type": "input_json_delta", "partial_json": p}))
+        .collect();
+    anthropic_message(
+        &[json!({"type": "tool_use", "id": id, "name": name, "input": {}})],
+        vec![deltas],
+        "tool_use",
+    )
+}
+
 /// Only the start of a stream: the role chunk and one chunk per delta (no finish, no usage,
 /// no `[DONE]`), for building broken streams.
 pub fn openai_deltas(deltas: &[&str]) -> String {
@@ -142,6 +195,8 @@ struct Inner {
     models: Option<Vec<Value>>,
     /// The `Authorization` header of each chat request ("" when absent).
     auth: Vec<String>,
+    /// The `x-api-key` header of each chat request ("" when absent; Anthropic's).
+    api_keys: Vec<String>,
 }
 
 /// A scripted OpenAI-compatible server on 127.0.0.1. Dropping it stops it.
@@ -157,7 +212,8 @@ impl ModelServer {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let app = Router::new()
             .route("/v1/chat/completions", post(chat))
-            // The same script answers the Anthropic Messages route (push Anthropic bodies).
+            // The same script answers the Anthropic Messages route (push Anthropic bodies);
+            // Claude Code calls it as `/v1/messages?beta=true` (the query is not routed on).
             .route("/v1/messages", post(chat))
             .route("/v1/models", get(models))
             .with_state(inner.clone());
@@ -208,6 +264,11 @@ impl ModelServer {
         self.inner.lock().unwrap().auth.clone()
     }
 
+    /// The `x-api-key` header of each chat request so far.
+    pub fn api_keys(&self) -> Vec<String> {
+        self.inner.lock().unwrap().api_keys.clone()
+    }
+
     /// The JSON bodies received so far, in order.
     pub fn requests(&self) -> Vec<Value> {
         self.inner.lock().unwrap().requests.clone()
@@ -234,6 +295,8 @@ async fn chat(
         let auth =
             headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
         inner.auth.push(auth);
+        let key = headers.get("x-api-key").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        inner.api_keys.push(key);
         inner.requests.push(serde_json::from_slice(&body).unwrap_or(Value::Null));
         inner.script.pop_front().or_else(|| inner.fallback.clone())
     };

@@ -36,4 +36,14 @@ event_retention_days: number,
 /**
  * The largest file that can be attached, in MB; 1 to 512.
  */
-attachment_max_mb: number, };
+attachment_max_mb: number, 
+/**
+ * The `claude` CLI Claude Code sessions run; empty: `HEARTH_CLAUDE_PATH`, else `PATH`,
+ * else the copy `make` installs in the project's `.tools/`.
+ */
+claude_code_path: string, 
+/**
+ * An agent CLI that says nothing for this many seconds (while no approval is waiting)
+ * ends its run in error; 5 to 86400.
+ */
+runtime_silence_secs: number, };

@@ -20,6 +20,7 @@ import { MessageActions, type MessageActionsValue } from "./MessageActions";
 import { ConversationView } from "./ConversationView";
 import { ComposeIcon, FlameIcon } from "./icons";
 import { ModelPicker, NoModelHint } from "./ModelPicker";
+import { runtimeLabel } from "../runtimes";
 import { QueueList } from "./QueueList";
 import { ThinkingPicker } from "./ThinkingPicker";
 
@@ -186,6 +187,17 @@ function Chat({
           {usage && usageLabel !== null && (
             <span className="session-usage" data-testid="session-usage" title={usageDetails(usage)}>
               {usageLabel}
+            </span>
+          )}
+          {session.runtime !== "hearth" && (
+            <span
+              className="runtime-badge"
+              data-testid="runtime-badge"
+              title={`Runs on ${runtimeLabel(session.runtime)} in ${session.workspace ?? "?"}${
+                session.runtime_session_id ? ` (conversation ${session.runtime_session_id})` : ""
+              }`}
+            >
+              {runtimeLabel(session.runtime)}
             </span>
           )}
           <ModelPicker models={models.list} failed={models.failed} value={session.model} onChange={on.onModelChange} />

@@ -17,7 +17,7 @@ import { FormField } from "./FormField";
 import { ChevronIcon, FolderIcon } from "./icons";
 
 export interface ChatSettingsProps {
-  session: Pick<Session, "workspace" | "max_steps">;
+  session: Pick<Session, "workspace" | "max_steps"> & Partial<Pick<Session, "runtime" | "runtime_session_id">>;
   /** Resolves null once stored, or the backend's error (INVALID_WORKSPACE…) to show. */
   onSave(patch: ChatSettingsPatch): Promise<UiError | null>;
 }
@@ -126,7 +126,13 @@ function ChatSettingsPopover({ session, onSave, onClose }: PopoverProps) {
         label="Workspace folder"
         id={`${id}-workspace`}
         invalid={failure?.code === "INVALID_WORKSPACE"}
-        hint="An absolute path. The chat’s file tools work only inside it (none without one); commands start in it."
+        hint={
+          session.runtime && session.runtime !== "hearth"
+            ? session.runtime_session_id
+              ? "Fixed: the agent finds this conversation by its folder. Start a new chat for another folder."
+              : "An absolute path: the folder the agent works in (fixed once its first turn ran)."
+            : "An absolute path. The chat’s file tools work only inside it (none without one); commands start in it."
+        }
       >
         {(control) => (
           <input
@@ -172,7 +178,7 @@ function ChatSettingsPopover({ session, onSave, onClose }: PopoverProps) {
         hintTestId="workspace-error-hint"
       />
       <div className="chat-settings-actions">
-        {session.workspace !== null && (
+        {session.workspace !== null && (session.runtime ?? "hearth") === "hearth" && (
           <button
             type="button"
             className="secondary-button"

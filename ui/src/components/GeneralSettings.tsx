@@ -176,6 +176,27 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
         onSave={(mb) => update({ attachment_max_mb: mb })}
       />
 
+      <PathSetting
+        label="Claude Code CLI"
+        hint="The claude program Claude Code chats run. Empty: HEARTH_CLAUDE_PATH, else claude on PATH, else the copy make installs in .tools/. Install it with npm install -g @anthropic-ai/claude-code@2.1.332."
+        testId="setting-claude-path"
+        value={settings.claude_code_path}
+        disabled={saving !== null}
+        onSave={(path) => update({ claude_code_path: path })}
+      />
+      <NumberSetting
+        label="Agent silence limit"
+        hint="An agent CLI that prints nothing for this long (while no approval waits) is stopped and its run fails."
+        testId="setting-runtime-silence"
+        value={settings.runtime_silence_secs}
+        min={5}
+        max={86400}
+        unit="seconds"
+        problem="Use a whole number of seconds, from 5 to 86400."
+        disabled={saving !== null}
+        onSave={(secs) => update({ runtime_silence_secs: secs })}
+      />
+
       <FormError testId="setting-error" failure={error} failed="Couldn’t save the setting" hintTestId="setting-error-hint" />
     </div>
   );
@@ -317,6 +338,52 @@ function NumberSetting({ label, hint, testId, value, min, max, unit, problem, di
               data-testid={`${testId}-save`}
               disabled={disabled || draft.trim() === String(value)}
             >
+              Save
+            </button>
+          </>
+        )}
+      </FormField>
+    </form>
+  );
+}
+
+/** An absolute path setting (empty = found by Hearth), checked before it is sent. */
+function PathSetting(props: { label: string; hint: string; testId: string; value: string; disabled: boolean; onSave(path: string): Promise<unknown> }) {
+  const { label, hint, testId, value, disabled, onSave } = props;
+  const [draft, setDraft] = useState(value);
+  const [problem, setProblem] = useState<string | null>(null);
+  const id = useId();
+  useEffect(() => setDraft(value), [value]);
+  const save = async (e: FormEvent) => {
+    e.preventDefault();
+    const path = draft.trim();
+    if (disabled) return;
+    if (path !== "" && !path.startsWith("/")) {
+      setProblem("Use an absolute path, such as /usr/local/bin/claude, or leave it empty.");
+      return;
+    }
+    setProblem(null);
+    await onSave(path);
+  };
+  return (
+    <form className="setting-row" aria-labelledby={`${id}-label`} noValidate onSubmit={(e) => void save(e)}>
+      <FormField label={label} id={id} layout="setting" hint={hint} invalid={problem !== null} error={problem} errorTestId={`${testId}-error`}>
+        {(control) => (
+          <>
+            <input
+              {...control}
+              data-testid={testId}
+              type="text"
+              value={draft}
+              placeholder="(found automatically)"
+              autoComplete="off"
+              spellCheck={false}
+              onChange={(e) => {
+                setDraft(e.target.value);
+                setProblem(null);
+              }}
+            />
+            <button type="submit" className="secondary-button" data-testid={`${testId}-save`} disabled={disabled || draft.trim() === value}>
               Save
             </button>
           </>

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { Session } from "../bindings/Session";
+import { runtimeLabel } from "../runtimes";
 import { titleProblem } from "../validation";
 import { PencilIcon, PinIcon, TrashIcon } from "./icons";
 
@@ -90,6 +91,15 @@ export function SessionRow({
             <span className="session-title" data-testid="session-title">
               {session.title}
             </span>
+            {session.runtime !== "hearth" && (
+              <span
+                className="runtime-badge is-small"
+                data-testid="session-runtime"
+                title={`${runtimeLabel(session.runtime)} in ${session.workspace ?? "?"}`}
+              >
+                {runtimeLabel(session.runtime)}
+              </span>
+            )}
           </button>
           <div className="session-actions">
             <button

@@ -521,6 +521,26 @@ describe("Settings → General: tray, login, shortcut, notifications, schedules,
     await user.click(screen.getByTestId("setting-attachment-max-save"));
     expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ attachment_max_mb: 50 });
   });
+
+  it("takes the Claude Code CLI's absolute path (empty: found automatically) and a silence limit", async () => {
+    const { user, props } = renderSettings("general");
+    const path = box("setting-claude-path");
+    expect(path.value).toBe("");
+    await user.type(path, "bin/claude");
+    await user.click(screen.getByTestId("setting-claude-path-save"));
+    expect(screen.getByTestId("setting-claude-path-error").textContent).toContain("absolute path");
+    expect(props.onUpdateSettings).not.toHaveBeenCalled();
+    await user.clear(path);
+    await user.type(path, "/opt/claude/bin/claude");
+    await user.click(screen.getByTestId("setting-claude-path-save"));
+    expect(props.onUpdateSettings).toHaveBeenCalledExactlyOnceWith({ claude_code_path: "/opt/claude/bin/claude" });
+    const silence = box("setting-runtime-silence");
+    expect(silence.value).toBe("600");
+    await user.clear(silence);
+    await user.type(silence, "4");
+    await user.click(screen.getByTestId("setting-runtime-silence-save"));
+    expect(screen.getByTestId("setting-runtime-silence-error").textContent).toContain("from 5 to 86400");
+  });
 });
 
 describe("Settings → General: health", () => {

@@ -1,10 +1,14 @@
 import { useCallback, useEffect, useRef, useState, type Ref } from "react";
+import type { UiError } from "../api";
+import type { CreateSession } from "../bindings/CreateSession";
+import type { ModelList } from "../bindings/ModelList";
 import type { Session } from "../bindings/Session";
 import { groupSessions } from "../sessionList";
 import { settingsShortcutLabel } from "../shortcuts";
 import { ComposeIcon, FlameIcon, GearIcon } from "./icons";
 import { SessionRow } from "./SessionRow";
 import { MessageSearch, type MessageSearchProps } from "./MessageSearch";
+import { NewSessionPicker } from "./NewSessionPicker";
 
 export interface SidebarProps {
   /** Sessions in display order (see compareSessions). */
@@ -19,6 +23,9 @@ export interface SidebarProps {
   /** The first page has arrived (before that, an empty list is not "no chats"). */
   loaded: boolean;
   onNewSession(): void;
+  /** The new-chat picker: a chat on a runtime, in a folder, with a model. */
+  onNewSessionWith?(req: CreateSession): Promise<UiError | null>;
+  models?: ModelList | null;
   onSelect(id: string): void;
   /** Called with a trimmed, valid title that differs from the current one. */
   onRename(id: string, title: string): void;
@@ -105,6 +112,7 @@ export function Sidebar(props: SidebarProps) {
           <FlameIcon size={18} className="brand-mark" />
           <span>Hearth</span>
         </div>
+        <div className="new-session-bar">
         <button
           type="button"
           className="new-session"
@@ -115,6 +123,8 @@ export function Sidebar(props: SidebarProps) {
           <ComposeIcon size={16} />
           <span>New chat</span>
         </button>
+        {props.onNewSessionWith && <NewSessionPicker models={props.models ?? null} onCreate={props.onNewSessionWith} />}
+        </div>
       </div>
 
       <MessageSearch

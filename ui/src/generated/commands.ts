@@ -67,11 +67,16 @@ export interface Commands {
     result: SessionPage;
     errors: "INVALID_LIMIT" | "INVALID_CURSOR" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
   };
-  /** A new chat. Without `system_prompt` it takes the preset marked `for_new_chats`. */
+  /**
+   * A new chat. Without `system_prompt` it takes the preset marked `for_new_chats`.
+   * `runtime` other than `hearth` needs a `workspace` (an existing directory) and its CLI:
+   * a missing or too old one is `RUNTIME_NOT_FOUND` (found and wanted versions in the
+   * message); `codex` is `RUNTIME_UNAVAILABLE` until it is built.
+   */
   session_create: {
     args: { req: CreateSession };
     result: Session;
-    errors: "INVALID_TITLE" | "INVALID_MODEL" | "INVALID_WORKSPACE" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
+    errors: "INVALID_TITLE" | "INVALID_MODEL" | "INVALID_WORKSPACE" | "RUNTIME_NOT_FOUND" | "RUNTIME_UNAVAILABLE" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
   };
   /** One chat, with its `status`, `queue_depth` and `last_seq`. */
   session_get: {
@@ -83,7 +88,7 @@ export interface Commands {
   session_update: {
     args: { session_id: string; patch: UpdateSession };
     result: Session;
-    errors: "SESSION_NOT_FOUND" | "INVALID_TITLE" | "INVALID_MODEL" | "INVALID_WORKSPACE" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
+    errors: "SESSION_NOT_FOUND" | "INVALID_TITLE" | "INVALID_MODEL" | "INVALID_WORKSPACE" | "WORKSPACE_FIXED" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
   };
   /**
    * Soft delete: the chat leaves the list until `session_restore`. Over IPC it answers the

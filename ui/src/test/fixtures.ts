@@ -20,6 +20,8 @@ export function session(id: string, created = 1_000, overrides: Partial<Session>
     status: "idle",
     queue_depth: 0,
     last_seq: 0,
+    runtime: "hearth",
+    runtime_session_id: null,
     ...overrides,
   };
 }
@@ -37,6 +39,8 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     schedules_paused: false,
     event_retention_days: 30,
     attachment_max_mb: 20,
+    claude_code_path: "",
+    runtime_silence_secs: 600,
     ...overrides,
   };
 }

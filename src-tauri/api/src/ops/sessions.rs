@@ -26,10 +26,13 @@ operations! {
     }
 
     /// A new chat. Without `system_prompt` it takes the preset marked `for_new_chats`.
+    /// `runtime` other than `hearth` needs a `workspace` (an existing directory) and its CLI:
+    /// a missing or too old one is `RUNTIME_NOT_FOUND` (found and wanted versions in the
+    /// message); `codex` is `RUNTIME_UNAVAILABLE` until it is built.
     session_create {
         ipc(req: CreateSession) -> Session;
         http POST "/v1/sessions" body json(CreateSession) => 201 json(Session);
-        errors(InvalidTitle, InvalidModel, InvalidWorkspace, InvalidInput);
+        errors(InvalidTitle, InvalidModel, InvalidWorkspace, RuntimeNotFound, RuntimeUnavailable, InvalidInput);
     }
 
     /// One chat, with its `status`, `queue_depth` and `last_seq`.
@@ -43,7 +46,7 @@ operations! {
     session_update {
         ipc(session_id: String, patch: UpdateSession) -> Session;
         http PATCH "/v1/sessions/{id}" body json(UpdateSession) => 200 json(Session);
-        errors(SessionNotFound, InvalidTitle, InvalidModel, InvalidWorkspace, InvalidInput);
+        errors(SessionNotFound, InvalidTitle, InvalidModel, InvalidWorkspace, WorkspaceFixed, InvalidInput);
     }
 
     /// Soft delete: the chat leaves the list until `session_restore`. Over IPC it answers the

@@ -3,3 +3,4 @@
 
 mod generated;
 mod routes;
+mod runtime;

@@ -48,11 +48,59 @@ impl Engine {
         Ok(session)
     }
 
+    /// A new chat. A runtime other than `hearth` needs its CLI (found and new enough:
+    /// `RUNTIME_NOT_FOUND` otherwise) and a workspace; nothing is stored when either is missing.
     pub fn create_session(&self, req: &CreateSession) -> Result<Session> {
+        let runtime = req.runtime.unwrap_or_default();
+        if runtime.is_external() {
+            // The cheap checks first: a bad workspace is refused without starting the CLI.
+            if let Some(w) = &req.workspace
+                && !std::path::Path::new(w).is_dir()
+            {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidWorkspace,
+                    format!("the workspace must be an existing absolute directory; got {w:?}"),
+                ));
+            }
+            if req.workspace.is_none() {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidWorkspace,
+                    format!(
+                        "a {} session needs a workspace: the folder its agent works in",
+                        runtime.as_str()
+                    ),
+                ));
+            }
+            crate::runtimes::check_available(runtime, &self.shared.settings())?;
+            if let Some(model) = &req.model {
+                self.check_runtime_model(runtime, model)?;
+            }
+        }
         let session = self.shared.store.create_session(req)?;
-        tracing::info!(session = %session.id, "session created");
+        tracing::info!(session = %session.id, runtime = runtime.as_str(), "session created");
         self.shared.writer.bus().session_changed(&session.id);
         Ok(session)
+    }
+
+    /// A runtime CLI can serve only some models: Claude Code, an Anthropic account's.
+    fn check_runtime_model(&self, runtime: crate::RuntimeKind, model: &str) -> Result<()> {
+        if runtime != crate::RuntimeKind::ClaudeCode {
+            return Ok(());
+        }
+        let account = model.split_once('/').map_or(model, |(a, _)| a);
+        match self.shared.accounts.credentials(account) {
+            Some((store::accounts::AccountKind::Anthropic, ..)) => Ok(()),
+            Some(_) => Err(ApiError::new(
+                ErrorCode::InvalidModel,
+                format!(
+                    "Claude Code speaks only Anthropic's API; {account:?} is not an Anthropic account"
+                ),
+            )),
+            None => Err(ApiError::new(
+                ErrorCode::InvalidModel,
+                format!("there is no account {account:?}"),
+            )),
+        }
     }
 
     pub fn get_session(&self, id: &str) -> Result<Session> {
@@ -60,6 +108,10 @@ impl Engine {
     }
 
     pub fn update_session(&self, id: &str, patch: &UpdateSession) -> Result<Session> {
+        if let Some(model) = patch.model.as_deref().filter(|m| !m.is_empty()) {
+            let runtime = self.shared.store.get_session(id)?.runtime;
+            self.check_runtime_model(runtime, model)?;
+        }
         let session = self.shared.store.update_session(id, patch)?;
         self.shared.writer.bus().session_changed(id);
         Ok(session)

@@ -226,7 +226,7 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
 }
 
 /// Steered text enters the conversation here (a step boundary); true if there was any.
-async fn take_steered(ctx: &mut RunContext) -> Result<bool> {
+pub(super) async fn take_steered(ctx: &mut RunContext) -> Result<bool> {
     let mut steered = Vec::new();
     while let Ok(item) = ctx.steer.try_recv() {
         steered.push(item);
@@ -317,7 +317,7 @@ async fn net_gate(
 }
 
 /// The step's results, as one message right after the calls (in the calls' order).
-async fn save_results(ctx: &RunContext, results: Vec<agent::ToolResult>) -> Result<()> {
+pub(super) async fn save_results(ctx: &RunContext, results: Vec<agent::ToolResult>) -> Result<()> {
     if results.is_empty() {
         return Ok(());
     }
@@ -553,7 +553,7 @@ async fn call_model(
     (end, usage, assembler.content())
 }
 
-async fn save_reply(
+pub(super) async fn save_reply(
     ctx: &RunContext,
     message_id: &str,
     content: Vec<ContentBlock>,

@@ -11,6 +11,7 @@
 
 pub mod agent;
 mod blocks;
+pub mod claude_code;
 mod hearth;
 mod watch;
 
@@ -22,8 +23,9 @@ use tokio_util::sync::CancellationToken;
 
 pub(crate) use hearth::HearthRuntime;
 
+use crate::RuntimeKind;
 use crate::core::Shared;
-use crate::error::{ApiError, Result};
+use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, RunStatus, Usage};
 use crate::store::approvals::{self, Approval, ApprovalAnswer};
 use crate::turn::mailbox::Cmd;
@@ -59,8 +61,46 @@ pub(crate) trait Runtime: Send + Sync {
 }
 
 /// The runtime a session's turns run on.
-pub(crate) fn for_session(_session_id: &str) -> Arc<dyn Runtime> {
-    Arc::new(HearthRuntime)
+pub(crate) fn for_kind(kind: RuntimeKind) -> Arc<dyn Runtime> {
+    match kind {
+        RuntimeKind::Hearth => Arc::new(HearthRuntime),
+        RuntimeKind::ClaudeCode => Arc::new(claude_code::ClaudeCodeRuntime),
+        RuntimeKind::Codex => Arc::new(Unavailable),
+    }
+}
+
+/// Whether a session of this runtime can be made now: the CLI is there and new enough.
+pub(crate) fn check_available(
+    kind: RuntimeKind,
+    settings: &crate::store::settings::Settings,
+) -> Result<()> {
+    match kind {
+        RuntimeKind::Hearth => Ok(()),
+        RuntimeKind::ClaudeCode => {
+            claude_code::locate::locate(&settings.claude_code_path).map(|_| ())
+        }
+        RuntimeKind::Codex => Err(codex_unavailable()),
+    }
+}
+
+fn codex_unavailable() -> ApiError {
+    ApiError::new(
+        ErrorCode::RuntimeUnavailable,
+        "the codex runtime is not built yet; use hearth or claude-code",
+    )
+}
+
+/// A runtime Hearth names but cannot run yet (sessions of it are refused at creation).
+struct Unavailable;
+
+impl Runtime for Unavailable {
+    fn name(&self) -> &'static str {
+        "codex"
+    }
+
+    fn run<'a>(&'a self, _turn: &'a mut RunContext) -> BoxFuture<'a, Result<TurnEnd>> {
+        Box::pin(async { Err(codex_unavailable()) })
+    }
 }
 
 /// What a runtime gets to run one turn: the session and the user message it answers, the
@@ -101,6 +141,20 @@ impl RunContext {
         input: &serde_json::Value,
         answers: &mpsc::UnboundedSender<(String, ApprovalAnswer)>,
     ) -> Result<Approval> {
+        let subject = self.shared.tools.subject(tool, input);
+        self.request_approval_about(tool_use_id, tool, input, subject, answers).await
+    }
+
+    /// The same, with the subject (the command, path or URL a rule's pattern matches) given
+    /// by the runtime: an agent CLI's tools are not Hearth's.
+    pub async fn request_approval_about(
+        &self,
+        tool_use_id: &str,
+        tool: &str,
+        input: &serde_json::Value,
+        subject: Option<String>,
+        answers: &mpsc::UnboundedSender<(String, ApprovalAnswer)>,
+    ) -> Result<Approval> {
         let approval = Approval {
             id: uuid::Uuid::now_v7().to_string(),
             session_id: self.session_id.clone(),
@@ -108,7 +162,7 @@ impl RunContext {
             tool_use_id: tool_use_id.to_owned(),
             tool: tool.to_owned(),
             input: input.clone(),
-            subject: self.shared.tools.subject(tool, input),
+            subject,
             created_at: self.shared.store.now(),
         };
         self.shared.waiting_approvals().insert(approval.id.clone(), answers.clone());

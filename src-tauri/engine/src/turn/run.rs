@@ -5,13 +5,17 @@
 use crate::error::{ApiError, ErrorCode};
 use crate::frames::{ApprovalOutcome, FrameBody, Phase, RunStatus, Usage};
 use crate::runtimes::{self, RunContext, TurnEnd};
-use crate::store::{approvals, runs};
+use crate::store::{approvals, runs, sessions};
 
 pub(crate) async fn execute(mut ctx: RunContext) {
-    let runtime = runtimes::for_session(&ctx.session_id);
-    let (mut status, usage, mut error) = match runtime.run(&mut ctx).await {
-        Ok(TurnEnd { status, usage, error, .. }) => (status, usage, error),
-        Err(e) => (RunStatus::Error, Usage::default(), Some(e)),
+    let sid = ctx.session_id.clone();
+    let kind = ctx.shared.read(move |c| sessions::get(c, &sid)).await.map(|s| s.runtime);
+    let runtime = runtimes::for_kind(kind.unwrap_or_default());
+    let (mut status, usage, mut error, reported) = match runtime.run(&mut ctx).await {
+        Ok(TurnEnd { status, usage, error, resume_id, cost_usd }) => {
+            (status, usage, error, (cost_usd, resume_id))
+        }
+        Err(e) => (RunStatus::Error, Usage::default(), Some(e), (None, None)),
     };
     if status == RunStatus::Aborted
         && ctx.shared.shutting_down.load(std::sync::atomic::Ordering::SeqCst)
@@ -34,6 +38,9 @@ pub(crate) async fn execute(mut ctx: RunContext) {
                 .zip(code.as_deref())
                 .map(|(e, code)| (code, e.message.as_str()));
             runs::finish(tx, &run_id, status, recorded, &usage, now)?;
+            if reported.0.is_some() || reported.1.is_some() {
+                runs::record_runtime(tx, &run_id, reported.0, reported.1.as_deref())?;
+            }
             approvals::expire_for_run(tx, &run_id, now)
         })
         .await;

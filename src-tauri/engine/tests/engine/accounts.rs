@@ -20,6 +20,7 @@ fn open(dir: &std::path::Path) -> Engine {
             auto_title: false,
             background: true,
             stream_idle: hearth_engine::default_stream_idle(),
+            agent_env: Vec::new(),
         },
     )
     .unwrap()

@@ -5,6 +5,7 @@ mod accounts;
 mod agent;
 mod attachments;
 mod branches;
+mod claude_code;
 mod limits;
 mod memory;
 mod network;

@@ -183,7 +183,8 @@ fn a_file_from_before_the_index_is_indexed_on_open() {
     }
     // Make the file what the schema version before the index left: no index, no triggers (and
     // none of the later steps: the attachments' text column, the branches' columns, the
-    // memories, the presets, the hooks' auth).
+    // memories, the presets, the hooks' auth, the sessions' runtime and the runs' runtime
+    // columns).
     let conn = rusqlite::Connection::open(dir.path().join("hearth.db")).unwrap();
     conn.execute_batch(
         "DROP TRIGGER messages_fts_insert; DROP TRIGGER messages_fts_update;
@@ -192,10 +193,13 @@ fn a_file_from_before_the_index_is_indexed_on_open() {
          DROP INDEX messages_by_parent; ALTER TABLE messages DROP COLUMN parent_id;
          ALTER TABLE messages DROP COLUMN active_at;
          DROP TABLE memories_fts; DROP TABLE memories; DROP TABLE presets;
-         ALTER TABLE hooks DROP COLUMN auth;",
+         ALTER TABLE hooks DROP COLUMN auth;
+         ALTER TABLE sessions DROP COLUMN runtime;
+         ALTER TABLE sessions DROP COLUMN runtime_session_id;
+         ALTER TABLE runs DROP COLUMN cost_usd; ALTER TABLE runs DROP COLUMN runtime_session_id;",
     )
     .unwrap();
-    let version = hearth_engine::Store::schema_version() as i64 - 6;
+    let version = hearth_engine::Store::schema_version() as i64 - 8;
     conn.pragma_update(None, "user_version", version).unwrap();
     drop(conn);
 

@@ -43,6 +43,7 @@ pub fn options_with(accounts: AccountsConfig) -> EngineOptions {
         auto_title: false,
         background: true,
         stream_idle: hearth_engine::default_stream_idle(),
+        agent_env: Vec::new(),
     }
 }
 

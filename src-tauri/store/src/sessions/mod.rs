@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::Store;
-use crate::error::{Result, StoreError};
+use crate::error::{ErrorCode, Result, StoreError};
+use hearth_protocol::runtime::RuntimeKind;
 
 pub const MIGRATION_1: &str = "
 CREATE TABLE sessions (
@@ -49,6 +50,14 @@ pub const MIGRATION_4: &str = "
 ALTER TABLE sessions ADD COLUMN inbox_thread TEXT;
 CREATE UNIQUE INDEX sessions_by_inbox_thread ON sessions (inbox_thread)
     WHERE inbox_thread IS NOT NULL AND deleted_at IS NULL;
+";
+
+/// A session's runtime (`hearth`, or a coding-agent CLI) and, for a CLI, the id of its own
+/// conversation (chosen before its first turn, replaced when the CLI hands back another).
+pub const MIGRATION_5: &str = "
+ALTER TABLE sessions ADD COLUMN runtime TEXT NOT NULL DEFAULT 'hearth'
+    CHECK (runtime IN ('hearth', 'claude-code', 'codex'));
+ALTER TABLE sessions ADD COLUMN runtime_session_id TEXT;
 ";
 
 mod check;
@@ -105,6 +114,11 @@ pub struct Session {
     pub queue_depth: u32,
     /// The seq of the last frame in the session's event log (0 = none yet).
     pub last_seq: i64,
+    /// What runs the session's turns: `hearth` (the built-in loop) or an agent CLI.
+    pub runtime: RuntimeKind,
+    /// The agent CLI's own id for this conversation (what `claude --resume` takes), once its
+    /// first turn started; null for `hearth`.
+    pub runtime_session_id: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -137,8 +151,12 @@ pub struct CreateSession {
     /// empty: none.
     #[ts(optional)]
     pub system_prompt: Option<String>,
+    /// The agent's working folder; required for a runtime other than `hearth`.
     #[ts(optional)]
     pub workspace: Option<String>,
+    /// `hearth` (default), `claude-code` or `codex`; fixed for the session's life.
+    #[ts(optional)]
+    pub runtime: Option<RuntimeKind>,
 }
 
 /// A partial update: absent (or null) fields are left as they are; an empty `model` or
@@ -170,7 +188,8 @@ pub const COLUMNS: &str = "s.id, s.title, s.title_source, s.pinned, s.model, s.s
     s.workspace, s.created_at, s.updated_at, s.last_message_at, s.deleted_at, s.last_seq,
     s.thinking_budget, s.max_steps,
     (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'running'),
-    (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'queued')";
+    (SELECT COUNT(*) FROM runs r WHERE r.session_id = s.id AND r.status = 'queued'),
+    s.runtime, s.runtime_session_id";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
     let title_source: String = row.get(2)?;
@@ -203,6 +222,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
             SessionStatus::Idle
         },
         queue_depth: queued as u32,
+        runtime: RuntimeKind::parse(&row.get::<_, String>(16)?).unwrap_or_default(),
+        runtime_session_id: row.get(17)?,
     })
 }
 
@@ -237,6 +258,16 @@ impl Store {
             None => None,
         };
         let workspace = req.workspace.as_deref().map(validate_workspace).transpose()?;
+        let runtime = req.runtime.unwrap_or_default();
+        if runtime.is_external() && workspace.is_none() {
+            return Err(StoreError::new(
+                ErrorCode::InvalidWorkspace,
+                format!(
+                    "a {} session needs a workspace: the folder its agent works in",
+                    runtime.as_str()
+                ),
+            ));
+        }
         let id = uuid::Uuid::now_v7().to_string();
         let now = self.now();
         self.write(|tx| {
@@ -247,9 +278,9 @@ impl Store {
             };
             tx.execute(
                 "INSERT INTO sessions (id, title, title_source, model, system_prompt, workspace,
-                                       created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
-                params![id, title, source, model, system_prompt, workspace, now],
+                                       runtime, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
+                params![id, title, source, model, system_prompt, workspace, runtime.as_str(), now],
             )?;
             fetch(tx, &id, false)
         })
@@ -304,7 +335,28 @@ impl Store {
             .transpose()?;
         let now = self.now();
         self.write(|tx| {
-            fetch(tx, id, false)?;
+            let before = fetch(tx, id, false)?;
+            if let Some(workspace) = &workspace
+                && before.runtime.is_external()
+                && workspace != &before.workspace
+            {
+                if before.runtime_session_id.is_some() {
+                    return Err(StoreError::new(
+                        ErrorCode::WorkspaceFixed,
+                        format!(
+                            "this {} chat's workspace is fixed since its first turn (its agent \
+                             finds the conversation by folder); start a new chat in the other folder",
+                            before.runtime.as_str()
+                        ),
+                    ));
+                }
+                if workspace.is_none() {
+                    return Err(StoreError::new(
+                        ErrorCode::InvalidWorkspace,
+                        format!("a {} session needs a workspace", before.runtime.as_str()),
+                    ));
+                }
+            }
             if let Some(title) = &title {
                 tx.execute(
                     "UPDATE sessions SET title = ?2, title_source = 'user' WHERE id = ?1",
@@ -508,6 +560,13 @@ pub fn touch_imported(tx: &rusqlite::Transaction<'_>, id: &str, now: i64) -> Res
          WHERE id = ?1",
         params![id, now],
     )?;
+    Ok(())
+}
+
+/// Records the agent CLI's conversation id for a session (before its turn runs, and again
+/// when the CLI reports another one).
+pub fn set_runtime_session_id(tx: &rusqlite::Transaction<'_>, id: &str, value: &str) -> Result<()> {
+    tx.execute("UPDATE sessions SET runtime_session_id = ?2 WHERE id = ?1", params![id, value])?;
     Ok(())
 }
 
