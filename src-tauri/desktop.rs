@@ -71,10 +71,6 @@ fn watching<R: Runtime>(app: &AppHandle<R>, session_id: &str) -> bool {
         && app.state::<Desktop>().viewing().as_deref() == Some(session_id)
 }
 
-fn window_hidden<R: Runtime>(app: &AppHandle<R>) -> bool {
-    main_window(app).is_none_or(|w| !w.is_visible().unwrap_or(false))
-}
-
 /// The tray's status line: "2 running · 1 waiting for approval", or "Idle".
 pub fn activity_line(engine: &Engine) -> String {
     match engine.activity() {
@@ -254,8 +250,9 @@ fn preview(text: &str) -> String {
     short.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// The notification a frame deserves, if any: runs that end (done or error) and proactive
-/// messages the user is not watching; approvals while the window is hidden.
+/// The notification a frame deserves, if any: runs that end (done or error), proactive
+/// messages and approvals of chats the user is not watching (an approval's has Allow and
+/// Deny, and says which tool wants to do what).
 pub fn note_for<R: Runtime>(
     app: &AppHandle<R>,
     engine: &Engine,
@@ -279,21 +276,58 @@ pub fn note_for<R: Runtime>(
         FrameBody::ProactiveMessage { text, notify: true, .. } if !watching(app, sid) => {
             preview(text)
         }
-        FrameBody::ApprovalRequested { approval } if window_hidden(app) => {
-            format!("Waiting for your approval: {}", approval.tool)
+        FrameBody::ApprovalRequested { approval } if !watching(app, sid) => {
+            let what = approval
+                .subject
+                .as_deref()
+                .map_or_else(|| preview(&approval.input.to_string()), preview);
+            return Some(hearth_notify::Note {
+                session_id: sid.to_owned(),
+                title: format!("{} · wants to use {}", title(), approval.tool),
+                body: what,
+                approval_id: Some(approval.id.clone()),
+            });
         }
         _ => return None,
     };
-    Some(hearth_notify::Note { session_id: sid.to_owned(), title: title(), body })
+    Some(hearth_notify::Note {
+        session_id: sid.to_owned(),
+        title: title(),
+        body,
+        approval_id: None,
+    })
 }
 
-/// Starts the notifier; "Open" brings the window up on that chat.
+/// Starts the notifier; "Open" brings the window up on that chat; an approval's Allow and
+/// Deny answer it as the card would (the card, the tray and every window then see it
+/// resolved).
 pub fn setup_notifications<R: Runtime>(app: &AppHandle<R>) {
+    use hearth_notify::Action;
     let handle = app.clone();
-    let notifier = hearth_notify::Notifier::new("Hearth", move |session_id| {
-        show(&handle);
-        let _ = handle.emit_to(MAIN, OPEN_SESSION, serde_json::json!({"session_id": session_id}));
-    });
+    let on_action = move |action: Action| {
+        let (approval_id, allow) = match action {
+            Action::Open(session_id) => {
+                show(&handle);
+                let body = serde_json::json!({"session_id": session_id});
+                let _ = handle.emit_to(MAIN, OPEN_SESSION, body);
+                return;
+            }
+            Action::Allow(id) => (id, true),
+            Action::Deny(id) => (id, false),
+        };
+        let answer = hearth_engine::store::approvals::ApprovalAnswer {
+            allow,
+            message: (!allow).then(|| "The user denied this from a notification.".to_owned()),
+            ..Default::default()
+        };
+        let engine = handle.state::<Arc<Engine>>();
+        if let Err(e) = engine.answer_approval(&approval_id, &answer) {
+            // Answered meanwhile in the window, or its run ended: nothing is waiting.
+            tracing::info!(code = ?e.code, "an approval's notification answered nothing");
+        }
+    };
+    let notifier =
+        hearth_notify::Notifier::with_actions("Hearth", hearth_notify::DEFAULT_WINDOW, on_action);
     *app.state::<Desktop>().notifier.lock().unwrap_or_else(|p| p.into_inner()) =
         Some(Arc::new(notifier));
 }

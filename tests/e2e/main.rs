@@ -423,6 +423,80 @@ async fn a_notification_for_a_posted_message_opens_its_chat() {
     app.quit().await;
 }
 
+/// A run in the background that waits for an approval says so in a notification with Allow
+/// and Deny; Allow answers it without opening the window, and the run goes on.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_approval_in_the_background_is_answered_from_its_notification() {
+    use hearth_testkit::notifications::{Mock, PrivateBus, Server};
+    let server = hearth_testkit::ModelServer::start().await;
+    let call = hearth_testkit::openai_tool_calls(&[(
+        "s1",
+        "run_shell",
+        r#"{"command": "echo allowed-from-a-notification"}"#,
+    )]);
+    server.push(hearth_testkit::Reply::split_at(call.as_bytes(), &[]));
+    server.push(hearth_testkit::Reply::text(&["Ran it."]));
+    let bus = PrivateBus::start(Server::Mock);
+    let mock = Mock::on(&bus);
+    let (data, workspace) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let env = [("DBUS_SESSION_BUS_ADDRESS", bus.address()), ("HEARTH_API_TOKEN", "e2e-token")];
+    let app = App::launch_with_model(data.path(), &server, &env).await;
+    let (_, api) = app.api().await;
+    app.close_window().await;
+
+    let http = reqwest::Client::new();
+    let folder = workspace.path().to_string_lossy().into_owned();
+    let created = http
+        .post(format!("{api}/v1/sessions"))
+        .bearer_auth("e2e-token")
+        .json(&serde_json::json!({"title": "Cleanup", "workspace": folder}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let session =
+        created.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+    let sent = http
+        .post(format!("{api}/v1/sessions/{session}/messages"))
+        .bearer_auth("e2e-token")
+        .json(&serde_json::json!({"text": "tidy up"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sent.status(), 202);
+
+    let within = std::time::Duration::from_secs(10);
+    let calls = tokio::task::block_in_place(|| mock.wait_for_calls(1, within));
+    let asked = calls.iter().position(|c| c.actions.iter().any(|a| a == "allow")).unwrap();
+    let call = &calls[asked];
+    assert_eq!(call.summary, "Cleanup · wants to use run_shell");
+    assert_eq!(call.body, "echo allowed-from-a-notification", "what it wants to do");
+    assert!(call.actions.iter().any(|a| a == "deny"), "{:?}", call.actions);
+    let id = u32::try_from(asked + 1).unwrap();
+
+    // Allow, repeated until heard (the app listens only once Notify has returned).
+    let deadline = std::time::Instant::now() + within;
+    while server.requests().len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "Allow never answered the approval");
+        tokio::task::block_in_place(|| mock.invoke_action(id, "allow"));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let second = server.requests()[1].clone();
+    let result = second["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["role"] == "tool")
+        .map(|m| m["content"].as_str().unwrap_or_default().to_owned())
+        .unwrap_or_default();
+    assert!(
+        result.contains("allowed-from-a-notification") && !result.contains("denied"),
+        "the command ran and its output reached the model: {result}"
+    );
+    assert_eq!(app.window("state").await, "hidden", "answered without opening the window");
+    app.quit().await;
+}
+
 /// Search finds a word that only a tool's output holds and jumps to that message; the chat
 /// exported as JSON and imported back is the same chat.
 #[tokio::test(flavor = "multi_thread")]

@@ -12,6 +12,8 @@ pub(crate) struct Batch {
     pub session_id: String,
     pub title: String,
     pub body: String,
+    /// The approval this notification asks about (it stands for that one note only).
+    pub approval_id: Option<String>,
     /// How many notes arrived in this batch (at least 1).
     pub notes: usize,
 }
@@ -19,9 +21,26 @@ pub(crate) struct Batch {
 #[derive(Debug)]
 struct Pending {
     due: Instant,
+    session_id: String,
     title: String,
     body: String,
     notes: usize,
+    approval_id: Option<String>,
+}
+
+impl Batch {
+    /// What a notification on screen stands for: its session, or for an approval that
+    /// approval alone (an approval is never merged with other notes, nor replaced by them).
+    pub fn key(&self) -> String {
+        key_of(&self.session_id, self.approval_id.as_deref())
+    }
+}
+
+fn key_of(session_id: &str, approval_id: Option<&str>) -> String {
+    match approval_id {
+        Some(id) => format!("approval:{id}"),
+        None => session_id.to_owned(),
+    }
 }
 
 /// Notes waiting for their session's window to end. A window opens with a session's first note
@@ -39,16 +58,16 @@ impl Coalescer {
     }
 
     pub fn push(&mut self, note: Note, now: Instant) {
-        let Note { session_id, title, body } = note;
+        let Note { session_id, title, body, approval_id } = note;
         let due = now + self.window;
         self.pending
-            .entry(session_id)
+            .entry(key_of(&session_id, approval_id.as_deref()))
             .and_modify(|pending| {
                 pending.title.clone_from(&title);
                 pending.body.clone_from(&body);
                 pending.notes += 1;
             })
-            .or_insert(Pending { due, title, body, notes: 1 });
+            .or_insert(Pending { due, session_id, title, body, notes: 1, approval_id });
     }
 
     /// When the earliest pending batch is due, if any is pending.
@@ -61,8 +80,8 @@ impl Coalescer {
         let mut due: Vec<(Instant, Batch)> = self
             .pending
             .extract_if(|_, pending| pending.due <= now)
-            .map(|(session_id, Pending { due, title, body, notes })| {
-                (due, Batch { session_id, title, body, notes })
+            .map(|(_, Pending { due, session_id, title, body, notes, approval_id })| {
+                (due, Batch { session_id, title, body, notes, approval_id })
             })
             .collect();
         due.sort_by_key(|(due, _)| *due);
@@ -88,7 +107,12 @@ mod tests {
     use super::*;
 
     fn note(session: &str, n: usize) -> Note {
-        Note { session_id: session.into(), title: format!("title {n}"), body: format!("body {n}") }
+        Note {
+            session_id: session.into(),
+            title: format!("title {n}"),
+            body: format!("body {n}"),
+            approval_id: None,
+        }
     }
 
     const WINDOW: Duration = Duration::from_millis(1500);
@@ -109,7 +133,8 @@ mod tests {
                 session_id: "a".into(),
                 title: "title 49".into(),
                 body: "body 49".into(),
-                notes: 50
+                notes: 50,
+                approval_id: None
             }],
             "fifty notes in one window must be one batch showing the latest"
         );

@@ -3,7 +3,9 @@
 //! What it owns: turning [`Note`]s into native notifications (freedesktop.org notifications over
 //! the D-Bus session bus, through notify-rust) without storms — notes for one session within a
 //! short window become one notification, and a later one replaces the session's notification
-//! while it is still on screen — and reporting a click on "Open" back as the session's id.
+//! while it is still on screen — and reporting a click on "Open" back as the session's id. A
+//! note about an approval is its own notification (never merged) with Allow and Deny actions,
+//! reported back as [`Action::Allow`] / [`Action::Deny`] with the approval's id.
 //! [`Notifier::check`] tells whether a notification server answers at all.
 //!
 //! What it must never do: depend on tauri or the store; block, fail or panic in the caller of
@@ -26,7 +28,7 @@ use crate::coalesce::{Batch, Coalescer};
 use crate::xdg::{Desktop, check as check_server};
 
 /// How long notes for one session are gathered into one notification.
-const DEFAULT_WINDOW: Duration = Duration::from_millis(1500);
+pub const DEFAULT_WINDOW: Duration = Duration::from_millis(1500);
 /// After showing a notification failed, notes are dropped for this long before trying again, so
 /// a desktop without a server is not asked (and the bus not made to start one) for every note.
 const RETRY_AFTER: Duration = Duration::from_secs(60);
@@ -37,9 +39,23 @@ pub struct Note {
     pub session_id: String,
     pub title: String,
     pub body: String,
+    /// For a tool call waiting for the user: its approval, answered by the notification's
+    /// Allow and Deny actions.
+    pub approval_id: Option<String>,
 }
 
-type OnOpen = Arc<dyn Fn(String) + Send + Sync>;
+/// What the user did with a notification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// "Open" or a click on the body: show this session.
+    Open(String),
+    /// "Allow" on an approval's notification.
+    Allow(String),
+    /// "Deny" on an approval's notification.
+    Deny(String),
+}
+
+type OnOpen = Arc<dyn Fn(Action) + Send + Sync>;
 
 /// Shows [`Note`]s as desktop notifications from a worker thread. Clones share the worker; it
 /// stops when the last clone is dropped (notes still gathering are dropped with it).
@@ -61,13 +77,26 @@ impl Notifier {
         window: Duration,
         on_open: impl Fn(String) + Send + Sync + 'static,
     ) -> Notifier {
+        Notifier::with_actions(app_name, window, move |action| {
+            if let Action::Open(session_id) = action {
+                on_open(session_id);
+            }
+        })
+    }
+
+    /// [`Notifier::with_window`], hearing every [`Action`] (approvals' Allow and Deny too).
+    pub fn with_actions(
+        app_name: &str,
+        window: Duration,
+        on_action: impl Fn(Action) + Send + Sync + 'static,
+    ) -> Notifier {
         let shared = Arc::new(Shared {
             state: Mutex::new(State { pending: Coalescer::new(window), closed: false }),
             wake: Condvar::new(),
         });
         let worker = Worker {
             shared: Arc::clone(&shared),
-            desktop: Desktop::new(app_name.to_owned(), Arc::new(on_open)),
+            desktop: Desktop::new(app_name.to_owned(), Arc::new(on_action)),
             warned: false,
             retry_at: None,
         };

@@ -12,7 +12,7 @@ use notify_rust::{Hint, Notification, NotificationHandle};
 use tracing::debug;
 
 use crate::coalesce::{Batch, body_for};
-use crate::{OnOpen, lock};
+use crate::{Action, OnOpen, lock};
 
 /// The desktop file that names the app (hearth.desktop), so servers show its name and icon.
 const DESKTOP_ENTRY: &str = "hearth";
@@ -50,7 +50,8 @@ impl Desktop {
     /// Shows `batch`, replacing the session's notification if one is still on screen, and makes
     /// sure something listens for its actions.
     pub fn show(&self, batch: &Batch) -> Result<(), String> {
-        let previous = lock(&self.on_screen).get(&batch.session_id).copied();
+        let key = batch.key();
+        let previous = lock(&self.on_screen).get(&key).copied();
         let notes = batch.notes + previous.map_or(0, |shown| shown.notes);
 
         let mut notification = Notification::new();
@@ -59,7 +60,11 @@ impl Desktop {
             .summary(&batch.title)
             .body(&body_for(&batch.body, notes))
             .action("default", "Open")
-            .action("open", "Open")
+            .action("open", "Open");
+        if batch.approval_id.is_some() {
+            notification.action("allow", "Allow").action("deny", "Deny");
+        }
+        notification
             .hint(Hint::DesktopEntry(DESKTOP_ENTRY.into()))
             .hint(Hint::Category(CATEGORY.into()));
         if let Some(shown) = previous {
@@ -73,39 +78,48 @@ impl Desktop {
         // A new id (a first notification, or the old one closed meanwhile) needs a listener.
         let listened = {
             let mut on_screen = lock(&self.on_screen);
-            let listened = on_screen.get(&batch.session_id).is_some_and(|shown| shown.id == id);
-            on_screen.insert(batch.session_id.clone(), OnScreen { id, notes });
+            let listened = on_screen.get(&key).is_some_and(|shown| shown.id == id);
+            on_screen.insert(key.clone(), OnScreen { id, notes });
             listened
         };
         if !listened {
-            self.listen(handle, batch.session_id.clone());
+            self.listen(handle, key, batch.session_id.clone(), batch.approval_id.clone());
         }
         Ok(())
     }
 
     /// Starts the thread that waits for the notification's action or its closing: it calls
-    /// `on_open` for "open"/"default" and ends either way. notify-rust's listener needs the
-    /// connection that sent the notification (some servers send the signals only to it).
-    fn listen(&self, handle: NotificationHandle, session_id: String) {
+    /// `on_open` for "open"/"default" (and "allow"/"deny" on an approval's) and ends either
+    /// way. notify-rust's listener needs the connection that sent the notification (some
+    /// servers send the signals only to it).
+    fn listen(
+        &self,
+        handle: NotificationHandle,
+        key: String,
+        session_id: String,
+        approval_id: Option<String>,
+    ) {
         let id = handle.id();
         let on_screen = Arc::clone(&self.on_screen);
         let on_open = Arc::clone(&self.on_open);
-        let session = session_id.clone();
+        let session = key.clone();
         let started = thread::Builder::new().name("hearth-notify-action".into()).spawn(move || {
             let mut invoked = None;
             handle.wait_for_action(|action| invoked = Some(action.to_owned()));
             {
                 let mut on_screen = lock(&on_screen);
-                if on_screen.get(&session_id).is_some_and(|shown| shown.id == id) {
-                    on_screen.remove(&session_id);
+                if on_screen.get(&key).is_some_and(|shown| shown.id == id) {
+                    on_screen.remove(&key);
                 }
             }
-            match invoked.as_deref() {
-                Some(action) if OPEN_ACTIONS.contains(&action) => {
+            match (invoked.as_deref(), approval_id) {
+                (Some(action), _) if OPEN_ACTIONS.contains(&action) => {
                     debug!(session = %session_id, id, action, "notification opened");
-                    on_open(session_id);
+                    on_open(Action::Open(session_id));
                 }
-                other => debug!(session = %session_id, id, ?other, "notification gone"),
+                (Some("allow"), Some(approval)) => on_open(Action::Allow(approval)),
+                (Some("deny"), Some(approval)) => on_open(Action::Deny(approval)),
+                (other, _) => debug!(session = %session_id, id, ?other, "notification gone"),
             }
         });
         if let Err(e) = started {

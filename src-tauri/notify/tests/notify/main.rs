@@ -12,7 +12,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use bus::{Mock, NotifyCall, Server, activations, on_private_bus};
-use hearth_notify::{Note, Notifier};
+use hearth_notify::{Action, Note, Notifier};
 
 /// Short, so the tests are quick; long enough that a burst sent in a loop fits in one window.
 const WINDOW: Duration = Duration::from_millis(200);
@@ -20,7 +20,7 @@ const WINDOW: Duration = Duration::from_millis(200);
 const WITHIN: Duration = Duration::from_secs(3);
 
 fn note(session: &str, title: &str, body: &str) -> Note {
-    Note { session_id: session.into(), title: title.into(), body: body.into() }
+    Note { session_id: session.into(), title: title.into(), body: body.into(), approval_id: None }
 }
 
 /// A notifier whose `on_open` calls are recorded.
@@ -217,6 +217,63 @@ fn a_server_that_fails_to_start_is_unavailable_not_a_crash() {
             let reason = notifier.check().expect_err("a server that cannot start is unavailable");
             assert!(started.elapsed() < Duration::from_millis(2500), "check is bounded");
             assert!(reason.contains("Spawn"), "the bus's reason is passed on: {reason}");
+        },
+    );
+}
+
+#[test]
+fn an_approval_is_its_own_notification_and_allow_or_deny_answer_it() {
+    on_private_bus(
+        "an_approval_is_its_own_notification_and_allow_or_deny_answer_it",
+        Server::Mock,
+        || {
+            let mock = Mock::connect();
+            let heard = Arc::new(Mutex::new(Vec::new()));
+            let record = Arc::clone(&heard);
+            let notifier = Notifier::with_actions("Hearth", WINDOW, move |action| {
+                record.lock().unwrap().push(action);
+            });
+            let ask = |approval: &str, body: &str| Note {
+                approval_id: Some(approval.into()),
+                ..note("s1", "Refactor · run_shell", body)
+            };
+            notifier.notify(note("s1", "Refactor", "Step 3 done"));
+            notifier.notify(ask("ap1", "Wants to run: cargo test"));
+            notifier.notify(ask("ap2", "Wants to run: git push"));
+            mock.wait_for_calls(3, WITHIN);
+            let calls = settled_calls(&mock);
+            assert_eq!(calls.len(), 3, "approvals are never merged with other notes: {calls:#?}");
+            let id_of = |body: &str| {
+                let at = calls.iter().position(|c| c.body == body).unwrap();
+                assert_eq!(calls[at].replaces_id, 0, "nothing replaced: {calls:#?}");
+                u32::try_from(at + 1).unwrap()
+            };
+            let asked = calls.iter().find(|c| c.body == "Wants to run: git push").unwrap();
+            assert_eq!(
+                asked.actions,
+                ["default", "Open", "open", "Open", "allow", "Allow", "deny", "Deny"]
+            );
+            let plain = calls.iter().find(|c| c.body == "Step 3 done").unwrap();
+            assert_eq!(plain.actions, ["default", "Open", "open", "Open"], "no answers to offer");
+
+            for (body, action, want) in [
+                ("Wants to run: cargo test", "allow", Action::Allow("ap1".into())),
+                ("Wants to run: git push", "deny", Action::Deny("ap2".into())),
+            ] {
+                let id = id_of(body);
+                let deadline = Instant::now() + WITHIN;
+                while !heard.lock().unwrap().contains(&want) {
+                    assert!(Instant::now() < deadline, "{action} on {id} must answer {want:?}");
+                    mock.invoke_action(id, action);
+                    thread::sleep(Duration::from_millis(50));
+                }
+            }
+            thread::sleep(WINDOW);
+            assert_eq!(
+                *heard.lock().unwrap(),
+                [Action::Allow("ap1".into()), Action::Deny("ap2".into())],
+                "each answered once"
+            );
         },
     );
 }
