@@ -57,8 +57,11 @@ impl Operation {
                 None => (false, false),
             },
         };
+        let has_body = matches!(door, Door::Http)
+            && self.http.as_ref().is_some_and(|h| !matches!(h.body, HttpBody::None));
         let implied = [
             (takes_input, ErrorCode::InvalidInput),
+            (has_body, ErrorCode::BodyTooLarge),
             (needs_token, ErrorCode::Unauthorized),
             (true, ErrorCode::Storage),
             (true, ErrorCode::Internal),

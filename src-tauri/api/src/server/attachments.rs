@@ -13,6 +13,9 @@ use super::support::{Answer, AppState, HttpError, bad, run_blocking};
 
 /// One `file` field → 201 `{attachment_id, mime, name, size}`. The type comes from the
 /// content, not the name; the size is checked while the file streams in (against the setting).
+/// The most of an oversized upload read (and dropped) before answering it.
+const DRAIN_AT_MOST: usize = 8 * 1024 * 1024;
+
 pub async fn attachment_add(
     State(s): State<Arc<AppState>>,
     Path(id): Path<String>,
@@ -39,10 +42,17 @@ pub async fn attachment_add(
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(|e| not_a_form(&e))? {
         if (bytes.len() + chunk.len()) as u64 > limit {
-            // Read the rest (discarded) so the client gets this answer, not a connection
-            // reset mid-upload.
+            // Read some of the rest (discarded) so a client that sent a little too much gets
+            // this answer, not a connection reset mid-upload; past that, the connection is
+            // closed with the answer (an endless upload is never drained).
             drop(std::mem::take(&mut bytes));
-            while let Ok(Some(_)) = field.chunk().await {}
+            let mut drained = 0usize;
+            while drained < DRAIN_AT_MOST {
+                match field.chunk().await {
+                    Ok(Some(chunk)) => drained += chunk.len(),
+                    _ => break,
+                }
+            }
             return Err(HttpError(hearth_engine::attach::too_large(None, limit)));
         }
         bytes.extend_from_slice(&chunk);

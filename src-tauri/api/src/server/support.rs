@@ -58,6 +58,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Body<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         match Json::<T>::from_request(req, state).await {
             Ok(Json(v)) => Ok(Body(v)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(bad(
+                ErrorCode::BodyTooLarge,
+                format!(
+                    "the request body is over this route's limit ({} MiB for most routes)",
+                    crate::ops::schema::DEFAULT_BODY_LIMIT / (1024 * 1024)
+                ),
+            )),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(bad(
                 ErrorCode::InvalidInput,
                 "send the body as JSON (Content-Type: application/json)",

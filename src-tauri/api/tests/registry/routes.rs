@@ -149,3 +149,24 @@ async fn routes_nobody_declared_are_not_served() {
         assert!(unrouted(status, &body), "{method} {path} is served: {status} {body}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_oversized_body_is_413_with_the_limit_and_changes_nothing() {
+    // The finding: an oversized body got 400, as if it were malformed.
+    let (base, _dir) = serve().await;
+    let client = reqwest::Client::new();
+    let title = "t".repeat(hearth_api::ops::schema::DEFAULT_BODY_LIMIT + 1);
+    let resp = client
+        .post(format!("{base}/v1/sessions"))
+        .bearer_auth(TOKEN)
+        .json(&serde_json::json!({ "title": title }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "BODY_TOO_LARGE");
+    assert!(body["error"]["message"].as_str().unwrap().contains("4 MiB"), "{body}");
+    let (_, listed) = ask(&client, &base, "GET", "/v1/sessions", true).await;
+    assert_eq!(listed["sessions"].as_array().map(Vec::len), Some(0), "nothing was created");
+}
