@@ -9,7 +9,7 @@ use hearth_api::ops::schema::{Auth, Door};
 use hearth_engine::{Engine, EngineOptions};
 use serde_json::Value;
 
-const TOKEN: &str = "registry-test-token";
+pub(crate) const TOKEN: &str = "registry-test-token";
 
 #[test]
 fn the_router_is_built_from_every_declared_route_once() {
@@ -36,9 +36,15 @@ fn a_path_is_filled_in_order() {
 async fn serve() -> (String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let options = EngineOptions { background: false, ..EngineOptions::default() };
-    let engine = Arc::new(Engine::open_with(dir.path(), options).unwrap());
+    let base = serve_with(options, dir.path()).await;
+    (base, dir)
+}
+
+/// The API of an engine opened on `data` with `options`, on a free loopback port: its base URL.
+pub(crate) async fn serve_with(options: EngineOptions, data: &std::path::Path) -> String {
+    let engine = Arc::new(Engine::open_with(data, options).unwrap());
     let (tx, rx) = tokio::sync::oneshot::channel();
-    let data = dir.path().to_owned();
+    let data = data.to_owned();
     tokio::spawn(async move {
         hearth_api::server::serve(
             engine,
@@ -51,7 +57,7 @@ async fn serve() -> (String, tempfile::TempDir) {
         .await
         .unwrap();
     });
-    (format!("http://{}", rx.await.unwrap()), dir)
+    format!("http://{}", rx.await.unwrap())
 }
 
 /// A route's path with each parameter filled in (with an id nothing has).

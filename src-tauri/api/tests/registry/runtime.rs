@@ -4,16 +4,15 @@
 //! `text_delta` events, its tool request is an `approval_requested` answered by
 //! `POST /v1/approvals/{id}`, and the next message resumes the conversation.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::StreamExt;
+use hearth_engine::EngineOptions;
 use hearth_engine::accounts::{AccountConfig, AccountsConfig};
-use hearth_engine::{Engine, EngineOptions};
 use hearth_testkit::{ModelServer, Reply, anthropic_text, anthropic_tool_use};
 use serde_json::{Value, json};
 
-const TOKEN: &str = "runtime-test-token";
+use crate::routes::TOKEN;
 
 struct Api {
     base: String,
@@ -47,26 +46,8 @@ impl Api {
             ],
             ..EngineOptions::default()
         };
-        let data = dir.path().join("data");
-        let engine = Arc::new(Engine::open_with(&data, options).unwrap());
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        tokio::spawn(async move {
-            hearth_api::server::serve(
-                engine,
-                TOKEN.into(),
-                0,
-                &data,
-                |addr| tx.send(addr).unwrap(),
-                std::future::pending(),
-            )
-            .await
-            .unwrap();
-        });
-        Api {
-            base: format!("http://{}", rx.await.unwrap()),
-            http: reqwest::Client::new(),
-            _dir: dir,
-        }
+        let base = crate::routes::serve_with(options, &dir.path().join("data")).await;
+        Api { base, http: reqwest::Client::new(), _dir: dir }
     }
 
     async fn post(&self, path: &str, body: Value) -> (u16, Value) {

@@ -23,7 +23,7 @@ use crate::provider::ToolSpec;
 use crate::provider::{ModelRequest, Provider, ProviderError, ProviderEvent, retry};
 use crate::runtimes::agent::{self, Agent, Effect, Event};
 use crate::store::approvals::{Approval, ApprovalAnswer};
-use crate::store::{attachments, messages, rules, runs, sessions};
+use crate::store::{attachments, messages, rules, sessions};
 use crate::tools;
 use crate::turn::assemble::Assembler;
 
@@ -71,17 +71,7 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     ctx.phase(Phase::Connecting);
     let resolved = ctx.shared.accounts.resolve(session.model.as_deref()).await;
     let model_id = resolved.as_ref().map(|r| r.2.clone()).unwrap_or_default();
-    {
-        let (sid, mid, rid, model) =
-            (ctx.session_id.clone(), ctx.message_id.clone(), ctx.run_id.clone(), model_id.clone());
-        ctx.shared
-            .write(move |tx, now| {
-                messages::enter_timeline(tx, &mid, &sid, now)?;
-                runs::mark_running(tx, &rid, &model, now)
-            })
-            .await?;
-    }
-    ctx.emit(FrameBody::RunStarted { message_id: ctx.message_id.clone(), model: model_id });
+    ctx.start(model_id).await?;
     let (provider, model_name, model_id) = resolved?;
     let capabilities = ctx.shared.accounts.capabilities(&model_id).await;
     let can_think =

@@ -119,6 +119,26 @@ pub(crate) struct RunContext {
 }
 
 impl RunContext {
+    /// The run has its model: the user message enters the timeline, the run is marked
+    /// running, and `run_started` says so. Every runtime calls it once, before its first
+    /// model call.
+    pub async fn start(&self, model_id: String) -> Result<()> {
+        let (sid, mid, rid, model) = (
+            self.session_id.clone(),
+            self.message_id.clone(),
+            self.run_id.clone(),
+            model_id.clone(),
+        );
+        self.shared
+            .write(move |tx, now| {
+                crate::store::messages::enter_timeline(tx, &mid, &sid, now)?;
+                crate::store::runs::mark_running(tx, &rid, &model, now)
+            })
+            .await?;
+        self.emit(FrameBody::RunStarted { message_id: self.message_id.clone(), model: model_id });
+        Ok(())
+    }
+
     pub fn emit(&self, body: FrameBody) {
         self.shared.writer.append(&self.session_id, Some(&self.run_id), body);
     }

@@ -61,7 +61,15 @@ pub(crate) fn completed(frames: &[Frame]) -> bool {
 }
 
 pub(crate) fn approval_requested(frames: &[Frame]) -> bool {
-    frames.iter().any(|f| matches!(f.body, FrameBody::ApprovalRequested { .. }))
+    approval_in(frames).is_some()
+}
+
+/// The first approval asked for in `frames`.
+pub(crate) fn approval_in(frames: &[Frame]) -> Option<hearth_engine::store::approvals::Approval> {
+    frames.iter().find_map(|f| match &f.body {
+        FrameBody::ApprovalRequested { approval } => Some((**approval).clone()),
+        _ => None,
+    })
 }
 
 fn run_status(frames: &[Frame]) -> (RunStatus, Option<ErrorCode>) {
@@ -151,13 +159,7 @@ async fn a_write_waits_for_approval_across_resubscribes_and_a_denial_reaches_the
     s.server.push(say("Understood."));
     send(&s.engine, &s.session, "write a file").await;
     let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
-    let approval = frames
-        .iter()
-        .find_map(|f| match &f.body {
-            FrameBody::ApprovalRequested { approval } => Some(approval.clone()),
-            _ => None,
-        })
-        .unwrap();
+    let approval = approval_in(&frames).unwrap();
     assert_eq!(approval.tool, "write_file");
     assert_eq!(approval.input["content"], "x", "the card shows the full arguments");
     assert_eq!(approval.subject.as_deref(), Some("out.txt"));
@@ -166,7 +168,7 @@ async fn a_write_waits_for_approval_across_resubscribes_and_a_denial_reaches_the
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (snapshot, _) = s.engine.subscribe(&s.session, 0).await.unwrap();
     assert_eq!(snapshot.phase, Phase::WaitingApproval);
-    assert_eq!(snapshot.pending_approvals, [(*approval).clone()]);
+    assert_eq!(snapshot.pending_approvals, std::slice::from_ref(&approval));
     assert_eq!(s.server.requests().len(), 1);
 
     let deny =

@@ -12,7 +12,9 @@ use hearth_engine::policy::Decision;
 use hearth_engine::store::approvals::ApprovalAnswer;
 use hearth_engine::store::rules::NewRule;
 
-use crate::agent::{Setup, approval_requested, completed, say, send, setup, tool_calls};
+use crate::agent::{
+    Setup, approval_in, approval_requested, completed, say, send, setup, tool_calls,
+};
 use crate::support::frames_until;
 
 /// A loopback HTTP server that gives every request the same answer, and how many it got.
@@ -117,13 +119,7 @@ async fn a_url_rule_does_not_vouch_for_userinfo_tricks() {
     s.server.push(say("ok"));
     send(&s.engine, &s.session, "fetch it").await;
     let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
-    let approval = frames
-        .iter()
-        .find_map(|f| match &f.body {
-            FrameBody::ApprovalRequested { approval } => Some(approval.clone()),
-            _ => None,
-        })
-        .expect("the rule does not cover it, so the user is asked");
+    let approval = approval_in(&frames).expect("the rule does not cover it, so the user is asked");
     // Even approved, a URL with userinfo is refused by the tool itself.
     s.engine
         .answer_approval(&approval.id, &ApprovalAnswer { allow: true, ..Default::default() })

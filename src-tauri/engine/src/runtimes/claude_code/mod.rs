@@ -34,7 +34,7 @@ use tokio::process::Command;
 use crate::error::{ApiError, ErrorCode, Result};
 use crate::frames::{FrameBody, Phase, RunStatus};
 use crate::store::accounts::AccountKind;
-use crate::store::{messages, runs, sessions};
+use crate::store::{runs, sessions};
 
 use super::{RunContext, Runtime, TurnEnd};
 use process::Turn;
@@ -109,17 +109,7 @@ async fn drive(ctx: &mut RunContext) -> Result<TurnEnd> {
         None => (uuid::Uuid::new_v4().to_string(), false),
     };
     let model_id = launch.as_ref().map(|l| l.model_id.clone()).unwrap_or_default();
-    {
-        let (sid, mid, rid, model) =
-            (ctx.session_id.clone(), ctx.message_id.clone(), ctx.run_id.clone(), model_id.clone());
-        ctx.shared
-            .write(move |tx, now| {
-                messages::enter_timeline(tx, &mid, &sid, now)?;
-                runs::mark_running(tx, &rid, &model, now)
-            })
-            .await?;
-    }
-    ctx.emit(FrameBody::RunStarted { message_id: ctx.message_id.clone(), model: model_id });
+    ctx.start(model_id).await?;
     let (launch, cli) = (launch?, cli?);
     if !std::path::Path::new(&workspace).is_dir() {
         return Err(ApiError::new(
