@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { SessionPage } from "./bindings/SessionPage";
 import {
   compareSessions,
+  groupByWorkspace,
   groupSessions,
   initialSessionListState,
+  NO_FOLDER,
   mergeSessions,
   sessionListReducer,
   type SessionListAction,
@@ -166,5 +168,89 @@ describe("groupSessions", () => {
     const { pinned, recent } = groupSessions(list);
     expect(ids(pinned)).toEqual(["p2", "p1"]);
     expect(ids(recent)).toEqual(["r"]);
+  });
+});
+
+describe("groupByWorkspace", () => {
+  const labels = (list: Parameters<typeof groupByWorkspace>[0]) => groupByWorkspace(list).map((g) => g.parent + g.name);
+
+  it("orders folders by their most recent chat and keeps each folder's chats in the order given", () => {
+    const list = [
+      session("web2", 900, { workspace: "/home/me/web" }),
+      session("api2", 800, { workspace: "/home/me/api" }),
+      session("web1", 700, { workspace: "/home/me/web" }),
+      session("api1", 100, { workspace: "/home/me/api" }),
+    ];
+    const groups = groupByWorkspace(list);
+    expect(groups.map((g) => g.path), "web's latest chat (900) is newer than api's (800)").toEqual(["/home/me/web", "/home/me/api"]);
+    expect(groups.map((g) => ids(g.sessions)), "inside a group, the list's own order").toEqual([
+      ["web2", "web1"],
+      ["api2", "api1"],
+    ]);
+    expect(groups.map((g) => g.name)).toEqual(["web", "api"]);
+  });
+
+  it("ranks a folder by its newest chat even when the list is not in activity order", () => {
+    const list = [session("old", 100, { workspace: "/a" }), session("other", 500, { workspace: "/b" }), session("new", 900, { workspace: "/a" })];
+    expect(groupByWorkspace(list).map((g) => g.path), "/a's newest chat (900) wins over /b's (500)").toEqual(["/a", "/b"]);
+  });
+
+  it("uses the last message time, like the list's order, to rank folders", () => {
+    const list = [
+      session("late", 500, { workspace: "/late-created" }),
+      session("talked", 100, { workspace: "/recently-used", last_message_at: 9_000 }),
+    ];
+    expect(groupByWorkspace(list).map((g) => g.path)).toEqual(["/recently-used", "/late-created"]);
+  });
+
+  it("puts the chats without a folder in a last group, even when they are the most recent", () => {
+    const list = [session("loose", 9_000), session("proj", 100, { workspace: "/p" }), session("blank", 50, { workspace: "" })];
+    const groups = groupByWorkspace(list);
+    const last = groups.at(-1);
+    expect(groups.map((g) => g.key), "no-folder group last").toEqual(["/p", NO_FOLDER]);
+    expect(last?.path).toBeNull();
+    expect(last?.name).toBe("No folder");
+    expect(ids(last?.sessions ?? []), "an empty workspace is no folder").toEqual(["loose", "blank"]);
+  });
+
+  it("has no no-folder group when every chat has a folder, and no groups for no chats", () => {
+    expect(groupByWorkspace([session("a", 1, { workspace: "/a" })]).map((g) => g.key)).toEqual(["/a"]);
+    expect(groupByWorkspace([])).toEqual([]);
+  });
+
+  it("keeps two folders with the same name apart and says which parent each is in", () => {
+    const list = [
+      session("w", 300, { workspace: "/home/me/work/app" }),
+      session("p", 200, { workspace: "/home/me/play/app" }),
+      session("d", 100, { workspace: "/home/me/docs" }),
+    ];
+    const groups = groupByWorkspace(list);
+    expect(groups.map((g) => ids(g.sessions)), "same basename, different paths: two groups").toEqual([["w"], ["p"], ["d"]]);
+    expect(labels(list), "the parent tells the two apps apart; a unique name stands alone").toEqual(["work/app", "play/app", "docs"]);
+    expect(groups.map((g) => g.name), "the name is still the last segment").toEqual(["app", "app", "docs"]);
+  });
+
+  it("goes up as many folders as it takes, and writes the whole path when one folder ends another", () => {
+    const list = [
+      session("a", 400, { workspace: "/srv/x/app" }),
+      session("b", 300, { workspace: "/home/x/app" }),
+      session("c", 200, { workspace: "/app" }),
+      session("d", 100, { workspace: "/x/app" }),
+    ];
+    const shown = labels(list);
+    expect(shown, "/x/app is the tail of both x/app folders: only its whole path is its own").toEqual([
+      "srv/x/app",
+      "home/x/app",
+      "/app",
+      "/x/app",
+    ]);
+    expect(new Set(shown).size, "every group is told apart").toBe(shown.length);
+  });
+
+  it("treats a trailing slash as the same folder", () => {
+    const list = [session("a", 2, { workspace: "/p/app/" }), session("b", 1, { workspace: "/p/app" })];
+    const groups = groupByWorkspace(list);
+    expect(groups.map((g) => ids(g.sessions))).toEqual([["a", "b"]]);
+    expect(groups[0]?.name).toBe("app");
   });
 });

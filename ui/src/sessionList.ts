@@ -133,3 +133,85 @@ export function groupSessions(sessions: readonly Session[]): { pinned: Session[]
   for (const s of sessions) (s.pinned ? pinned : recent).push(s);
   return { pinned, recent };
 }
+
+/** The chats of one workspace folder, as the sidebar shows them when grouping by project. */
+export interface WorkspaceGroup {
+  /** The folder (trailing slashes dropped), or `NO_FOLDER` for the chats without one. What collapsing remembers. */
+  key: string;
+  /** The folder, or null for the chats without one. */
+  path: string | null;
+  /** The folder's last segment ("No folder" for the chats without one). */
+  name: string;
+  /**
+   * The parent folders written before `name` when another group's folder has the same name
+   * ("work/" for /home/me/work/app beside /home/me/play/app); "" when the name alone is enough.
+   */
+  parent: string;
+  /** In the order they came in. */
+  sessions: Session[];
+}
+
+/** The key of the group of chats without a folder (no real folder is ""). */
+export const NO_FOLDER = "";
+
+function trimTrailingSlashes(path: string): string {
+  const trimmed = path.replace(/\/+$/, "");
+  return trimmed === "" ? "/" : trimmed;
+}
+
+const segmentsOf = (path: string) => path.split("/").filter((s) => s !== "");
+
+function endsWith(segments: readonly string[], tail: readonly string[]): boolean {
+  if (tail.length > segments.length) return false;
+  const offset = segments.length - tail.length;
+  return tail.every((s, i) => segments[offset + i] === s);
+}
+
+/**
+ * The shortest tail of `path` (at least its last segment) that no other of `paths` ends with,
+ * split into `parent` and `name`; the whole path when another one ends with all of it
+ * (/app beside /x/app). Two distinct paths never get the same label.
+ */
+function workspaceLabel(path: string, paths: readonly string[]): { name: string; parent: string } {
+  const segments = segmentsOf(path);
+  const name = segments.at(-1);
+  if (name === undefined) return { name: "/", parent: "" };
+  const others = paths.filter((p) => p !== path).map(segmentsOf);
+  for (let k = 1; k <= segments.length; k++) {
+    const tail = segments.slice(-k);
+    if (!others.some((o) => endsWith(o, tail))) {
+      return { name, parent: tail.slice(0, -1).map((s) => `${s}/`).join("") };
+    }
+  }
+  return { name, parent: path.slice(0, path.length - name.length) };
+}
+
+/**
+ * Groups `sessions` by workspace folder. Folders come in order of their most recent chat's
+ * activity (ties: the one whose first chat comes first); the chats without a folder come last.
+ * Inside a group the chats keep the order they came in.
+ */
+export function groupByWorkspace(sessions: readonly Session[]): WorkspaceGroup[] {
+  const folders = new Map<string, { sessions: Session[]; latest: number; first: number }>();
+  const noFolder: Session[] = [];
+  sessions.forEach((s, index) => {
+    if (s.workspace === null || s.workspace === "") {
+      noFolder.push(s);
+      return;
+    }
+    const path = trimTrailingSlashes(s.workspace);
+    const folder = folders.get(path);
+    if (folder) {
+      folder.sessions.push(s);
+      folder.latest = Math.max(folder.latest, activityAt(s));
+    } else {
+      folders.set(path, { sessions: [s], latest: activityAt(s), first: index });
+    }
+  });
+  const paths = [...folders.keys()];
+  const groups: WorkspaceGroup[] = [...folders.entries()]
+    .sort(([, a], [, b]) => b.latest - a.latest || a.first - b.first)
+    .map(([path, folder]) => ({ key: path, path, ...workspaceLabel(path, paths), sessions: folder.sessions }));
+  if (noFolder.length > 0) groups.push({ key: NO_FOLDER, path: null, name: "No folder", parent: "", sessions: noFolder });
+  return groups;
+}

@@ -48,6 +48,7 @@ const titles = () => screen.getAllByTestId("session-title").map((t) => t.textCon
 
 beforeEach(() => {
   installFakeIntersectionObserver();
+  localStorage.clear();
 });
 
 describe("Sidebar rows", () => {
@@ -267,5 +268,117 @@ describe("Sidebar infinite scroll", () => {
     const { user, props } = renderSidebar({ hasMore: true, loadFailed: true });
     await user.click(screen.getByTestId("session-list-retry"));
     expect(props.onLoadMore).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("Sidebar grouped by project", () => {
+  const PROJECTS: Session[] = [
+    session("pin", 50, { title: "Pinned in web", pinned: true, workspace: "/home/me/web" }),
+    session("loose", 900, { title: "Loose chat" }),
+    session("api2", 800, { title: "API newest", workspace: "/home/me/api", runtime: "claude-code" }),
+    session("web2", 600, { title: "Web newest", workspace: "/home/me/web" }),
+    session("api1", 400, { title: "API older", workspace: "/home/me/api" }),
+    session("web1", 300, { title: "Web older", workspace: "/home/me/web/" }),
+  ];
+  const toggle = () => screen.getByTestId("group-by-workspace");
+  const headers = () => screen.queryAllByTestId("workspace-group");
+  const header = (name: string) => {
+    const found = headers().find((h) => h.querySelector("[data-testid=workspace-group-label]")?.textContent === name);
+    if (!found) throw new Error(`no group header ${name}`);
+    return found;
+  };
+  const groupTitles = (name: string) => {
+    const section = header(name).closest("section");
+    if (!section) throw new Error(`group ${name} is not in a section`);
+    return within(section).queryAllByTestId("session-title").map((t) => t.textContent);
+  };
+
+  it("groups under one header per folder, newest project first and No folder last, with Pinned still on top", async () => {
+    const { user } = renderSidebar({ sessions: PROJECTS });
+    expect(toggle().getAttribute("aria-pressed"), "off until turned on").toBe("false");
+    expect(headers(), "ungrouped: no project headers").toHaveLength(0);
+
+    await user.click(toggle());
+    expect(toggle().getAttribute("aria-pressed")).toBe("true");
+    const shown = headers().map((h) => [
+      h.querySelector("[data-testid=workspace-group-label]")?.textContent,
+      h.querySelector("[data-testid=workspace-group-count]")?.textContent,
+      h.getAttribute("title"),
+    ]);
+    expect(shown, "api's newest chat (800) beats web's (600); the folder-less chat comes last though it is newest").toEqual([
+      ["api", "2", "/home/me/api"],
+      ["web", "2", "/home/me/web"],
+      ["No folder", "1", "Chats without a workspace folder"],
+    ]);
+    expect(groupTitles("api"), "rows keep the list's order inside a group").toEqual(["API newest", "API older"]);
+    expect(groupTitles("web"), "a trailing slash is the same folder").toEqual(["Web newest", "Web older"]);
+    expect(groupTitles("No folder")).toEqual(["Loose chat"]);
+    expect(titles(), "pinned first, then the groups in order: what is on screen").toEqual([
+      "Pinned in web",
+      "API newest",
+      "API older",
+      "Web newest",
+      "Web older",
+      "Loose chat",
+    ]);
+    expect(within(screen.getByRole("region", { name: "Pinned" })).getAllByTestId("session-item")).toHaveLength(1);
+    expect(screen.queryByRole("region", { name: "Recent" }), "the groups take the Recent section's place").toBeNull();
+  });
+
+  it("folds a group from its header and unfolds it again", async () => {
+    const { user, props } = renderSidebar({ sessions: PROJECTS, selectedId: "web1" });
+    await user.click(toggle());
+    await user.click(header("web"));
+    expect(header("web").getAttribute("aria-expanded")).toBe("false");
+    expect(groupTitles("web"), "a folded group shows no rows").toEqual([]);
+    expect(rows().map((r) => r.dataset.sessionId), "the other groups keep theirs").toEqual(["pin", "api2", "api1", "loose"]);
+    expect(header("web").classList.contains("is-current"), "the folded header shows it holds the open chat").toBe(true);
+    expect(props.onSelect, "folding is not selecting").not.toHaveBeenCalled();
+
+    await user.click(header("web"));
+    expect(header("web").getAttribute("aria-expanded")).toBe("true");
+    expect(groupTitles("web")).toEqual(["Web newest", "Web older"]);
+  });
+
+  it("remembers grouping and each folded folder across a reload", async () => {
+    const first = renderSidebar({ sessions: PROJECTS });
+    await first.user.click(toggle());
+    await first.user.click(header("api"));
+    await first.user.click(header("No folder"));
+    first.unmount();
+
+    renderSidebar({ sessions: PROJECTS });
+    expect(toggle().getAttribute("aria-pressed"), "still grouped").toBe("true");
+    expect(headers().map((h) => h.getAttribute("aria-expanded")), "api and No folder stay folded, web open").toEqual([
+      "false",
+      "true",
+      "false",
+    ]);
+    expect(rows().map((r) => r.dataset.sessionId)).toEqual(["pin", "web2", "web1"]);
+  });
+
+  it("goes back to Pinned and Recent when turned off", async () => {
+    const { user } = renderSidebar({ sessions: PROJECTS });
+    await user.click(toggle());
+    await user.click(toggle());
+    expect(toggle().getAttribute("aria-pressed")).toBe("false");
+    expect(headers()).toHaveLength(0);
+    expect(rows().map((r) => r.dataset.sessionId), "the list's own order again").toEqual(["pin", "loose", "api2", "web2", "api1", "web1"]);
+  });
+
+  it("tells two folders of the same name apart by their parent", async () => {
+    const { user } = renderSidebar({
+      sessions: [
+        session("w", 300, { title: "Work app", workspace: "/home/me/work/app" }),
+        session("p", 200, { title: "Play app", workspace: "/home/me/play/app" }),
+      ],
+    });
+    await user.click(toggle());
+    expect(headers().map((h) => h.querySelector("[data-testid=workspace-group-label]")?.textContent)).toEqual([
+      "work/app",
+      "play/app",
+    ]);
+    expect(groupTitles("work/app")).toEqual(["Work app"]);
+    expect(groupTitles("play/app")).toEqual(["Play app"]);
   });
 });

@@ -3,12 +3,14 @@ import type { UiError } from "../api";
 import type { CreateSession } from "../bindings/CreateSession";
 import type { ModelList } from "../bindings/ModelList";
 import type { Session } from "../bindings/Session";
-import { groupSessions } from "../sessionList";
+import { groupByWorkspace, groupSessions } from "../sessionList";
 import { settingsShortcutLabel } from "../shortcuts";
-import { ComposeIcon, FlameIcon, GearIcon } from "./icons";
+import { useSidebarPrefs } from "../useSidebarPrefs";
+import { ComposeIcon, FlameIcon, FolderIcon, GearIcon } from "./icons";
 import { SessionRow } from "./SessionRow";
 import { MessageSearch, type MessageSearchProps } from "./MessageSearch";
 import { NewSessionPicker } from "./NewSessionPicker";
+import { WorkspaceGroupSection } from "./WorkspaceGroupSection";
 
 export interface SidebarProps {
   /** Sessions in display order (see compareSessions). */
@@ -54,6 +56,7 @@ export function Sidebar(props: SidebarProps) {
   const importRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const sentinelRef = useRef<HTMLDivElement>(null);
+  const prefs = useSidebarPrefs();
 
   // Keep the latest callback without re-creating the observer on every render.
   const onLoadMoreRef = useRef(props.onLoadMore);
@@ -81,7 +84,9 @@ export function Sidebar(props: SidebarProps) {
     if (editingId !== null && !sessions.some((s) => s.id === editingId)) setEditingId(null);
   }, [sessions, editingId]);
 
+  // Pinned chats stay on top either way; grouping by project splits the rest by folder.
   const { pinned, recent } = groupSessions(sessions);
+  const projects = prefs.groupByWorkspace ? groupByWorkspace(recent) : null;
 
   const finishRename = (id: string, title: string | null) => {
     setEditingId((current) => (current === id ? null : current));
@@ -108,9 +113,22 @@ export function Sidebar(props: SidebarProps) {
   return (
     <nav className="sidebar" data-testid="sidebar" aria-label="Chats">
       <div className="sidebar-header">
-        <div className="brand">
-          <FlameIcon size={18} className="brand-mark" />
-          <span>Hearth</span>
+        <div className="sidebar-title-row">
+          <div className="brand">
+            <FlameIcon size={18} className="brand-mark" />
+            <span>Hearth</span>
+          </div>
+          <button
+            type="button"
+            className="icon-button group-by-workspace"
+            data-testid="group-by-workspace"
+            aria-pressed={prefs.groupByWorkspace}
+            aria-label="Group by project"
+            title="Group chats by project folder"
+            onClick={() => prefs.setGroupByWorkspace(!prefs.groupByWorkspace)}
+          >
+            <FolderIcon size={16} />
+          </button>
         </div>
         <div className="new-session-bar">
         <button
@@ -143,7 +161,18 @@ export function Sidebar(props: SidebarProps) {
             <ul className="session-rows">{renderRows(pinned)}</ul>
           </section>
         )}
-        {recent.length > 0 && (
+        {projects?.map((group) => (
+          <WorkspaceGroupSection
+            key={group.key}
+            group={group}
+            collapsed={prefs.collapsed.has(group.key)}
+            current={group.sessions.some((s) => s.id === selectedId)}
+            onToggle={prefs.toggleCollapsed}
+          >
+            {renderRows(group.sessions)}
+          </WorkspaceGroupSection>
+        ))}
+        {!projects && recent.length > 0 && (
           <section className="session-group" aria-labelledby="group-recent">
             <h2 className="group-header" id="group-recent">
               Recent
