@@ -47,20 +47,23 @@ fi
 # Pinned npm tools in their own prefix, .tools/: the Tauri CLI (for `make bundle`; the
 # registry reachable here serves only some of its per-platform optional packages, so it
 # cannot sit in ui/'s lock file, which npm ci rejects when it leaves optional platforms out)
-# and, for the tests, Claude Code (the claude-code runtime's tests run the real CLI offline;
-# pinned because on Node 20 an unpinned install silently picks an old one; its native binary
-# does not use Node, so the EBADENGINE warning of 2.1.332 is harmless). One npm command
-# installs them all, so neither prunes the other.
+# and, for the tests, Claude Code and Codex (the runtimes' tests run the real CLIs offline;
+# pinned because on Node 20 an unpinned install silently picks an old Claude Code; both ship
+# native binaries that do not use Node, so the EBADENGINE warning of 2.1.332 is harmless).
+# One npm command installs them all, so none prunes the others.
 TAURI_CLI_VERSION=2.12.5
 CLAUDE_CODE_VERSION=2.1.332
+CODEX_VERSION=0.171.0
 tools=("@tauri-apps/cli@$TAURI_CLI_VERSION")
 stale=0
 [ "$(.tools/node_modules/.bin/tauri --version 2>/dev/null)" = "tauri-cli $TAURI_CLI_VERSION" ] || stale=1
 if [ "$mode" = test ]; then
-  tools+=("@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION")
+  tools+=("@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION" "@openai/codex@$CODEX_VERSION")
   [ "$(.tools/node_modules/.bin/claude --version 2>/dev/null)" = "$CLAUDE_CODE_VERSION (Claude Code)" ] || stale=1
-elif [ -x .tools/node_modules/.bin/claude ]; then
-  tools+=("@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION") # kept, not pruned by the install
+  [ "$(.tools/node_modules/.bin/codex --version 2>/dev/null)" = "codex-cli $CODEX_VERSION" ] || stale=1
+else # kept, not pruned by the install
+  if [ -x .tools/node_modules/.bin/claude ]; then tools+=("@anthropic-ai/claude-code@$CLAUDE_CODE_VERSION"); fi
+  if [ -x .tools/node_modules/.bin/codex ]; then tools+=("@openai/codex@$CODEX_VERSION"); fi
 fi
 if [ "$stale" = 1 ]; then
   echo "deps: installing ${tools[*]} into .tools/"

@@ -58,7 +58,7 @@ const EXPECTED: Record<ErrorCode, string | null> = {
   ATTACHMENT_NOT_FOUND: null,
   WORKSPACE_FIXED: "An agent finds its conversation by folder: start a new chat in the other folder.",
   RUNTIME_NOT_FOUND: "Install the CLI (npm install -g @anthropic-ai/claude-code) or set its path in Settings → General.",
-  RUNTIME_UNAVAILABLE: "Pick Hearth or Claude Code for now.",
+  RUNTIME_UNAVAILABLE: "This Hearth cannot run that kind of chat: pick Hearth, Claude Code or Codex.",
   RUNTIME_FAILED: "The agent's CLI stopped; the message above has what it printed. Retry, or check its login.",
   ATTACHMENT_TOO_LARGE: "Attach a smaller file, or raise the limit in Settings → General.",
   UNSUPPORTED_ATTACHMENT: "Hearth attaches images (PNG, JPEG, GIF, WebP), PDFs, and text or code files.",

@@ -12,11 +12,21 @@ export interface RuntimeOption {
 export const RUNTIMES: readonly RuntimeOption[] = [
   { kind: "hearth", label: "Hearth" },
   { kind: "claude-code", label: "Claude Code" },
-  { kind: "codex", label: "Codex", unavailable: "Not built yet" },
+  { kind: "codex", label: "Codex" },
 ];
 
 export function runtimeLabel(kind: RuntimeKind): string {
   return RUNTIMES.find((r) => r.kind === kind)?.label ?? kind;
+}
+
+/**
+ * Whether a chat of this runtime can use a model of this provider: Claude Code speaks only
+ * Anthropic's API, Codex only OpenAI's Responses API (OpenAI and compatible accounts).
+ */
+export function servesProvider(kind: RuntimeKind, provider: string): boolean {
+  if (kind === "claude-code") return provider === "anthropic";
+  if (kind === "codex") return provider !== "anthropic";
+  return true;
 }
 
 /** Whether a chat of this runtime drives an agent CLI in a folder (and so needs one). */
@@ -27,7 +37,7 @@ export function needsWorkspace(kind: RuntimeKind): boolean {
 export interface NewSessionDraft {
   runtime: RuntimeKind;
   workspace: string;
-  /** "" = the default model (for Claude Code: its own login and model). */
+  /** "" = the default model (for Claude Code and Codex: the CLI's own login and model). */
   model: string;
 }
 

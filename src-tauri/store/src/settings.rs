@@ -40,6 +40,9 @@ pub struct Settings {
     /// The `claude` CLI Claude Code sessions run; empty: `HEARTH_CLAUDE_PATH`, else `PATH`,
     /// else the copy `make` installs in the project's `.tools/`.
     pub claude_code_path: String,
+    /// The `codex` CLI Codex sessions run; empty: `HEARTH_CODEX_PATH`, else `PATH`, else the
+    /// copy `make` installs in the project's `.tools/`.
+    pub codex_path: String,
     /// An agent CLI that says nothing for this many seconds (while no approval is waiting)
     /// ends its run in error; 5 to 86400.
     pub runtime_silence_secs: u32,
@@ -57,6 +60,7 @@ impl Default for Settings {
             event_retention_days: 30,
             attachment_max_mb: 20,
             claude_code_path: String::new(),
+            codex_path: String::new(),
             runtime_silence_secs: 600,
         }
     }
@@ -84,6 +88,8 @@ pub struct SettingsPatch {
     pub attachment_max_mb: Option<u32>,
     #[ts(optional)]
     pub claude_code_path: Option<String>,
+    #[ts(optional)]
+    pub codex_path: Option<String>,
     #[ts(optional)]
     pub runtime_silence_secs: Option<u32>,
 }
@@ -115,16 +121,21 @@ impl SettingsPatch {
                 "runtime_silence_secs must be 5 to 86400",
             ));
         }
-        if let Some(path) = &self.claude_code_path
-            && !path.is_empty()
-            && (path.len() > 4096
-                || path.chars().any(char::is_control)
-                || !std::path::Path::new(path).is_absolute())
-        {
-            return Err(StoreError::new(
-                ErrorCode::InvalidInput,
-                "claude_code_path must be empty or an absolute path to the claude CLI",
-            ));
+        for (name, path, program) in [
+            ("claude_code_path", &self.claude_code_path, "claude"),
+            ("codex_path", &self.codex_path, "codex"),
+        ] {
+            if let Some(path) = path
+                && !path.is_empty()
+                && (path.len() > 4096
+                    || path.chars().any(char::is_control)
+                    || !std::path::Path::new(path).is_absolute())
+            {
+                return Err(StoreError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{name} must be empty or an absolute path to the {program} CLI"),
+                ));
+            }
         }
         if let Some(s) = &self.global_shortcut
             && (s.len() > 64 || s.chars().any(char::is_control))

@@ -1,5 +1,6 @@
 //! Test fixtures shared by Hearth's test suites. Owns: a real HTTP server on 127.0.0.1 that
-//! speaks the OpenAI Chat Completions and Anthropic Messages streaming protocols byte for byte, answering each request
+//! speaks the OpenAI Chat Completions, OpenAI Responses and Anthropic Messages streaming
+//! protocols byte for byte, answering each request
 //! with the next scripted reply and recording what it was sent. Must never: be used outside
 //! tests, or reach past loopback. Also (module [`notifications`]): a private D-Bus bus with a
 //! recording notification server on it.
@@ -178,6 +179,77 @@ pub fn anthropic_tool_use(id: &str, name: &str, input: &Value) -> String {
     )
 }
 
+fn responses_event(data: Value) -> String {
+    format!("event: {}\ndata: {data}\n\n", data["type"].as_str().unwrap_or("message"))
+}
+
+/// A Responses stream around these output items (`added`, the given middle events, `done`
+/// each), from `response.created` to `response.completed` with usage: the whole sequence
+/// Codex needs to show an answer.
+fn responses_stream(items: &[(Value, Vec<Value>)]) -> String {
+    let mut body = responses_event(json!({"type": "response.created",
+        "response": {"id": "resp_test", "status": "in_progress", "output": []}}));
+    for (index, (item, middle)) in items.iter().enumerate() {
+        let mut open = item.clone();
+        open["status"] = json!("in_progress");
+        if open["type"] == "message" {
+            open["content"] = json!([]);
+        } else if open["type"] == "function_call" {
+            open["arguments"] = json!("");
+        }
+        body += &responses_event(
+            json!({"type": "response.output_item.added", "output_index": index, "item": open}),
+        );
+        for event in middle {
+            let mut event = event.clone();
+            event["output_index"] = json!(index);
+            body += &responses_event(event);
+        }
+        body += &responses_event(
+            json!({"type": "response.output_item.done", "output_index": index, "item": item}),
+        );
+    }
+    let output: Vec<&Value> = items.iter().map(|(item, _)| item).collect();
+    body + &responses_event(json!({"type": "response.completed", "response": {
+        "id": "resp_test", "status": "completed", "output": output,
+        "usage": {"input_tokens": 20, "output_tokens": 5, "total_tokens": 25,
+                  "input_tokens_details": {"cached_tokens": 0},
+                  "output_tokens_details": {"reasoning_tokens": 0}}}}))
+}
+
+/// An OpenAI Responses stream (what `POST /v1/responses` answers Codex with): one assistant
+/// message of these text deltas.
+pub fn responses_text(deltas: &[&str]) -> String {
+    let text: String = deltas.concat();
+    let middle = deltas
+        .iter()
+        .map(|d| {
+            json!({"type": "response.output_text.delta", "item_id": "msg_test",
+                        "content_index": 0, "delta": d})
+        })
+        .collect();
+    let item = json!({"type": "message", "id": "msg_test", "role": "assistant",
+        "status": "completed", "content": [{"type": "output_text", "text": text, "annotations": []}]});
+    responses_stream(&[(item, middle)])
+}
+
+/// A Responses stream in which the model calls one function (`arguments` as JSON, sent in
+/// two fragments); Codex's shell tool is `exec_command` with `{"cmd": …}`.
+pub fn responses_call(call_id: &str, name: &str, arguments: &Value) -> String {
+    let json = arguments.to_string();
+    let cut = json.char_indices().nth(json.chars().count() / 2).map_or(0, |(at, _)| at);
+    let middle = [&json[..cut], &json[cut..]]
+        .iter()
+        .map(|p| {
+            json!({"type": "response.function_call_arguments.delta", "item_id": "fc_test",
+                        "delta": p})
+        })
+        .collect();
+    let item = json!({"type": "function_call", "id": "fc_test", "call_id": call_id,
+        "name": name, "arguments": json, "status": "completed"});
+    responses_stream(&[(item, middle)])
+}
+
 /// Only the start of a stream: the role chunk and one chunk per delta (no finish, no usage,
 /// no `[DONE]`), for building broken streams.
 pub fn openai_deltas(deltas: &[&str]) -> String {
@@ -215,6 +287,8 @@ impl ModelServer {
             // The same script answers the Anthropic Messages route (push Anthropic bodies);
             // Claude Code calls it as `/v1/messages?beta=true` (the query is not routed on).
             .route("/v1/messages", post(chat))
+            // And the OpenAI Responses route Codex calls (push Responses bodies).
+            .route("/v1/responses", post(chat))
             .route("/v1/models", get(models))
             .with_state(inner.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");

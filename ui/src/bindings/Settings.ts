@@ -43,6 +43,11 @@ attachment_max_mb: number,
  */
 claude_code_path: string, 
 /**
+ * The `codex` CLI Codex sessions run; empty: `HEARTH_CODEX_PATH`, else `PATH`, else the
+ * copy `make` installs in the project's `.tools/`.
+ */
+codex_path: string, 
+/**
  * An agent CLI that says nothing for this many seconds (while no approval is waiting)
  * ends its run in error; 5 to 86400.
  */

@@ -3,4 +3,4 @@
 /**
  * A partial change: absent fields stay as they are.
  */
-export type SettingsPatch = { auto_title?: boolean, close_to_tray?: boolean, start_at_login?: boolean, global_shortcut?: string, notifications_muted?: boolean, schedules_paused?: boolean, event_retention_days?: number, attachment_max_mb?: number, claude_code_path?: string, runtime_silence_secs?: number, };
+export type SettingsPatch = { auto_title?: boolean, close_to_tray?: boolean, start_at_login?: boolean, global_shortcut?: string, notifications_muted?: boolean, schedules_paused?: boolean, event_retention_days?: number, attachment_max_mb?: number, claude_code_path?: string, codex_path?: string, runtime_silence_secs?: number, };

@@ -184,6 +184,14 @@ function GeneralForm({ settings, onUpdate }: { settings: Settings; onUpdate(patc
         disabled={saving !== null}
         onSave={(path) => update({ claude_code_path: path })}
       />
+      <PathSetting
+        label="Codex CLI"
+        hint="The codex program Codex chats run. Empty: HEARTH_CODEX_PATH, else codex on PATH, else the copy make installs in .tools/. Install it with npm install -g @openai/codex@0.171.0."
+        testId="setting-codex-path"
+        value={settings.codex_path}
+        disabled={saving !== null}
+        onSave={(path) => update({ codex_path: path })}
+      />
       <NumberSetting
         label="Agent silence limit"
         hint="An agent CLI that prints nothing for this long (while no approval waits) is stopped and its run fails."

@@ -46,11 +46,18 @@ describe("the new-chat picker", () => {
     expect(screen.getByTestId("new-session-form")).toBeTruthy();
   });
 
-  it("codex cannot be picked yet", async () => {
-    render(<NewSessionPicker models={MODELS} onCreate={vi.fn()} />);
+  it("starts a Codex chat with an OpenAI model, or Codex's own login", async () => {
+    const onCreate = vi.fn().mockResolvedValue(null);
+    render(<NewSessionPicker models={MODELS} onCreate={onCreate} />);
     await userEvent.click(screen.getByTestId("new-session-picker"));
-    const codex = [...screen.getByTestId<HTMLSelectElement>("new-session-runtime").options].find((o) => o.value === "codex");
-    expect(codex?.disabled).toBe(true);
+    await userEvent.selectOptions(screen.getByTestId("new-session-runtime"), "codex");
+    const model = screen.getByTestId<HTMLSelectElement>("new-session-model");
+    expect([...model.options].map((o) => o.value)).toEqual(["", "env:openai/gpt-4o"]); // the Responses API, not Anthropic's
+    expect(model.options[0]?.textContent).toBe("Codex’s own login");
+    await userEvent.type(screen.getByTestId("new-session-workspace"), "/home/me/proj");
+    await userEvent.selectOptions(model, "env:openai/gpt-4o");
+    await userEvent.click(screen.getByTestId("new-session-create"));
+    expect(onCreate).toHaveBeenCalledWith({ runtime: "codex", workspace: "/home/me/proj", model: "env:openai/gpt-4o" });
   });
 });
 

@@ -4,7 +4,7 @@ import type { CreateSession } from "../bindings/CreateSession";
 import type { ModelList } from "../bindings/ModelList";
 import type { RuntimeKind } from "../bindings/RuntimeKind";
 import { modelOptionLabel } from "../capabilities";
-import { needsWorkspace, newSessionRequest, RUNTIMES, type NewSessionDraft } from "../runtimes";
+import { needsWorkspace, newSessionRequest, RUNTIMES, servesProvider, runtimeLabel, type NewSessionDraft } from "../runtimes";
 import { usePopover } from "../usePopover";
 import { FormError } from "./FormError";
 import { FormField } from "./FormField";
@@ -18,7 +18,7 @@ export interface NewSessionPickerProps {
 
 /**
  * Beside "New chat": a chat on another runtime (Claude Code drives the `claude` CLI in a
- * folder), with its model next to it. The path is typed (no folder dialog without a plugin).
+ * folder, Codex the `codex` CLI), with its model next to it. The path is typed (no folder dialog without a plugin).
  */
 export function NewSessionPicker({ models, onCreate }: NewSessionPickerProps) {
   const { open, setOpen, close, rootRef, buttonRef } = usePopover();
@@ -32,7 +32,7 @@ export function NewSessionPicker({ models, onCreate }: NewSessionPickerProps) {
         aria-label="New chat with a runtime, folder and model"
         aria-expanded={open}
         aria-haspopup="dialog"
-        title="New chat on Hearth or Claude Code…"
+        title="New chat on Hearth, Claude Code or Codex…"
         onClick={() => (open ? close(false) : setOpen(true))}
       >
         <ChevronIcon size={14} />
@@ -77,8 +77,8 @@ function Popover({ models, onCreate, onClose }: NewSessionPickerProps & { onClos
       onClose(true);
     }
   };
-  // Claude Code speaks only Anthropic's API: offer the Anthropic accounts' models.
-  const offered = (models?.models ?? []).filter((m) => draft.runtime !== "claude-code" || m.provider === "anthropic");
+  // An agent CLI speaks one API: offer the models of the accounts it can use.
+  const offered = (models?.models ?? []).filter((m) => servesProvider(draft.runtime, m.provider));
 
   return (
     <form
@@ -116,7 +116,7 @@ function Popover({ models, onCreate, onClose }: NewSessionPickerProps & { onClos
               value={draft.model}
               onChange={(e) => edit({ ...draft, model: e.target.value })}
             >
-              <option value="">{draft.runtime === "claude-code" ? "Claude Code’s own login" : "Default"}</option>
+              <option value="">{draft.runtime === "hearth" ? "Default" : `${runtimeLabel(draft.runtime)}’s own login`}</option>
               {offered.map((m) => (
                 <option key={m.id} value={m.id}>
                   {modelOptionLabel(m)}

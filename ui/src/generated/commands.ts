@@ -71,12 +71,14 @@ export interface Commands {
    * A new chat. Without `system_prompt` it takes the preset marked `for_new_chats`.
    * `runtime` other than `hearth` needs a `workspace` (an existing directory) and its CLI:
    * a missing or too old one is `RUNTIME_NOT_FOUND` (found and wanted versions in the
-   * message); `codex` is `RUNTIME_UNAVAILABLE` until it is built.
+   * message); its `model`, when given, must be one the CLI can serve (Claude Code: an
+   * Anthropic account's; Codex: an OpenAI or OpenAI-compatible account's) or it is
+   * `INVALID_MODEL`.
    */
   session_create: {
     args: { req: CreateSession };
     result: Session;
-    errors: "INVALID_TITLE" | "INVALID_MODEL" | "INVALID_WORKSPACE" | "RUNTIME_NOT_FOUND" | "RUNTIME_UNAVAILABLE" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
+    errors: "INVALID_TITLE" | "INVALID_MODEL" | "INVALID_WORKSPACE" | "RUNTIME_NOT_FOUND" | "INVALID_INPUT" | "STORAGE" | "INTERNAL";
   };
   /** One chat, with its `status`, `queue_depth` and `last_seq`. */
   session_get: {

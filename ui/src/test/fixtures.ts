@@ -40,6 +40,7 @@ export function settings(overrides: Partial<Settings> = {}): Settings {
     event_retention_days: 30,
     attachment_max_mb: 20,
     claude_code_path: "",
+    codex_path: "",
     runtime_silence_secs: 600,
     ...overrides,
   };

@@ -28,11 +28,13 @@ operations! {
     /// A new chat. Without `system_prompt` it takes the preset marked `for_new_chats`.
     /// `runtime` other than `hearth` needs a `workspace` (an existing directory) and its CLI:
     /// a missing or too old one is `RUNTIME_NOT_FOUND` (found and wanted versions in the
-    /// message); `codex` is `RUNTIME_UNAVAILABLE` until it is built.
+    /// message); its `model`, when given, must be one the CLI can serve (Claude Code: an
+    /// Anthropic account's; Codex: an OpenAI or OpenAI-compatible account's) or it is
+    /// `INVALID_MODEL`.
     session_create {
         ipc(req: CreateSession) -> Session;
         http POST "/v1/sessions" body json(CreateSession) => 201 json(Session);
-        errors(InvalidTitle, InvalidModel, InvalidWorkspace, RuntimeNotFound, RuntimeUnavailable, InvalidInput);
+        errors(InvalidTitle, InvalidModel, InvalidWorkspace, RuntimeNotFound, InvalidInput);
     }
 
     /// One chat, with its `status`, `queue_depth` and `last_seq`.

@@ -108,7 +108,9 @@ fn text_of(frames: &[Value]) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_claude_code_session_over_http_streams_asks_and_resumes() {
-    if let Err(e) = hearth_engine::runtimes::claude_code::locate::locate("") {
+    if let Err(e) =
+        hearth_engine::runtimes::locate::locate(&hearth_engine::runtimes::locate::CLAUDE, "")
+    {
         eprintln!("SKIPPED: no claude CLI ({}); `scripts/deps.sh test` installs it", e.message);
         return;
     }
@@ -124,9 +126,12 @@ async fn a_claude_code_session_over_http_streams_asks_and_resumes() {
         (400, Some("INVALID_INPUT")),
         "an unknown runtime: {refused}"
     );
-    let (status, refused) =
-        api.post("/v1/sessions", json!({"runtime": "codex", "workspace": ws})).await;
-    assert_eq!(refused["error"]["code"], "RUNTIME_UNAVAILABLE", "{status} {refused}");
+    let (status, refused) = api.post("/v1/sessions", json!({"runtime": "codex"})).await;
+    assert_eq!(
+        (status, refused["error"]["code"].as_str()),
+        (400, Some("INVALID_WORKSPACE")),
+        "a codex session needs a workspace: {refused}"
+    );
     let (status, refused) = api
         .post("/v1/sessions", json!({"runtime": "claude-code", "workspace": "/no/such/dir"}))
         .await;

@@ -82,19 +82,26 @@ impl Engine {
         Ok(session)
     }
 
-    /// A runtime CLI can serve only some models: Claude Code, an Anthropic account's.
+    /// A runtime CLI can serve only some models: Claude Code an Anthropic account's, Codex
+    /// an OpenAI or OpenAI-compatible account's (through the Responses API).
     fn check_runtime_model(&self, runtime: crate::RuntimeKind, model: &str) -> Result<()> {
-        if runtime != crate::RuntimeKind::ClaudeCode {
+        use store::accounts::AccountKind;
+        if !runtime.is_external() {
             return Ok(());
         }
         let account = model.split_once('/').map_or(model, |(a, _)| a);
+        let claude = runtime == crate::RuntimeKind::ClaudeCode;
         match self.shared.accounts.credentials(account) {
-            Some((store::accounts::AccountKind::Anthropic, ..)) => Ok(()),
-            Some(_) => Err(ApiError::new(
+            Some((kind, ..)) if claude == (kind == AccountKind::Anthropic) => Ok(()),
+            Some(_) if claude => Err(ApiError::new(
                 ErrorCode::InvalidModel,
                 format!(
                     "Claude Code speaks only Anthropic's API; {account:?} is not an Anthropic account"
                 ),
+            )),
+            Some(_) => Err(ApiError::new(
+                ErrorCode::InvalidModel,
+                format!("Codex speaks OpenAI's Responses API; {account:?} is an Anthropic account"),
             )),
             None => Err(ApiError::new(
                 ErrorCode::InvalidModel,

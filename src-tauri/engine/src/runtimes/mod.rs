@@ -11,8 +11,11 @@
 
 pub mod agent;
 mod blocks;
+mod child;
 pub mod claude_code;
+pub mod codex;
 mod hearth;
+pub mod locate;
 mod watch;
 
 use std::sync::Arc;
@@ -25,7 +28,7 @@ pub(crate) use hearth::HearthRuntime;
 
 use crate::RuntimeKind;
 use crate::core::Shared;
-use crate::error::{ApiError, ErrorCode, Result};
+use crate::error::{ApiError, Result};
 use crate::frames::{FrameBody, Phase, RunStatus, Usage};
 use crate::store::approvals::{self, Approval, ApprovalAnswer};
 use crate::turn::mailbox::Cmd;
@@ -65,7 +68,7 @@ pub(crate) fn for_kind(kind: RuntimeKind) -> Arc<dyn Runtime> {
     match kind {
         RuntimeKind::Hearth => Arc::new(HearthRuntime),
         RuntimeKind::ClaudeCode => Arc::new(claude_code::ClaudeCodeRuntime),
-        RuntimeKind::Codex => Arc::new(Unavailable),
+        RuntimeKind::Codex => Arc::new(codex::CodexRuntime),
     }
 }
 
@@ -77,29 +80,9 @@ pub(crate) fn check_available(
     match kind {
         RuntimeKind::Hearth => Ok(()),
         RuntimeKind::ClaudeCode => {
-            claude_code::locate::locate(&settings.claude_code_path).map(|_| ())
+            locate::locate(&locate::CLAUDE, &settings.claude_code_path).map(|_| ())
         }
-        RuntimeKind::Codex => Err(codex_unavailable()),
-    }
-}
-
-fn codex_unavailable() -> ApiError {
-    ApiError::new(
-        ErrorCode::RuntimeUnavailable,
-        "the codex runtime is not built yet; use hearth or claude-code",
-    )
-}
-
-/// A runtime Hearth names but cannot run yet (sessions of it are refused at creation).
-struct Unavailable;
-
-impl Runtime for Unavailable {
-    fn name(&self) -> &'static str {
-        "codex"
-    }
-
-    fn run<'a>(&'a self, _turn: &'a mut RunContext) -> BoxFuture<'a, Result<TurnEnd>> {
-        Box::pin(async { Err(codex_unavailable()) })
+        RuntimeKind::Codex => locate::locate(&locate::CODEX, &settings.codex_path).map(|_| ()),
     }
 }
 

@@ -28,7 +28,7 @@ struct Setup {
 
 /// Whether the real CLI is here; when it is not, the test says why and passes.
 fn have_claude() -> bool {
-    match hearth_engine::runtimes::claude_code::locate::locate("") {
+    match hearth_engine::runtimes::locate::locate(&hearth_engine::runtimes::locate::CLAUDE, "") {
         Ok(_) => true,
         Err(e) => {
             eprintln!("SKIPPED: no claude CLI ({}); `scripts/deps.sh test` installs it", e.message);
@@ -444,11 +444,6 @@ async fn runtime_sessions_are_checked_before_anything_is_stored() {
             make(RuntimeKind::ClaudeCode, Some(file.display().to_string())),
             ErrorCode::InvalidWorkspace,
             "a file",
-        ),
-        (
-            make(RuntimeKind::Codex, Some(dir.clone())),
-            ErrorCode::RuntimeUnavailable,
-            "codex is not built yet",
         ),
         (
             CreateSession {

@@ -6,6 +6,7 @@ mod agent;
 mod attachments;
 mod branches;
 mod claude_code;
+mod codex;
 mod limits;
 mod memory;
 mod network;

@@ -21,7 +21,6 @@
 //! stream-json or is silent past `runtime_silence_secs` (while no approval waits) ends the
 //! run in error with the tail of its stderr.
 
-pub mod locate;
 mod process;
 mod wire;
 
@@ -36,7 +35,8 @@ use crate::frames::{FrameBody, Phase, RunStatus};
 use crate::store::accounts::AccountKind;
 use crate::store::{runs, sessions};
 
-use super::{RunContext, Runtime, TurnEnd};
+use super::child::quote_stderr;
+use super::{RunContext, Runtime, TurnEnd, locate};
 use process::Turn;
 
 pub(crate) struct ClaudeCodeRuntime;
@@ -97,7 +97,7 @@ async fn drive(ctx: &mut RunContext) -> Result<TurnEnd> {
     let settings = ctx.shared.settings();
     let launch = launch_for(ctx, session.model.as_deref());
     let path = settings.claude_code_path.clone();
-    let cli = tokio::task::spawn_blocking(move || locate::locate(&path))
+    let cli = tokio::task::spawn_blocking(move || locate::locate(&locate::CLAUDE, &path))
         .await
         .map_err(|e| ApiError::new(ErrorCode::Internal, format!("locating claude: {e}")))?;
     let workspace = session.workspace.clone().ok_or_else(|| {
@@ -171,21 +171,15 @@ async fn drive(ctx: &mut RunContext) -> Result<TurnEnd> {
     };
     let quick = !matches!(&end, Ok(e) if e.status == RunStatus::Done);
     let stderr = turn.finish(&mut child, quick).await;
-    // A failure quotes what the CLI said on stderr (a crash's reason is there).
-    let quote = |e: &mut ApiError| {
-        if e.code == ErrorCode::RuntimeFailed && !stderr.trim().is_empty() {
-            e.message = format!("{}\n{}", e.message, stderr.trim());
-        }
-    };
     let end = match end {
         Ok(mut end) => {
             if let Some(e) = &mut end.error {
-                quote(e);
+                quote_stderr(e, &stderr);
             }
             end
         }
         Err(mut e) => {
-            quote(&mut e);
+            quote_stderr(&mut e, &stderr);
             return Err(e);
         }
     };

@@ -5,8 +5,7 @@
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::process::{Child, ChildStdin};
+use tokio::process::Child;
 use tokio::sync::mpsc;
 
 use crate::chat::{ContentBlock, MessageStatus};
@@ -20,14 +19,13 @@ use crate::store::{messages, rules, runs, sessions};
 use crate::turn::assemble::Assembler;
 
 use super::super::blocks::{block_frames, close_block};
+use super::super::child::Pipes;
 use super::super::hearth::{save_reply, save_results};
 use super::super::{RunContext, TurnEnd, agent};
 use super::wire::{self, Line};
 
 /// After an interrupt, how long the CLI has to end the turn before its processes are killed.
 const INTERRUPT_GRACE: Duration = Duration::from_millis(600);
-/// How much of the CLI's stderr a failed run quotes.
-const STDERR_TAIL: usize = 2_000;
 
 /// The reply being streamed: Anthropic events through the built-in loop's decoder and
 /// block framing.
@@ -44,9 +42,7 @@ struct Reply {
 
 /// One turn's IO state.
 pub(super) struct Turn {
-    stdin: Option<ChildStdin>,
-    lines: mpsc::Receiver<std::io::Result<String>>,
-    stderr: tokio::task::JoinHandle<String>,
+    pipes: Pipes,
     workspace: String,
     silence: Duration,
     reply: Option<Reply>,
@@ -72,47 +68,10 @@ impl Turn {
         workspace: String,
         silence_secs: u32,
     ) -> Result<Turn> {
-        let broken = || ApiError::new(ErrorCode::Internal, "the CLI's pipes are missing");
-        let stdout = child.stdout.take().ok_or_else(broken)?;
-        let mut stderr = child.stderr.take().ok_or_else(broken)?;
-        let (line_tx, lines) = mpsc::channel(256);
-        ctx.shared.runtime.spawn(async move {
-            let mut reader = BufReader::new(stdout).lines();
-            loop {
-                let item = reader.next_line().await.transpose();
-                let end = !matches!(item, Some(Ok(_)));
-                if let Some(item) = item
-                    && line_tx.send(item).await.is_err()
-                {
-                    break;
-                }
-                if end {
-                    break;
-                }
-            }
-        });
-        let stderr = ctx.shared.runtime.spawn(async move {
-            let mut buf = Vec::new();
-            let mut chunk = [0u8; 4096];
-            while let Ok(n) = stderr.read(&mut chunk).await {
-                if n == 0 {
-                    break;
-                }
-                buf.extend_from_slice(&chunk[..n]);
-                if buf.len() > 4 * STDERR_TAIL {
-                    buf.drain(..buf.len() - STDERR_TAIL);
-                }
-            }
-            let text = String::from_utf8_lossy(&buf).into_owned();
-            let cut = text.len().saturating_sub(STDERR_TAIL);
-            let cut = (cut..text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(0);
-            text[cut..].to_owned()
-        });
+        let pipes = Pipes::take("Claude Code", &ctx.shared.runtime, child)?;
         let (answer_tx, answers) = mpsc::unbounded_channel();
         Ok(Turn {
-            stdin: child.stdin.take(),
-            lines,
-            stderr,
+            pipes,
             workspace,
             silence: Duration::from_secs(u64::from(silence_secs.max(1))),
             reply: None,
@@ -129,15 +88,7 @@ impl Turn {
     }
 
     pub(super) async fn write(&mut self, line: &str) -> Result<()> {
-        let failed = |e: std::io::Error| {
-            ApiError::new(ErrorCode::RuntimeFailed, format!("Claude Code stopped reading: {e}"))
-        };
-        let stdin = self.stdin.as_mut().ok_or_else(|| {
-            ApiError::new(ErrorCode::RuntimeFailed, "Claude Code's input is closed")
-        })?;
-        stdin.write_all(line.as_bytes()).await.map_err(failed)?;
-        stdin.write_all(b"\n").await.map_err(failed)?;
-        stdin.flush().await.map_err(failed)
+        self.pipes.write(line).await
     }
 
     /// Reads the CLI until its turn ends (or it is interrupted, fails or falls silent).
@@ -180,7 +131,7 @@ impl Turn {
                     }).await?;
                     ctx.emit(FrameBody::Steered { message_id, text });
                 }
-                line = self.lines.recv() => {
+                line = self.pipes.lines.recv() => {
                     last_heard = tokio::time::Instant::now();
                     let line = match line {
                         Some(Ok(line)) => line,
@@ -493,13 +444,11 @@ impl Turn {
         if let Err(e) = self.close_reply(ctx, message_status).await {
             tracing::error!(run = %ctx.run_id, error = %e, "could not save the reply");
         }
-        let error = error.map(|mut e| {
-            if e.code == ErrorCode::RuntimeFailed && !self.recent.is_empty() {
-                tracing::warn!(run = %ctx.run_id, last_lines = ?self.recent, "claude code failed");
-            }
-            e.message.truncate(e.message.len().min(8_000));
-            e
-        });
+        if error.as_ref().is_some_and(|e| e.code == ErrorCode::RuntimeFailed)
+            && !self.recent.is_empty()
+        {
+            tracing::warn!(run = %ctx.run_id, last_lines = ?self.recent, "claude code failed");
+        }
         TurnEnd {
             status,
             usage: self.usage,
@@ -509,27 +458,8 @@ impl Turn {
         }
     }
 
-    /// Closes the CLI's input, gives it a moment to exit, then kills its process group.
-    /// Returns the tail of its stderr.
-    /// `quick`: the turn was cut (abort, failure), so the CLI is not waited for.
+    /// Closes the CLI down; returns the tail of its stderr.
     pub(super) async fn finish(&mut self, child: &mut Child, quick: bool) -> String {
-        self.stdin = None;
-        let wait = if quick { Duration::from_millis(50) } else { Duration::from_millis(500) };
-        let pid = child.id().and_then(|id| i32::try_from(id).ok());
-        let exited = tokio::time::timeout(wait, child.wait()).await.is_ok();
-        // Whatever it started (a shell command's children) goes with it.
-        if let Some(pid) = pid {
-            let _ = nix::sys::signal::killpg(
-                nix::unistd::Pid::from_raw(pid),
-                nix::sys::signal::Signal::SIGKILL,
-            );
-        }
-        if !exited {
-            let _ = child.kill().await;
-        }
-        match tokio::time::timeout(Duration::from_secs(1), &mut self.stderr).await {
-            Ok(Ok(tail)) => tail,
-            _ => String::new(),
-        }
+        self.pipes.finish(child, quick).await
     }
 }
