@@ -1,4 +1,5 @@
-//! Hearth outside its window: the tray (menu with live activity, pause schedules, quit),
+//! Hearth outside its window: the tray (menu with live activity, the approvals waiting,
+//! pause schedules, quit),
 //! close-to-tray, native notifications for what the user is not looking at, start at login
 //! and the global shortcut. Runs belong to the engine, so all of this only watches and asks.
 
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use hearth_engine::frames::RunStatus;
 use hearth_engine::store::settings::Settings;
 use hearth_engine::{ApiError, Engine, ErrorCode, Frame, FrameBody};
-use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
@@ -94,11 +95,31 @@ pub mod item {
     pub const STATUS: &str = "status";
     pub const PAUSE: &str = "pause-schedules";
     pub const QUIT: &str = "quit";
+    pub const WAITING: &str = "waiting";
+    /// `open:<session id>`: a waiting approval's entry opens its chat.
+    pub const OPEN_PREFIX: &str = "open:";
 }
+
+/// How many waiting approvals the tray lists (the count in its title says how many in all).
+const TRAY_WAITING: u32 = 10;
 
 struct TrayItems<R: Runtime> {
     status: MenuItem<R>,
+    waiting: Submenu<R>,
     pause: CheckMenuItem<R>,
+}
+
+/// A waiting approval as the tray lists it: "Refactor · Bash: cargo test".
+pub fn waiting_label(title: &str, approval: &hearth_engine::store::approvals::Approval) -> String {
+    let what = approval.subject.clone().unwrap_or_else(|| approval.input.to_string());
+    let what: String = what.split_whitespace().collect::<Vec<_>>().join(" ");
+    let what = if what.chars().count() > 60 {
+        format!("{}…", what.chars().take(59).collect::<String>())
+    } else {
+        what
+    };
+    let title: String = title.chars().take(40).collect();
+    format!("{title} · {}: {what}", approval.tool)
 }
 
 /// Builds the tray icon and its menu, and keeps them current.
@@ -112,6 +133,7 @@ pub fn setup_tray<R: Runtime>(app: &AppHandle<R>, engine: &Arc<Engine>) -> tauri
         engine.settings().schedules_paused,
         None::<&str>,
     )?;
+    let waiting = Submenu::with_id(app, item::WAITING, "Waiting for you", false)?;
     let menu = Menu::with_items(
         app,
         &[
@@ -119,6 +141,7 @@ pub fn setup_tray<R: Runtime>(app: &AppHandle<R>, engine: &Arc<Engine>) -> tauri
             &MenuItem::with_id(app, item::NEW_CHAT, "New chat", true, None::<&str>)?,
             &PredefinedMenuItem::separator(app)?,
             &status,
+            &waiting,
             &pause,
             &PredefinedMenuItem::separator(app)?,
             &MenuItem::with_id(app, item::QUIT, "Quit Hearth", true, None::<&str>)?,
@@ -132,8 +155,36 @@ pub fn setup_tray<R: Runtime>(app: &AppHandle<R>, engine: &Arc<Engine>) -> tauri
         tray = tray.icon(icon.clone());
     }
     tray.build(app)?;
-    app.manage(TrayItems { status, pause });
+    app.manage(TrayItems { status, waiting, pause });
+    refresh_waiting(app, engine);
     Ok(())
+}
+
+/// Lists the approvals waiting in the tray's "Waiting for you" menu; each opens its chat.
+pub fn refresh_waiting<R: Runtime>(app: &AppHandle<R>, engine: &Engine) {
+    let Some(items) = app.try_state::<TrayItems<R>>() else { return };
+    let waiting = engine.waiting_approvals(TRAY_WAITING).unwrap_or_default();
+    let total = engine.activity().map_or(waiting.len() as u32, |a| a.waiting_approval);
+    if let Ok(old) = items.waiting.items() {
+        for entry in old {
+            let _ = items.waiting.remove(&entry);
+        }
+    }
+    for (approval, title) in &waiting {
+        let id = format!("{}{}", item::OPEN_PREFIX, approval.session_id);
+        if let Ok(entry) =
+            MenuItem::with_id(app, id, waiting_label(title, approval), true, None::<&str>)
+        {
+            let _ = items.waiting.append(&entry);
+        }
+    }
+    let text = if total == 0 {
+        "Waiting for you".to_owned()
+    } else {
+        format!("Waiting for you ({total})")
+    };
+    let _ = items.waiting.set_text(text);
+    let _ = items.waiting.set_enabled(total > 0);
 }
 
 /// A tray menu action (also called by tests).
@@ -157,7 +208,13 @@ pub fn on_menu<R: Runtime>(app: &AppHandle<R>, id: &str) {
             }
         }
         item::QUIT => request_quit(app, &engine),
-        _ => {}
+        _ => {
+            if let Some(session_id) = id.strip_prefix(item::OPEN_PREFIX) {
+                show(app);
+                let _ =
+                    app.emit_to(MAIN, OPEN_SESSION, serde_json::json!({"session_id": session_id}));
+            }
+        }
     }
 }
 
@@ -218,6 +275,21 @@ pub fn watch<R: Runtime>(app: AppHandle<R>, engine: Arc<Engine>) {
                 Ok(frame) => {
                     session_changed(&app, &frame.session_id);
                     refresh_activity(&app, &engine);
+                    match &frame.body {
+                        FrameBody::ApprovalResolved { approval_id, .. } => {
+                            // Answered anywhere (or expired): its notification goes.
+                            let notifier =
+                                app.state::<Desktop>().notifier.lock().ok().and_then(|n| n.clone());
+                            if let Some(n) = notifier {
+                                n.withdraw_approval(approval_id);
+                            }
+                            refresh_waiting(&app, &engine);
+                        }
+                        FrameBody::ApprovalRequested { .. } | FrameBody::RunCompleted { .. } => {
+                            refresh_waiting(&app, &engine)
+                        }
+                        _ => {}
+                    }
                     if let Some(note) = note_for(&app, &engine, &frame) {
                         let notifier =
                             app.state::<Desktop>().notifier.lock().ok().and_then(|n| n.clone());
@@ -227,7 +299,8 @@ pub fn watch<R: Runtime>(app: AppHandle<R>, engine: Arc<Engine>) {
                     }
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    refresh_activity(&app, &engine)
+                    refresh_activity(&app, &engine);
+                    refresh_waiting(&app, &engine);
                 }
                 Err(_) => return,
             }

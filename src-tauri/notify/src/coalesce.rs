@@ -36,9 +36,14 @@ impl Batch {
     }
 }
 
+/// The key an approval's notification is kept by.
+pub(crate) fn approval_key(approval_id: &str) -> String {
+    format!("approval:{approval_id}")
+}
+
 fn key_of(session_id: &str, approval_id: Option<&str>) -> String {
     match approval_id {
-        Some(id) => format!("approval:{id}"),
+        Some(id) => approval_key(id),
         None => session_id.to_owned(),
     }
 }
@@ -68,6 +73,11 @@ impl Coalescer {
                 pending.notes += 1;
             })
             .or_insert(Pending { due, session_id, title, body, notes: 1, approval_id });
+    }
+
+    /// Forgets an approval's note not shown yet (it was answered meanwhile); whether one was.
+    pub fn withdraw_approval(&mut self, key: &str) -> bool {
+        self.pending.remove(key).is_some()
     }
 
     /// When the earliest pending batch is due, if any is pending.

@@ -5,7 +5,8 @@
 //! short window become one notification, and a later one replaces the session's notification
 //! while it is still on screen — and reporting a click on "Open" back as the session's id. A
 //! note about an approval is its own notification (never merged) with Allow and Deny actions,
-//! reported back as [`Action::Allow`] / [`Action::Deny`] with the approval's id.
+//! reported back as [`Action::Allow`] / [`Action::Deny`] with the approval's id, and closed by
+//! [`Notifier::withdraw_approval`] once it is answered anywhere else.
 //! [`Notifier::check`] tells whether a notification server answers at all.
 //!
 //! What it must never do: depend on tauri or the store; block, fail or panic in the caller of
@@ -91,7 +92,11 @@ impl Notifier {
         on_action: impl Fn(Action) + Send + Sync + 'static,
     ) -> Notifier {
         let shared = Arc::new(Shared {
-            state: Mutex::new(State { pending: Coalescer::new(window), closed: false }),
+            state: Mutex::new(State {
+                pending: Coalescer::new(window),
+                withdrawn: Vec::new(),
+                closed: false,
+            }),
             wake: Condvar::new(),
         });
         let worker = Worker {
@@ -118,6 +123,23 @@ impl Notifier {
         }
         debug!(session = %note.session_id, "note queued");
         state.pending.push(note, Instant::now());
+        drop(state);
+        shared.wake.notify_one();
+    }
+
+    /// Takes back an approval's notification: it was answered somewhere else (the window, the
+    /// HTTP API, another notification) or its run ended. Closed when on screen, never shown
+    /// when still gathering. Never blocks.
+    pub fn withdraw_approval(&self, approval_id: &str) {
+        let shared = &self.owner.shared;
+        let mut state = lock(&shared.state);
+        if state.closed {
+            return;
+        }
+        let key = coalesce::approval_key(approval_id);
+        if !state.pending.withdraw_approval(&key) {
+            state.withdrawn.push(key);
+        }
         drop(state);
         shared.wake.notify_one();
     }
@@ -155,6 +177,8 @@ struct Shared {
 
 struct State {
     pending: Coalescer,
+    /// Keys of notifications on screen to close.
+    withdrawn: Vec<String>,
     closed: bool,
 }
 
@@ -179,9 +203,13 @@ impl Worker {
             }
             let now = Instant::now();
             let due = state.pending.take_due(now);
-            if !due.is_empty() {
+            let withdrawn = std::mem::take(&mut state.withdrawn);
+            if !due.is_empty() || !withdrawn.is_empty() {
                 // Never hold the lock across D-Bus calls: `notify` must not wait for them.
                 drop(state);
+                for key in &withdrawn {
+                    self.desktop.withdraw(key);
+                }
                 for batch in &due {
                     self.show(batch);
                 }
@@ -249,6 +277,8 @@ mod unsupported {
         pub fn show(&self, _batch: &Batch) -> Result<(), String> {
             Err(REASON.into())
         }
+
+        pub fn withdraw(&self, _key: &str) {}
     }
 
     pub(crate) fn check() -> Result<String, String> {

@@ -88,6 +88,26 @@ impl Desktop {
         Ok(())
     }
 
+    /// Closes the notification kept by `key`, if it is on screen. notify-rust closes only
+    /// through a handle, and the listener thread owns the one `show` returned: a replacement
+    /// with the same id gives a handle to close it by (the listener then hears it closed).
+    pub fn withdraw(&self, key: &str) {
+        let Some(shown) = lock(&self.on_screen).remove(key) else { return };
+        let replaced = Notification::new()
+            .appname(&self.app_name)
+            .summary("Answered")
+            .id(shown.id)
+            .hint(Hint::DesktopEntry(DESKTOP_ENTRY.into()))
+            .show();
+        match replaced {
+            Ok(handle) => {
+                handle.close();
+                debug!(id = shown.id, "notification withdrawn");
+            }
+            Err(e) => debug!(id = shown.id, error = %e, "could not withdraw a notification"),
+        }
+    }
+
     /// Starts the thread that waits for the notification's action or its closing: it calls
     /// `on_open` for "open"/"default" (and "allow"/"deny" on an approval's) and ends either
     /// way. notify-rust's listener needs the connection that sent the notification (some

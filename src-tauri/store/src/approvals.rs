@@ -69,6 +69,20 @@ pub fn pending_for_session(conn: &Connection, session_id: &str) -> Result<Vec<Ap
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// The oldest `limit` approvals waiting in live chats, each with its chat's title (the
+/// tray's list).
+pub fn pending_all(conn: &Connection, limit: u32) -> Result<Vec<(Approval, String)>> {
+    let columns: String =
+        COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ");
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {columns}, s.title FROM approvals a JOIN sessions s ON s.id = a.session_id
+         WHERE a.status = 'pending' AND s.deleted_at IS NULL
+         ORDER BY a.created_at, a.id LIMIT ?1"
+    ))?;
+    let rows = stmt.query_map(params![limit], |row| Ok((from_row(row)?, row.get(8)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 pub fn pending(conn: &Connection, id: &str) -> Result<Option<Approval>> {
     Ok(conn
         .query_row(

@@ -234,6 +234,35 @@ impl Mock {
         calls.into_iter().map(|(_, args)| parse_notify(args)).collect()
     }
 
+    /// The ids of every CloseNotification call so far, oldest first.
+    pub fn close_calls(&self) -> Vec<u32> {
+        let calls: Vec<(u64, Vec<zbus::OwnedVariant>)> = zbus::block_on(async {
+            self.connection
+                .call_method(
+                    Some(NOTIFICATIONS),
+                    PATH,
+                    Some(MOCK),
+                    "GetMethodCalls",
+                    &("CloseNotification",),
+                )
+                .await?
+                .body()
+                .deserialize()
+        })
+        .expect("GetMethodCalls");
+        calls
+            .into_iter()
+            .filter_map(|(_, args)| args.into_iter().next())
+            // The mock records the id as an int32 (its Python template's choice).
+            .map(|id| {
+                i32::try_from(id)
+                    .ok()
+                    .and_then(|id| u32::try_from(id).ok())
+                    .expect("CloseNotification's id is an int32")
+            })
+            .collect()
+    }
+
     /// Polls until at least `count` Notify calls were recorded, then returns them all.
     pub fn wait_for_calls(&self, count: usize, within: Duration) -> Vec<NotifyCall> {
         let deadline = Instant::now() + within;

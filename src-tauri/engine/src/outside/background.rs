@@ -115,6 +115,15 @@ impl Engine {
         self.shared.writer.bus().watch_sessions()
     }
 
+    /// The approvals waiting for the user (the oldest `limit`), each with its chat's title:
+    /// what the tray lists.
+    pub fn waiting_approvals(
+        &self,
+        limit: u32,
+    ) -> Result<Vec<(crate::store::approvals::Approval, String)>> {
+        Ok(self.shared.store.read(|c| crate::store::approvals::pending_all(c, limit))?)
+    }
+
     pub fn activity(&self) -> Result<Activity> {
         let (running, queued, waiting_approval) =
             self.shared.store.read(crate::store::runs::activity)?;

@@ -289,6 +289,14 @@ async fn abort_while_waiting_expires_the_approval_and_answers_the_call() {
     send(&s.engine, &s.session, "run it").await;
     let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
     let FrameBody::ApprovalRequested { approval } = &frames.last().unwrap().body else { panic!() };
+    let waiting = s.engine.waiting_approvals(10).unwrap();
+    assert_eq!(waiting.len(), 1, "the tray lists the approval waiting: {waiting:?}");
+    assert_eq!(waiting[0].0.id, approval.id);
+    assert_eq!(
+        waiting[0].1,
+        s.engine.get_session(&s.session).unwrap().title,
+        "with its chat's title"
+    );
     assert!(s.engine.abort(&s.session).await.unwrap());
     let frames = frames_until(&s.engine, &s.session, 0, completed).await;
     assert_eq!(run_status(&frames).0, RunStatus::Aborted);
@@ -301,6 +309,7 @@ async fn abort_while_waiting_expires_the_approval_and_answers_the_call() {
         s.engine.answer_approval(&approval.id, &allow).unwrap_err().code,
         ErrorCode::ApprovalNotFound
     );
+    assert!(s.engine.waiting_approvals(10).unwrap().is_empty(), "an expired one is not listed");
 
     // The next turn's request is well-formed: the call has its (stopped) result.
     let last = frames.last().unwrap().seq;

@@ -277,3 +277,52 @@ fn an_approval_is_its_own_notification_and_allow_or_deny_answer_it() {
         },
     );
 }
+
+#[test]
+fn an_approval_answered_elsewhere_takes_its_notification_back() {
+    on_private_bus(
+        "an_approval_answered_elsewhere_takes_its_notification_back",
+        Server::Mock,
+        || {
+            let mock = Mock::connect();
+            let heard = Arc::new(Mutex::new(Vec::new()));
+            let record = Arc::clone(&heard);
+            let notifier = Notifier::with_actions("Hearth", WINDOW, move |action| {
+                record.lock().unwrap().push(action);
+            });
+            let ask = |approval: &str, body: &str| Note {
+                approval_id: Some(approval.into()),
+                ..note("s1", "Refactor · wants to use Bash", body)
+            };
+            notifier.notify(ask("ap1", "cargo test"));
+            mock.wait_for_calls(1, WITHIN);
+            let shown = settled_calls(&mock);
+            assert_eq!(shown.len(), 1, "{shown:#?}");
+
+            // Answered in the window: the notification on screen goes.
+            notifier.withdraw_approval("ap1");
+            let deadline = Instant::now() + WITHIN;
+            while mock.close_calls().is_empty() {
+                assert!(Instant::now() < deadline, "the answered approval's notification stays");
+                thread::sleep(Duration::from_millis(20));
+            }
+            assert_eq!(mock.close_calls(), [1], "the one shown, closed");
+
+            // Answered before its notification was due: it is never shown.
+            notifier.notify(ask("ap2", "git push"));
+            notifier.withdraw_approval("ap2");
+            let calls = settled_calls(&mock);
+            assert!(
+                !calls.iter().any(|c| c.body == "git push"),
+                "an approval answered meanwhile is not shown: {calls:#?}"
+            );
+            // A withdrawn approval's notification answers nothing (its listener heard it close).
+            thread::sleep(WINDOW);
+            assert!(heard.lock().unwrap().is_empty(), "{:?}", heard.lock().unwrap());
+            // Withdrawing what is not there is nothing.
+            notifier.withdraw_approval("never-shown");
+            thread::sleep(WINDOW);
+            assert_eq!(mock.close_calls(), [1]);
+        },
+    );
+}
