@@ -11,6 +11,7 @@ use rand::Rng;
 use serde_json::{Value, json};
 
 mod doors;
+mod runtimes;
 
 const BIN: &str = env!("CARGO_BIN_EXE_hearth");
 const TOKEN: &str = "test-token-0123456789";

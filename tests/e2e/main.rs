@@ -1,6 +1,7 @@
 //! End-to-end: the real app in its real webview, driven through WebDriver.
 
 mod harness;
+mod runtimes;
 
 use harness::App;
 use thirtyfour::prelude::*;

@@ -53,13 +53,13 @@ enum Command {
     New {
         #[arg(long)]
         title: Option<String>,
-        /// `<account>/<model>` (default: the default model; for claude-code, the CLI's own).
+        /// `<account>/<model>` (default: the default model; for claude-code and codex, the CLI's own).
         #[arg(long)]
         model: Option<String>,
         /// hearth (default) | claude-code | codex
         #[arg(long)]
         runtime: Option<String>,
-        /// The agent's working folder (required for claude-code); relative paths are resolved
+        /// The agent's working folder (required for claude-code and codex); relative paths are resolved
         /// here.
         #[arg(long)]
         workspace: Option<PathBuf>,
