@@ -22,7 +22,11 @@ fn have_codex() -> bool {
 }
 
 /// Frames of the session until `stop` holds (20 s at most).
-async fn frames_until(s: &Serve, id: &str, stop: impl Fn(&[(i64, Value)]) -> bool) -> Vec<(i64, Value)> {
+async fn frames_until(
+    s: &Serve,
+    id: &str,
+    stop: impl Fn(&[(i64, Value)]) -> bool,
+) -> Vec<(i64, Value)> {
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen: Vec<(i64, Value)> = Vec::new();
     while !stop(&seen) {
@@ -69,7 +73,8 @@ async fn a_codex_chat_over_http_asks_then_survives_kill_9_and_resumes_its_thread
 
     let frames =
         frames_until(&s, &id, |f| f.iter().any(|f| f.1["type"] == "approval_requested")).await;
-    let approval = &frames.iter().find(|f| f.1["type"] == "approval_requested").unwrap().1["approval"];
+    let approval =
+        &frames.iter().find(|f| f.1["type"] == "approval_requested").unwrap().1["approval"];
     assert_eq!(approval["tool"], "shell");
     assert_eq!(approval["subject"], "echo from-codex > made.txt && echo made");
     let approval_id = approval["id"].as_str().unwrap();
@@ -85,7 +90,11 @@ async fn a_codex_chat_over_http_asks_then_survives_kill_9_and_resumes_its_thread
     let s = Serve::start(data.path(), &model);
     let frames = s.all_events(&id).await;
     for (seq, frame) in &seen {
-        assert_eq!(frames.iter().find(|f| f.0 == *seq).map(|f| &f.1), Some(frame), "frame {seq} kept");
+        assert_eq!(
+            frames.iter().find(|f| f.0 == *seq).map(|f| &f.1),
+            Some(frame),
+            "frame {seq} kept"
+        );
     }
     let completed = frames.iter().rev().find(|f| f.1["type"] == "run_completed").expect("an end");
     assert_eq!(completed.1["status"], "interrupted", "{:?}", completed.1);
@@ -94,10 +103,9 @@ async fn a_codex_chat_over_http_asks_then_survives_kill_9_and_resumes_its_thread
     model.push(Reply::events(&responses_text(&["Resumed."]), Duration::ZERO));
     let before = completed.0;
     s.post(&format!("/v1/sessions/{id}/messages"), json!({"text": "where were we?"})).await;
-    let frames = frames_until(&s, &id, |f| {
-        f.iter().any(|f| f.0 > before && f.1["type"] == "run_completed")
-    })
-    .await;
+    let frames =
+        frames_until(&s, &id, |f| f.iter().any(|f| f.0 > before && f.1["type"] == "run_completed"))
+            .await;
     let end = frames.iter().rev().find(|f| f.1["type"] == "run_completed").unwrap();
     assert_eq!(end.1["status"], "done", "{:?}", end.1);
     let last = model.requests().last().unwrap()["input"].to_string();

@@ -88,16 +88,25 @@ async fn a_claude_code_chat_asks_through_the_card_and_resumes_exactly_after_relo
         Duration::from_millis(100),
     ));
     let (data, dirs) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (site, api_dir, other) =
-        (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    // Project folders with names a person would give them (the screenshots show them).
+    let projects = tempfile::tempdir().unwrap();
+    let dir = |name: &str| {
+        let p = projects.path().join(name);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    };
+    let (site, api_dir, other) = (dir("site"), dir("api"), dir("notes"));
     let app = launch(data.path(), dirs.path(), &server).await;
     let (_, api) = app.api().await;
 
     // Chats in two project folders, and one without: the sidebar can group them.
-    let folder = |d: &tempfile::TempDir| d.path().display().to_string();
+    let folder = |d: &std::path::Path| d.display().to_string();
     create(&api, json!({"title": "Plain chat"})).await;
-    create(&api, json!({"title": "API tidy", "runtime": "claude-code", "workspace": folder(&api_dir)}))
-        .await;
+    create(
+        &api,
+        json!({"title": "API tidy", "runtime": "claude-code", "workspace": folder(&api_dir)}),
+    )
+    .await;
     create(&api, json!({"title": "Site notes", "workspace": folder(&other)})).await;
     let title = "Site build";
     create(
@@ -116,19 +125,27 @@ async fn a_claude_code_chat_asks_through_the_card_and_resumes_exactly_after_relo
     // The CLI's Bash request is Hearth's approval card, and it survives a reload.
     let card = app.testid("approval-card").await;
     let subject = app.testid("approval-subject").await;
-    assert_eq!(subject.prop("textContent").await.unwrap().as_deref(), Some("echo hearth > out.txt"));
-    assert!(card.text().await.unwrap().contains("Bash"), "the card names the CLI's tool");
+    assert_eq!(
+        subject.prop("textContent").await.unwrap().as_deref(),
+        Some("echo hearth > out.txt")
+    );
+    // Painted before it is photographed (the README shows it).
+    assert!(card.is_displayed().await.unwrap());
+    tokio::time::sleep(Duration::from_millis(500)).await;
     app.screenshot("claude-code-approval.png").await;
+    let tool = app.testid("tool-card").await;
+    assert!(tool.text().await.unwrap().contains("Bash"), "the tool card names the CLI's tool");
+    assert!(card.text().await.unwrap().contains("Command"), "the card says what it runs");
     reload(&app, title).await;
     app.testid("approval-card").await;
-    assert!(!site.path().join("out.txt").exists(), "nothing runs before the answer");
+    assert!(!site.as_path().join("out.txt").exists(), "nothing runs before the answer");
     app.testid("approval-allow-once").await.click().await.unwrap();
 
     // Its result reaches the model; the answer streams, and a reload mid-stream shows every
     // word exactly once.
     let partial = app.wait_text("the reply streams", |t| t.contains("w5 ")).await;
     assert!(!partial.contains("w40"), "the reload happens mid-stream (saw {partial:?})");
-    assert_eq!(std::fs::read_to_string(site.path().join("out.txt")).unwrap(), "hearth\n");
+    assert_eq!(std::fs::read_to_string(site.as_path().join("out.txt")).unwrap(), "hearth\n");
     reload(&app, title).await;
     app.wait_for_css("[data-testid='message'][data-role='assistant'][data-status='complete']")
         .await;
@@ -153,6 +170,8 @@ async fn a_claude_code_chat_asks_through_the_card_and_resumes_exactly_after_relo
     }
     assert_eq!(labels.len(), 4, "three folders and no folder: {labels:?}");
     assert_eq!(labels[0], folder(&site), "the folder of the newest chat first: {labels:?}");
+    app.wait_for_css("[data-testid='tool-card'][data-status='done']").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
     app.screenshot("sidebar-grouped.png").await;
     app.quit().await;
 }

@@ -205,6 +205,11 @@ describe("suggestPattern (what the Always input starts with)", () => {
     expect(patternKind("github__x")).toBe("arguments");
     expect(patternKind("mystery")).toBe("none");
     expect(subjectLabel("run_shell")).toBe("Command");
+    expect(subjectLabel("Bash"), "Claude Code's shell is matched like run_shell").toBe("Command");
+    expect(subjectLabel("shell"), "and Codex's").toBe("Command");
+    expect(subjectLabel("Write")).toBe("Path");
+    expect(subjectLabel("apply_patch"), "a Codex change's subject is its paths").toBe("Path");
+    expect(subjectLabel("WebFetch")).toBe("URL");
     expect(subjectLabel("github__x"), "an MCP call's subject is its arguments, shown already").toBeNull();
   });
 });

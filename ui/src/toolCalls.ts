@@ -160,10 +160,15 @@ export type PatternKind = "command" | "path" | "url" | "arguments" | "tier" | "n
 
 const FILE_TOOLS = new Set(["read_file", "write_file", "edit_file"]);
 const DIRECTORY_TOOLS = new Set(["list_dir", "glob", "grep"]);
+// The agent CLIs' own tools, as the engine classifies them (runtimes/claude_code/wire.rs,
+// runtimes/codex/process.rs): Claude Code's, and Codex's `shell` and `apply_patch`.
+const AGENT_COMMAND_TOOLS = new Set(["Bash", "BashOutput", "KillShell", "Monitor", "shell"]);
+const AGENT_PATH_TOOLS = new Set(["Write", "Edit", "MultiEdit", "NotebookEdit", "Read", "Glob", "Grep", "LS", "apply_patch"]);
 
 export function patternKind(tool: string): PatternKind {
-  if (tool === "run_shell") return "command";
-  if (tool === "fetch_url") return "url";
+  if (tool === "run_shell" || AGENT_COMMAND_TOOLS.has(tool)) return "command";
+  if (tool === "fetch_url" || tool === "WebFetch") return "url";
+  if (AGENT_PATH_TOOLS.has(tool)) return "path";
   if (tool === "memory_remember" || tool === "memory_forget") return "tier";
   if (FILE_TOOLS.has(tool) || DIRECTORY_TOOLS.has(tool)) return "path";
   if (splitToolName(tool).server !== null) return "arguments";

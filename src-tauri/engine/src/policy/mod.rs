@@ -100,7 +100,8 @@ pub fn validate_pattern(tool: &str, pattern: &str) -> Result<(), String> {
     if pattern.trim().is_empty() || pattern.len() > 500 || pattern.chars().any(char::is_control) {
         return Err("a pattern is 1 to 500 characters with no control characters".into());
     }
-    if tool == "fetch_url" {
+    // Hearth's fetch and Claude Code's are matched as URL rules.
+    if tool == "fetch_url" || tool == "WebFetch" {
         UrlPattern::parse(pattern)?;
     }
     if crate::memory::is_memory_tool(tool) && ![MEMORY_CORE, MEMORY_ARCHIVAL].contains(&pattern) {

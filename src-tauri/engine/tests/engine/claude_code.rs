@@ -23,7 +23,7 @@ struct Setup {
     server: ModelServer,
     session: String,
     workspace: tempfile::TempDir,
-    _dirs: tempfile::TempDir,
+    dirs: tempfile::TempDir,
 }
 
 /// Whether the real CLI is here; when it is not, the test says why and passes.
@@ -68,7 +68,7 @@ async fn setup() -> Setup {
         })
         .unwrap()
         .id;
-    Setup { engine, server, session, workspace, _dirs: dirs }
+    Setup { engine, server, session, workspace, dirs }
 }
 
 fn completed(n: usize) -> impl Fn(&[Frame]) -> bool {
@@ -560,4 +560,71 @@ async fn steered_text_is_the_clis_next_message_in_the_same_run() {
         "the model got the steered text"
     );
     assert!(!completed(2)(&frames), "one run, not two");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_chats_system_prompt_and_step_limit_reach_the_cli() {
+    if !have_claude() {
+        return;
+    }
+    let s = setup().await;
+    s.engine
+        .update_session(
+            &s.session,
+            &UpdateSession {
+                system_prompt: Some("Answer like a lighthouse keeper.".into()),
+                max_steps: Some(1),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    let input = json!({"command": "echo one", "description": "one"});
+    s.server.push(Reply::events(&anthropic_tool_use("toolu_09", "Bash", &input), Duration::ZERO));
+    s.server.set_fallback(Reply::events(&anthropic_text(&["again"]), Duration::ZERO));
+    s.engine.send(&s.session, text("go")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    let (status, error) = run_status(&frames);
+    assert_eq!(
+        (status, error.map(|e| e.code)),
+        (RunStatus::Error, Some(ErrorCode::StepLimit)),
+        "one step (--max-turns 1): the CLI stops at the tool call, as the built-in loop would"
+    );
+    assert!(!approval_requested(&frames), "nothing is asked past the limit");
+    assert_eq!(s.server.requests().len(), 1, "one model call");
+    assert!(
+        s.server.requests()[0]["system"].to_string().contains("lighthouse keeper"),
+        "the chat's system prompt reached the model"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clis_own_allow_rules_and_hooks_do_not_get_past_hearths_approvals() {
+    if !have_claude() {
+        return;
+    }
+    let s = setup().await;
+    // Allow rules and a hook in every settings file the CLI would read: user, project, local.
+    let settings = json!({
+        "permissions": {"allow": ["Bash(touch:*)", "Bash"]},
+        "hooks": {"PreToolUse": [{"matcher": "Bash",
+            "hooks": [{"type": "command", "command": "touch hook-ran.txt"}]}]}
+    })
+    .to_string();
+    std::fs::write(s.dirs.path().join("cfg/settings.json"), &settings).unwrap();
+    std::fs::create_dir_all(s.workspace.path().join(".claude")).unwrap();
+    std::fs::write(s.workspace.path().join(".claude/settings.json"), &settings).unwrap();
+    std::fs::write(s.workspace.path().join(".claude/settings.local.json"), &settings).unwrap();
+    let input = json!({"command": "touch allowed-by-the-cli.txt", "description": "touch"});
+    s.server.push(Reply::events(&anthropic_tool_use("toolu_10", "Bash", &input), Duration::ZERO));
+    s.server.set_fallback(Reply::events(&anthropic_text(&["OK."]), Duration::ZERO));
+    s.engine.send(&s.session, text("touch it")).await.unwrap();
+    let frames =
+        frames_until(&s.engine, &s.session, 0, |f| approval_requested(f) || completed(1)(f)).await;
+    assert!(
+        approval_requested(&frames),
+        "the CLI's own allow rules do not answer for Hearth: {:?}",
+        frames.iter().map(|f| f.body.kind()).collect::<Vec<_>>()
+    );
+    assert!(!s.workspace.path().join("allowed-by-the-cli.txt").exists());
+    assert!(!s.workspace.path().join("hook-ran.txt").exists(), "no settings hook ran");
 }

@@ -292,6 +292,15 @@ async fn the_next_message_resumes_the_same_thread() {
         return;
     }
     let s = setup().await;
+    s.engine
+        .update_session(
+            &s.session,
+            &hearth_engine::UpdateSession {
+                system_prompt: Some("Answer like a lighthouse keeper.".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     s.server.push(Reply::events(&responses_text(&["The answer is 42."]), Duration::ZERO));
     s.server.push(Reply::events(&responses_text(&["You asked about 42."]), Duration::ZERO));
     s.engine.send(&s.session, text("What is the answer?")).await.unwrap();
@@ -306,6 +315,10 @@ async fn the_next_message_resumes_the_same_thread() {
         "the second turn's model call carries the first exchange: {second}"
     );
     assert_eq!(s.engine.get_session(&s.session).unwrap().runtime_session_id, thread, "one thread");
+    assert!(
+        second.contains("lighthouse keeper"),
+        "the chat's system prompt is Codex's instructions"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

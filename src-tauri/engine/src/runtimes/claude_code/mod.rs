@@ -144,12 +144,23 @@ async fn drive(ctx: &mut RunContext) -> Result<TurnEnd> {
     if let Some(model) = &launch.model_arg {
         cmd.args(["--model", model]);
     }
+    // The chat's options, as the CLI takes them.
+    if let Some(prompt) = session.system_prompt.as_deref().filter(|p| !p.trim().is_empty()) {
+        cmd.args(["--append-system-prompt", prompt]);
+    }
+    if let Some(steps) = session.max_steps {
+        cmd.args(["--max-turns", &steps.to_string()]);
+    }
+    // Only Hearth decides what the CLI may do: no settings file (user, project or local) is
+    // read, so none of their allow rules or hooks runs a tool past Hearth's approvals.
+    cmd.args(["--setting-sources", ""]);
     // Hearth's secrets stay home; the account's key goes through the environment only.
     cmd.env_clear()
         .envs(hearth_protocol::env::inherited(std::env::vars()))
         .env("DISABLE_AUTOUPDATER", "1")
         .envs(launch.env)
         .envs(ctx.shared.agent_env.iter().cloned())
+        .envs(session.thinking_budget.map(|b| ("MAX_THINKING_TOKENS", b.to_string())))
         .current_dir(&workspace)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

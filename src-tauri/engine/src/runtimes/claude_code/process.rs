@@ -222,6 +222,9 @@ impl Turn {
                         || result.text.contains("Invalid API key")
                     {
                         ErrorCode::AuthFailed
+                    } else if result.subtype == "error_max_turns" {
+                        // The chat's step limit (`--max-turns`), as the built-in loop says it.
+                        ErrorCode::StepLimit
                     } else {
                         ErrorCode::RuntimeFailed
                     };

@@ -112,8 +112,14 @@ async fn drive(ctx: &mut RunContext) -> Result<TurnEnd> {
     })?;
     let resume = session.runtime_session_id.clone();
     tracing::info!(run = %ctx.run_id, cli = %cli.path.display(), version = %cli.version, resume = resume.is_some(), "codex started");
-    let mut turn =
-        Turn::new(ctx, &mut child, workspace, resume, &launch, settings.runtime_silence_secs)?;
+    // The chat's options, as Codex takes them (it has no step limit of its own).
+    let options = wire::ThreadConfig {
+        instructions: session.system_prompt.clone().filter(|p| !p.trim().is_empty()),
+        effort: session.thinking_budget.map(wire::effort_for),
+        ..Default::default()
+    };
+    let silence = settings.runtime_silence_secs;
+    let mut turn = Turn::new(ctx, &mut child, workspace, resume, &launch, options, silence)?;
     let end = turn.run(ctx).await;
     let quick = !matches!(&end, Ok(e) if e.status == RunStatus::Done);
     let stderr = turn.finish(&mut child, quick).await;

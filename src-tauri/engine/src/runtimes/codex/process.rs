@@ -45,8 +45,7 @@ pub(super) struct Turn {
     silence: Duration,
     /// The thread to resume (`None`: a new one is started).
     resume: Option<String>,
-    model: Option<String>,
-    provider: Option<String>,
+    config: wire::ThreadConfig,
     thread: Option<String>,
     turn: Option<String>,
     reply: Option<Reply>,
@@ -77,6 +76,7 @@ impl Turn {
         workspace: String,
         resume: Option<String>,
         launch: &Launch,
+        options: wire::ThreadConfig,
         silence_secs: u32,
     ) -> Result<Turn> {
         let pipes = Pipes::take("Codex", &ctx.shared.runtime, child)?;
@@ -86,8 +86,11 @@ impl Turn {
             workspace,
             silence: Duration::from_secs(u64::from(silence_secs.max(1))),
             resume,
-            model: launch.model.clone(),
-            provider: launch.provider.clone(),
+            config: wire::ThreadConfig {
+                model: launch.model.clone(),
+                provider: launch.provider.clone(),
+                ..options
+            },
             thread: None,
             turn: None,
             reply: None,
@@ -251,12 +254,7 @@ impl Turn {
         match id {
             wire::INITIALIZE => {
                 self.pipes.write(&wire::initialized()).await?;
-                let line = wire::thread(
-                    self.resume.as_deref(),
-                    &self.workspace,
-                    self.model.as_deref(),
-                    self.provider.as_deref(),
-                );
+                let line = wire::thread(self.resume.as_deref(), &self.workspace, &self.config);
                 self.pipes.write(&line).await?;
             }
             wire::THREAD => {
@@ -266,7 +264,8 @@ impl Turn {
                     .ok_or_else(|| failed("Codex started a thread without an id"))?
                     .to_owned();
                 self.keep_thread(ctx, &thread).await?;
-                self.pipes.write(&wire::turn_start(&thread, &ctx.text)).await?;
+                let line = wire::turn_start(&thread, &ctx.text, self.config.effort);
+                self.pipes.write(&line).await?;
                 self.thread = Some(thread);
             }
             wire::TURN => {

@@ -67,29 +67,41 @@ pub(crate) fn initialized() -> String {
     json!({"method": "initialized"}).to_string()
 }
 
-/// How the thread runs: every command that is not known to be safe, and every write,
-/// is asked about (and so decided by Hearth's rules or the user); writes stay in the
-/// workspace.
-fn thread_params(cwd: &str, model: Option<&str>, provider: Option<&str>) -> Value {
-    let mut params =
-        json!({"cwd": cwd, "approvalPolicy": "untrusted", "sandbox": "workspace-write"});
-    if let Some(model) = model {
-        params["model"] = json!(model);
-    }
-    if let Some(provider) = provider {
-        params["modelProvider"] = json!(provider);
-    }
-    params
+/// What the thread is told besides its folder (`None`: Codex's own config decides).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ThreadConfig {
+    pub model: Option<String>,
+    pub provider: Option<String>,
+    /// The chat's system prompt, as developer instructions.
+    pub instructions: Option<String>,
+    /// The reasoning effort the chat's thinking budget maps to.
+    pub effort: Option<&'static str>,
 }
 
-/// `thread/start`, or `thread/resume` of the thread kept.
-pub(crate) fn thread(
-    resume: Option<&str>,
-    cwd: &str,
-    model: Option<&str>,
-    provider: Option<&str>,
-) -> String {
-    let mut params = thread_params(cwd, model, provider);
+/// A thinking budget in tokens as Codex's reasoning effort.
+pub(crate) fn effort_for(budget: u32) -> &'static str {
+    match budget {
+        0..=4_096 => "low",
+        4_097..=16_384 => "medium",
+        _ => "high",
+    }
+}
+
+/// `thread/start`, or `thread/resume` of the thread kept. Every command that is not known to
+/// be safe, and every write, is asked about (and so decided by Hearth's rules or the user);
+/// writes stay in the workspace.
+pub(crate) fn thread(resume: Option<&str>, cwd: &str, config: &ThreadConfig) -> String {
+    let mut params =
+        json!({"cwd": cwd, "approvalPolicy": "untrusted", "sandbox": "workspace-write"});
+    if let Some(model) = &config.model {
+        params["model"] = json!(model);
+    }
+    if let Some(provider) = &config.provider {
+        params["modelProvider"] = json!(provider);
+    }
+    if let Some(instructions) = &config.instructions {
+        params["developerInstructions"] = json!(instructions);
+    }
     match resume {
         Some(id) => {
             params["threadId"] = json!(id);
@@ -103,8 +115,12 @@ fn text_input(text: &str) -> Value {
     json!([{"type": "text", "text": text, "text_elements": []}])
 }
 
-pub(crate) fn turn_start(thread: &str, text: &str) -> String {
-    request(TURN, "turn/start", json!({"threadId": thread, "input": text_input(text)}))
+pub(crate) fn turn_start(thread: &str, text: &str, effort: Option<&str>) -> String {
+    let mut params = json!({"threadId": thread, "input": text_input(text)});
+    if let Some(effort) = effort {
+        params["effort"] = json!(effort);
+    }
+    request(TURN, "turn/start", params)
 }
 
 /// Adds text to the turn running (steering).
@@ -350,13 +366,23 @@ mod tests {
 
     #[test]
     fn requests_have_the_shape_the_server_reads() {
-        let start: Value = serde_json::from_str(&thread(None, "/w", Some("m"), None)).unwrap();
+        let config = ThreadConfig {
+            model: Some("m".into()),
+            instructions: Some("Be terse.".into()),
+            ..Default::default()
+        };
+        let start: Value = serde_json::from_str(&thread(None, "/w", &config)).unwrap();
+        assert_eq!(start["params"]["developerInstructions"], "Be terse.");
         assert_eq!(
             (start["id"].as_u64(), start["method"].as_str()),
             (Some(THREAD), Some("thread/start"))
         );
         assert_eq!(start["params"]["approvalPolicy"], "untrusted");
-        let resume: Value = serde_json::from_str(&thread(Some("t1"), "/w", None, None)).unwrap();
+        let resume: Value =
+            serde_json::from_str(&thread(Some("t1"), "/w", &ThreadConfig::default())).unwrap();
+        let turn: Value =
+            serde_json::from_str(&turn_start("t1", "hi", Some(effort_for(20_000)))).unwrap();
+        assert_eq!(turn["params"]["effort"], "high");
         assert_eq!(
             (resume["method"].as_str(), resume["params"]["threadId"].as_str()),
             (Some("thread/resume"), Some("t1"))
