@@ -58,16 +58,33 @@ async fn a_codex_chat_over_http_asks_then_survives_kill_9_and_resumes_its_thread
     model.push(Reply::events(&responses_text(&refs), Duration::from_millis(50)));
     let (data, workspace) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let s = Serve::start(data.path(), &model);
-    let (status, made) = s
-        .call(
-            reqwest::Method::POST,
-            "/v1/sessions",
-            Some(json!({"runtime": "codex", "workspace": workspace.path(),
-                        "model": "env:openai/test-model", "title": "Codex"})),
-        )
-        .await;
-    assert_eq!(status, 201, "{made}");
-    assert_eq!(made["runtime"], "codex");
+    // Made by the CLI: `hearth new --runtime codex --workspace DIR`.
+    let ws = workspace.path().display().to_string();
+    let bad = super::run_cli(data.path(), &["new", "--runtime", "codex", "--json"]).await;
+    assert!(!bad.status.success(), "a codex chat without a folder is refused");
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("INVALID_WORKSPACE"), "{bad:?}");
+    let out = super::run_cli(
+        data.path(),
+        &[
+            "new",
+            "--runtime",
+            "codex",
+            "--workspace",
+            &ws,
+            "--model",
+            "env:openai/test-model",
+            "--title",
+            "Codex",
+            "--json",
+        ],
+    )
+    .await;
+    assert!(out.status.success(), "hearth new: {out:?}");
+    let made: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (made["runtime"].as_str(), made["workspace"].as_str()),
+        (Some("codex"), Some(ws.as_str()))
+    );
     let id = made["id"].as_str().unwrap().to_owned();
     s.post(&format!("/v1/sessions/{id}/messages"), json!({"text": "make a file, then talk"})).await;
 
