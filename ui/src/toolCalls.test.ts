@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { ToolCallInfo } from "./conversation";
 import { approval } from "./test/frames";
 import {
+  parseEditedInput,
   formatDuration,
   isLongResult,
   lineCount,
@@ -211,5 +212,17 @@ describe("suggestPattern (what the Always input starts with)", () => {
     expect(subjectLabel("apply_patch"), "a Codex change's subject is its paths").toBe("Path");
     expect(subjectLabel("WebFetch")).toBe("URL");
     expect(subjectLabel("github__x"), "an MCP call's subject is its arguments, shown already").toBeNull();
+  });
+});
+
+describe("parseEditedInput", () => {
+  it("takes a JSON object and says what is wrong with anything else", () => {
+    expect(parseEditedInput('{"command": "ls"}')).toEqual({ ok: true, input: { command: "ls" } });
+    const notJson = parseEditedInput("{command: ls}");
+    expect(notJson.ok === false && notJson.problem).toMatch(/not JSON/);
+    for (const other of ["[1]", "null", "\"ls\"", "3"]) {
+      const r = parseEditedInput(other);
+      expect(r.ok === false && r.problem, other).toMatch(/JSON object/);
+    }
   });
 });

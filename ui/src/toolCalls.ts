@@ -342,3 +342,20 @@ export function suggestPattern(tool: string, subject: string | null): string {
       return "";
   }
 }
+
+/**
+ * The arguments the user edited on the approval card, or what is wrong with them: a JSON
+ * object, as a tool's input is (the backend checks again).
+ */
+export function parseEditedInput(text: string): { ok: true; input: Record<string, unknown> } | { ok: false; problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, problem: `This is not JSON: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    return { ok: false, problem: "The arguments are a JSON object: { \"name\": value, … }." };
+  }
+  return { ok: true, input: value as Record<string, unknown> };
+}

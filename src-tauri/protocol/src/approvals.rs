@@ -55,6 +55,10 @@ pub struct ApprovalAnswer {
     /// With a denial: what the model is told.
     #[ts(optional)]
     pub message: Option<String>,
+    /// With an allow: the tool's input as the user edited it (a JSON object); the call runs
+    /// with it instead of the model's. Not for Codex, whose protocol cannot take it.
+    #[ts(optional, type = "Record<string, unknown>")]
+    pub input: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -14,4 +14,9 @@ pattern?: string,
 /**
  * With a denial: what the model is told.
  */
-message?: string, };
+message?: string, 
+/**
+ * With an allow: the tool's input as the user edited it (a JSON object); the call runs
+ * with it instead of the model's. Not for Codex, whose protocol cannot take it.
+ */
+input?: Record<string, unknown>, };

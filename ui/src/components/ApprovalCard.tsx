@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import type { UiError } from "../api";
 import type { Approval } from "../bindings/Approval";
 import type { ApprovalAnswer } from "../bindings/ApprovalAnswer";
-import { localReachNote, noRuleReason, patternHelp, prettyValue, subjectLabel, suggestPattern } from "../toolCalls";
+import { localReachNote, noRuleReason, parseEditedInput, patternHelp, prettyValue, subjectLabel, suggestPattern } from "../toolCalls";
 import { ErrorHint } from "./ErrorHint";
 import { AlertIcon } from "./icons";
 
@@ -12,12 +12,13 @@ export interface ApprovalCardProps {
   onAnswer(approvalId: string, answer: ApprovalAnswer): Promise<UiError | null>;
 }
 
-/** The card shows the four answers, or the form of Always… or of Deny. */
-type Mode = "choose" | "always" | "deny";
+/** The card shows the answers, or the form of Always…, of Deny or of Edit…. */
+type Mode = "choose" | "always" | "deny" | "edit";
 
 /**
  * A tool call waiting for the user: its full arguments and what it acts on, and Allow once,
- * Allow for this chat, Always… (with a pattern) or Deny (with a message for the model). With
+ * Allow for this chat, Always… (with a pattern), Edit… (run it with arguments the user changed)
+ * or Deny (with a message for the model). With
  * the card focused, Enter allows once and Esc starts a denial. Once answered, the buttons stay
  * disabled until the answer's frame replaces the card.
  */
@@ -25,6 +26,9 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
   const [mode, setMode] = useState<Mode>("choose");
   const [pattern, setPattern] = useState(() => suggestPattern(approval.tool, approval.subject));
   const [message, setMessage] = useState("");
+  const [edited, setEdited] = useState(() => prettyValue(approval.input));
+  const [editProblem, setEditProblem] = useState<string | null>(null);
+  const editRef = useRef<HTMLTextAreaElement>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<UiError | null>(null);
   const [expired, setExpired] = useState(false);
@@ -42,6 +46,7 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
       patternRef.current?.select();
     }
     else if (mode === "deny") messageRef.current?.focus();
+    else if (mode === "edit") editRef.current?.focus();
     else rootRef.current?.focus();
   }, [mode]);
 
@@ -77,6 +82,17 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
     e.preventDefault();
     const trimmed = message.trim();
     void answer(trimmed === "" ? { allow: false } : { allow: false, message: trimmed });
+  };
+
+  const runEdited = (e: FormEvent) => {
+    e.preventDefault();
+    const parsed = parseEditedInput(edited);
+    if (!parsed.ok) {
+      setEditProblem(parsed.problem);
+      return;
+    }
+    setEditProblem(null);
+    void answer({ allow: true, input: parsed.input });
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -160,6 +176,16 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
           </button>
           <button
             type="button"
+            className="secondary-button"
+            data-testid="approval-edit"
+            title="Change the arguments, then run it with yours"
+            disabled={locked}
+            onClick={() => go("edit")}
+          >
+            Edit…
+          </button>
+          <button
+            type="button"
             className="secondary-button is-danger"
             data-testid="approval-deny"
             disabled={locked}
@@ -203,6 +229,46 @@ export function ApprovalCard({ approval, onAnswer }: ApprovalCardProps) {
           )}
           <span className="form-hint" id={`${id}-pattern-help`}>
             {[patternHelp(approval.tool), "Empty: every call of this tool."].filter(Boolean).join(" ")}
+          </span>
+        </form>
+      )}
+
+      {mode === "edit" && (
+        <form className="approval-form" onSubmit={runEdited} noValidate>
+          <label className="approval-label" htmlFor={`${id}-edit`}>
+            Run <code>{approval.tool}</code> with these arguments
+          </label>
+          <textarea
+            ref={editRef}
+            id={`${id}-edit`}
+            className="tool-code approval-edit-input"
+            data-testid="approval-edit-input"
+            value={edited}
+            rows={Math.min(12, Math.max(3, edited.split("\n").length))}
+            spellCheck={false}
+            disabled={locked}
+            aria-invalid={editProblem !== null}
+            aria-describedby={`${id}-edit-help`}
+            onChange={(e) => {
+              setEdited(e.target.value);
+              setEditProblem(null);
+            }}
+          />
+          {editProblem !== null && (
+            <p className="form-error" data-testid="approval-edit-error" role="alert">
+              {editProblem}
+            </p>
+          )}
+          <div className="approval-form-row">
+            <button type="submit" className="primary-button" data-testid="approval-edit-confirm" disabled={locked}>
+              Run edited
+            </button>
+            <button type="button" className="secondary-button" disabled={locked} onClick={() => go("choose")}>
+              Cancel
+            </button>
+          </div>
+          <span className="form-hint" id={`${id}-edit-help`}>
+            The model is told you edited it. No rule is made.
           </span>
         </form>
       )}

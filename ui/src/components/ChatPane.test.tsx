@@ -794,6 +794,23 @@ describe("ChatPane approvals", () => {
     expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: true, remember: "always" });
   });
 
+  it("runs the call with arguments the user edited, refusing what is not a JSON object", async () => {
+    const { user, props } = renderPane({ conversation: watched(asking().frames) });
+    await user.click(screen.getByTestId("approval-edit"));
+    const box = screen.getByTestId("approval-edit-input") as HTMLTextAreaElement;
+    expect(document.activeElement).toBe(box);
+    expect(box.value).toBe('{\n  "command": "git status --short",\n  "timeout_s": 30\n}');
+    await user.clear(box);
+    await user.type(box, "[[1, 2]");
+    await user.click(screen.getByTestId("approval-edit-confirm"));
+    expect(screen.getByTestId("approval-edit-error").textContent).toMatch(/JSON object/);
+    expect(props.onAnswerApproval).not.toHaveBeenCalled();
+    await user.clear(box);
+    await user.type(box, '{{"command": "git status"}');
+    await user.click(screen.getByTestId("approval-edit-confirm"));
+    expect(props.onAnswerApproval).toHaveBeenCalledExactlyOnceWith("ap1", { allow: true, input: { command: "git status" } });
+  });
+
   it("denies with a message for the model, or without one", async () => {
     const { user, props } = renderPane({ conversation: watched(asking().frames) });
     await user.click(screen.getByTestId("approval-deny"));

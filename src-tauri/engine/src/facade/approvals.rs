@@ -30,6 +30,18 @@ impl Engine {
                 "a pattern goes with remember: \"always\"",
             ));
         }
+        if let Some(input) = &answer.input {
+            let refuse = |m: &str| Err(ApiError::new(ErrorCode::InvalidInput, m.to_owned()));
+            if !answer.allow {
+                return refuse("an edited input goes with allow: true");
+            }
+            if !input.is_object() {
+                return refuse("an edited input is a JSON object, as the tool's input is");
+            }
+            if input.to_string().len() > 256 * 1024 {
+                return refuse("an edited input is at most 256 KiB");
+            }
+        }
         let now = self.shared.store.now();
         let not_found = || {
             ApiError::new(
@@ -41,6 +53,15 @@ impl Engine {
         };
         self.shared.store.write(|tx| -> Result<()> {
             let approval = store::approvals::pending(tx, approval_id)?.ok_or_else(not_found)?;
+            if answer.input.is_some()
+                && store::sessions::get(tx, &approval.session_id)?.runtime
+                    == crate::RuntimeKind::Codex
+            {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "Codex cannot run an edited command: deny it and say what to run instead",
+                ));
+            }
             if let Some(p) = &answer.pattern {
                 policy::validate_pattern(&approval.tool, p)
                     .map_err(|m| ApiError::new(ErrorCode::InvalidRule, m))?;

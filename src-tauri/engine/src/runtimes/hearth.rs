@@ -95,6 +95,8 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
     let mut running_ids: HashMap<tokio::task::Id, String> = HashMap::new();
     // Approvals this run waits for; their answers arrive on `answers`.
     let mut waiting: HashMap<String, Approval> = HashMap::new();
+    // Calls that run with the input the user edited on the approval card.
+    let mut edited: std::collections::HashSet<String> = Default::default();
     let (answer_tx, mut answers) = mpsc::unbounded_channel::<(String, ApprovalAnswer)>();
     let tool_cancel = ctx.cancel.child_token();
     let mut cancelled = false;
@@ -184,6 +186,15 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
                 };
                 let Some(call_id) = running_ids.remove(&id) else { continue };
                 let name = calls.get(&call_id).map(|c| c.name.clone()).unwrap_or_default();
+                let mut outcome = outcome;
+                if edited.remove(&call_id)
+                    && let Some(call) = calls.get(&call_id)
+                {
+                    outcome.content = format!(
+                        "(The user edited this call before it ran; it ran with {})\n{}",
+                        call.input, outcome.content
+                    );
+                }
                 ctx.emit(FrameBody::ToolResult {
                     tool_use_id: call_id.clone(),
                     name,
@@ -205,6 +216,13 @@ async fn drive(ctx: &mut RunContext) -> Result<(RunStatus, Usage, Option<ApiErro
                     outcome: if answer.allow { ApprovalOutcome::Allowed } else { ApprovalOutcome::Denied },
                     remember: answer.remember,
                 });
+                if let (true, Some(input)) = (answer.allow, answer.input)
+                    && let Some(call) = calls.get_mut(&approval.tool_use_id)
+                {
+                    // The user's edit is what runs; the model is told so with the result.
+                    call.input = input;
+                    edited.insert(approval.tool_use_id.clone());
+                }
                 effects.extend(agent.handle(Event::Answered {
                     call_id: approval.tool_use_id,
                     allow: answer.allow,

@@ -471,3 +471,48 @@ async fn bad_mcp_servers_are_refused_and_a_broken_one_says_why() {
     let tools: Vec<String> = s.engine.tools().await.into_iter().map(|t| t.name).collect();
     assert!(tools.contains(&"read_file".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approval_answered_with_an_edited_input_runs_the_edit_and_says_so() {
+    let s = setup().await;
+    s.server.push(tool_calls(&[(
+        "e1",
+        "write_file",
+        r#"{"path": "out.txt", "content": "model"}"#,
+    )]));
+    s.server.push(say("Done."));
+    send(&s.engine, &s.session, "write a file").await;
+    let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
+    let approval = approval_in(&frames).unwrap();
+
+    // Bad edits are refused and change nothing.
+    let edit = |input: serde_json::Value, allow: bool| ApprovalAnswer {
+        allow,
+        input: Some(input),
+        ..Default::default()
+    };
+    for (bad, why) in [
+        (edit(serde_json::json!("out.txt"), true), "not an object"),
+        (edit(serde_json::json!({"path": "out.txt"}), false), "an edit goes with allow"),
+        (edit(serde_json::json!({"x": "y".repeat(300 * 1024)}), true), "too big"),
+    ] {
+        assert_eq!(
+            s.engine.answer_approval(&approval.id, &bad).unwrap_err().code,
+            ErrorCode::InvalidInput,
+            "{why}"
+        );
+    }
+    let edited = serde_json::json!({"path": "out.txt", "content": "edited by the user"});
+    s.engine.answer_approval(&approval.id, &edit(edited, true)).unwrap();
+    frames_until(&s.engine, &s.session, 0, completed).await;
+    assert_eq!(
+        std::fs::read_to_string(s.workspace.path().join("out.txt")).unwrap(),
+        "edited by the user",
+        "the edit is what ran"
+    );
+    let result = s.server.requests()[1]["messages"][2]["content"].to_string();
+    assert!(
+        result.contains("edited this call") && result.contains("edited by the user"),
+        "the model is told: {result}"
+    );
+}

@@ -628,3 +628,27 @@ async fn the_clis_own_allow_rules_and_hooks_do_not_get_past_hearths_approvals() 
     assert!(!s.workspace.path().join("allowed-by-the-cli.txt").exists());
     assert!(!s.workspace.path().join("hook-ran.txt").exists(), "no settings hook ran");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edited_command_is_what_the_cli_runs() {
+    if !have_claude() {
+        return;
+    }
+    let s = setup().await;
+    let input = json!({"command": "echo model > edited.txt", "description": "write"});
+    s.server.push(Reply::events(&anthropic_tool_use("toolu_11", "Bash", &input), Duration::ZERO));
+    s.server.push(Reply::events(&anthropic_text(&["Done."]), Duration::ZERO));
+    s.engine.send(&s.session, text("write it")).await.unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
+    let FrameBody::ApprovalRequested { approval } = &frames.last().unwrap().body else { panic!() };
+    let edited = json!({"command": "echo user > edited.txt", "description": "write"});
+    let answer = ApprovalAnswer { allow: true, input: Some(edited), ..Default::default() };
+    s.engine.answer_approval(&approval.id, &answer).unwrap();
+    let frames = frames_until(&s.engine, &s.session, 0, completed(1)).await;
+    assert_eq!(run_status(&frames).0, RunStatus::Done, "{:?}", run_status(&frames));
+    assert_eq!(
+        std::fs::read_to_string(s.workspace.path().join("edited.txt")).unwrap(),
+        "user\n",
+        "the CLI ran the user's edit (updatedInput)"
+    );
+}

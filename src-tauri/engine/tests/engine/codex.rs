@@ -215,6 +215,16 @@ async fn a_denied_command_does_not_run_and_the_model_is_told_why() {
     s.engine.send(&s.session, text("touch a file")).await.unwrap();
     let frames = frames_until(&s.engine, &s.session, 0, approval_requested).await;
     let FrameBody::ApprovalRequested { approval } = &frames.last().unwrap().body else { panic!() };
+    let edit = ApprovalAnswer {
+        allow: true,
+        input: Some(json!({"command": "touch other.txt"})),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.engine.answer_approval(&approval.id, &edit).unwrap_err().code,
+        ErrorCode::InvalidInput,
+        "Codex cannot run an edited command; the approval still waits"
+    );
     let answer = ApprovalAnswer {
         allow: false,
         message: Some("not in this folder".into()),

@@ -415,7 +415,9 @@ impl Turn {
             remember: answer.remember,
         });
         if answer.allow {
-            self.write(&wire::permission_answer(&request_id, Ok(&input))).await?;
+            // The user's edit, when there is one, is what the CLI runs (`updatedInput`).
+            let input = answer.input.as_ref().unwrap_or(&input);
+            self.write(&wire::permission_answer(&request_id, Ok(input))).await?;
         } else {
             let message = match answer.message.as_deref().map(str::trim) {
                 Some(m) if !m.is_empty() => format!("The user denied this: {m}"),
